@@ -1,0 +1,55 @@
+# greenit: `make run` serves the demo, `make test` runs every test. Both set up what they need.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext poppler-utils
+export DJANGO_SETTINGS_MODULE := greenit.settings
+
+.PHONY: run test lint format messages system-packages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "is ignored: it is neither" || true
+	$(BIN)/python -c "import django, ninja, weasyprint, playwright"
+	touch $(STAMP)
+
+# Debian packages: installed with apt-get when running as root, otherwise named with the fix.
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	  else \
+	    echo "Missing Debian packages:$$missing. Install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+messages: $(STAMP)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+run: system-packages $(STAMP) messages
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py demo
+	@echo "Log in at http://127.0.0.1:8000/accounts/login/ as admin / greenit-demo"
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: system-packages $(STAMP) messages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles var

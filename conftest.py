@@ -1,0 +1,105 @@
+"""Shared test fixtures: one person per role, two donor organisations and their contacts.
+
+alice is a technician, lena logistics, paul a programme manager, ada an administrator;
+bob is a donor contact of East Auto, carol a donor contact of Pujiang Bank."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from greenit.accounts.models import Organisation, Role, User
+from greenit.assets import lifecycle
+from greenit.assets.models import State
+from greenit.donations import services as donation_services
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _person(username: str, *, role: str | None = None, organisation=None, **extra) -> User:
+    user = User.objects.create_user(
+        username=username, password=f"{username}-Pa55word!", organisation=organisation, **extra
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def east_auto(db) -> Organisation:
+    return Organisation.objects.create(
+        name="华东汽车零部件有限公司", name_en="East Auto", is_donor=True, province="上海市"
+    )
+
+
+@pytest.fixture
+def pujiang_bank(db) -> Organisation:
+    return Organisation.objects.create(name="浦江商业银行", name_en="Pujiang Bank", is_donor=True)
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return _person("alice", role=Role.TECHNICIAN)
+
+
+@pytest.fixture
+def lena(db) -> User:
+    return _person("lena", role=Role.LOGISTICS)
+
+
+@pytest.fixture
+def paul(db) -> User:
+    return _person("paul", role=Role.PROGRAMME_MANAGER)
+
+
+@pytest.fixture
+def ada(db) -> User:
+    return _person("ada", role=Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def bob(east_auto) -> User:
+    return _person("bob", organisation=east_auto)
+
+
+@pytest.fixture
+def carol(pujiang_bank) -> User:
+    return _person("carol", organisation=pujiang_bank)
+
+
+@pytest.fixture
+def make_donation(lena):
+    def make(organisation=None, *, items=None, **fields):
+        items = items or [donation_services.ItemInput(category="laptop", quantity=3)]
+        fields.setdefault("contact_name", "赵磊")
+        if organisation is None:
+            fields.setdefault("donor_name", "王先生")
+        return donation_services.donation_create(
+            actor=lena, items=items, donor_organisation=organisation, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def donation(make_donation, east_auto):
+    return make_donation(east_auto)
+
+
+@pytest.fixture
+def make_asset(lena):
+    def make(donation, *, category="laptop", serial="", state=State.RECEIVED, **fields):
+        return lifecycle.enter(
+            state=state, actor=lena, donation=donation, category=category, serial=serial, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def laptop(make_asset, donation):
+    return make_asset(donation, serial="PF1ABCDE")

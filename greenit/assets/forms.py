@@ -1,0 +1,84 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from greenit.core import categories
+from greenit.donations.models import Donation
+
+from .models import Asset, State
+
+
+class IntakeForm(forms.Form):
+    donation = forms.ModelChoiceField(
+        label=_("Donation"),
+        queryset=Donation.objects.exclude(
+            status__in=[Donation.Status.DECLINED, Donation.Status.CLOSED]
+        ).select_related("donor_organisation"),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=categories.choices)
+    make = forms.CharField(label=_("Make"), max_length=100, required=False)
+    model = forms.CharField(label=_("Model"), max_length=100, required=False)
+    location = forms.CharField(label=_("Location"), max_length=100, required=False)
+    serial = forms.CharField(
+        label=_("Serial number"),
+        max_length=100,
+        required=False,
+        help_text=_("Scan or type, then press Enter. Leave empty for a device without one."),
+    )
+
+    def clean_category(self):
+        code = self.cleaned_data["category"]
+        categories.validate_accepted(code)
+        return code
+
+
+class AssetEditForm(forms.ModelForm):
+    class Meta:
+        model = Asset
+        fields = ["category", "make", "model", "serial", "specs", "weight_kg", "condition"]
+        widgets = {"specs": forms.Textarea(attrs={"rows": 3})}
+
+
+class TransitionForm(forms.Form):
+    target = forms.ChoiceField(label=_("Move to"), choices=State.choices)
+    location = forms.CharField(label=_("Location"), max_length=100, required=False)
+    note = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssetFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tag or serial"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any state")), *State.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("Any category"))]
+    )
+    donation = forms.IntegerField(
+        label=_("Donation number"), required=False, min_value=1, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Any category")), *categories.choices()]
+
+
+LABEL_LAYOUTS = {
+    # name: (columns, rows, label width mm, label height mm, top margin mm, left margin mm,
+    #        column gap mm); measurements from the sheet makers' templates.
+    "l7160": (3, 7, 63.5, 38.1, 15.15, 7.2, 2.5),
+    "l7163": (2, 7, 99.1, 38.1, 15.15, 4.65, 2.5),
+    "l7651": (5, 13, 38.1, 21.2, 10.7, 4.75, 2.5),
+    "a4-24": (3, 8, 70.0, 37.0, 0.5, 0.0, 0.0),
+}
+
+
+class LabelForm(forms.Form):
+    layout = forms.ChoiceField(
+        label=_("Label sheet"),
+        choices=[
+            ("l7160", _("21 per A4 sheet, 63.5 × 38.1 mm (Avery L7160 and compatibles)")),
+            ("l7163", _("14 per A4 sheet, 99.1 × 38.1 mm (Avery L7163 and compatibles)")),
+            ("l7651", _("65 per A4 sheet, 38.1 × 21.2 mm (Avery L7651 and compatibles)")),
+            ("a4-24", _("24 per A4 sheet, 70 × 37 mm (common A4 3 × 8 sheets)")),
+        ],
+        initial="l7160",
+    )

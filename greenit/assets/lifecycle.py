@@ -1,0 +1,198 @@
+"""The device lifecycle: the one place that says how a device may move, who may move it, and
+what must be true first. Pages, the API, imports and the wipe agent all call transition().
+
+    expected ─► received ─┬─► sanitized ─► tested ─► ready ─► allocated ─► deployed
+                          │   (data-bearing devices must pass sanitized before tested)  │
+                          └─► recycling ─► recycled      ◄── end of life / returned ──┘
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from greenit.accounts.models import Role
+from greenit.core import tags
+
+from .models import Asset, CustodyEvent, State
+
+S, R = State, Role
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: State
+    target: State
+    roles: frozenset[Role]
+    label: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.source}→{self.target}"
+
+
+def _t(source: State, target: State, label: str, *roles: Role) -> Transition:
+    return Transition(source, target, frozenset({R.ADMINISTRATOR, *roles}), label)
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t(S.EXPECTED, S.RECEIVED, _("Receive"), R.LOGISTICS, R.TECHNICIAN),
+    _t(S.RECEIVED, S.SANITIZED, _("Mark sanitized"), R.TECHNICIAN),
+    _t(S.RECEIVED, S.TESTED, _("Record test (no data storage)"), R.TECHNICIAN),
+    _t(S.SANITIZED, S.TESTED, _("Record test"), R.TECHNICIAN),
+    _t(S.TESTED, S.READY, _("Mark ready for a classroom"), R.TECHNICIAN),
+    _t(S.READY, S.ALLOCATED, _("Allocate to a classroom"), R.PROGRAMME_MANAGER),
+    _t(S.ALLOCATED, S.READY, _("Unallocate"), R.PROGRAMME_MANAGER),
+    _t(S.ALLOCATED, S.DEPLOYED, _("Deliver to the school"), R.PROGRAMME_MANAGER, R.LOGISTICS),
+    _t(S.DEPLOYED, S.RECEIVED, _("Take back from the school"), R.LOGISTICS, R.TECHNICIAN),
+    *(
+        _t(source, S.RECYCLING, _("Send to recycling"), R.TECHNICIAN)
+        for source in (S.RECEIVED, S.SANITIZED, S.TESTED, S.READY, S.DEPLOYED)
+    ),
+    _t(S.RECYCLING, S.RECEIVED, _("Take out of recycling"), R.TECHNICIAN),
+    _t(S.RECYCLING, S.RECYCLED, _("Confirm recycled"), R.TECHNICIAN),
+)
+_BY_STATES = {(t.source, t.target): t for t in TRANSITIONS}
+
+# A guard looks at a locked asset about to make a transition and returns why it may not, or
+# None. Other apps add theirs (sanitization registers "every medium has a passed record").
+Guard = Callable[[Asset, Transition], str | None]
+_guards: list[Guard] = []
+
+
+def register_guard(guard: Guard) -> Guard:
+    if guard not in _guards:
+        _guards.append(guard)
+    return guard
+
+
+class TransitionRefused(ValidationError):
+    pass
+
+
+@register_guard
+def data_bearing_devices_are_sanitized_first(asset: Asset, t: Transition) -> str | None:
+    if t.source == S.RECEIVED and t.target == S.TESTED and asset.holds_data:
+        return _("A %(category)s can hold data: sanitize it before it is tested for reuse.") % {
+            "category": asset.category_label
+        }
+    return None
+
+
+@register_guard
+def only_sanitized_devices_reach_a_school(asset: Asset, t: Transition) -> str | None:
+    if t.target in (S.ALLOCATED, S.DEPLOYED) and asset.holds_data:
+        if not asset.events.filter(to_state=S.SANITIZED).exists():
+            return _("This device was never sanitized, so it cannot go to a school.")
+    return None
+
+
+def allowed_transitions(asset: Asset, user) -> list[Transition]:
+    """The moves this user may offer for this asset now (guards are checked on the move)."""
+    return [t for t in TRANSITIONS if t.source == asset.state and user.has_role(*t.roles)]
+
+
+def find(source: str, target: str) -> Transition | None:
+    return _BY_STATES.get((State(source), State(target)))
+
+
+def transition(
+    asset: Asset,
+    target: str,
+    *,
+    actor,
+    note: str = "",
+    location: str | None = None,
+    at: datetime | None = None,
+) -> CustodyEvent:
+    """Move `asset` to `target`: lock the row, check the rule, the role and every guard,
+    change the state and append the custody event, all in one transaction.
+
+    `at` backdates the event; only for loading history from an older system."""
+    try:
+        target = State(target)
+    except ValueError:
+        raise TransitionRefused(
+            _("“%(state)s” is not a lifecycle state."), params={"state": target}
+        ) from None
+    with transaction.atomic():
+        locked = Asset.objects.select_for_update().get(pk=asset.pk)
+        t = _BY_STATES.get((State(locked.state), target))
+        if t is None:
+            raise TransitionRefused(
+                _("A device that is %(source)s cannot become %(target)s."),
+                code="illegal_transition",
+                params={"source": State(locked.state).label, "target": target.label},
+            )
+        if not actor.has_role(*t.roles):
+            raise PermissionDenied(_("Your role may not do this: %(label)s.") % {"label": t.label})
+        for guard in _guards:
+            if reason := guard(locked, t):
+                raise TransitionRefused(reason, code="guard")
+        when = at or timezone.now()
+        locked.state = target
+        locked.state_changed_at = when
+        fields = ["state", "state_changed_at"]
+        if location is not None:
+            locked.location = location
+            fields.append("location")
+        locked.save(update_fields=fields)
+        event = CustodyEvent.objects.create(
+            asset=locked,
+            at=when,
+            actor=actor,
+            from_state=t.source,
+            to_state=target,
+            location=locked.location,
+            note=note,
+        )
+    for field in ("state", "state_changed_at", "location"):
+        setattr(asset, field, getattr(locked, field))
+    return event
+
+
+ENTRY_STATES = (S.EXPECTED, S.RECEIVED)
+
+
+def enter(
+    *, state: str, actor, location: str = "", note: str = "", at: datetime | None = None, **fields
+) -> Asset:
+    """Create an asset in an entry state (expected from a donor's list, or received at intake)
+    with a fresh asset tag and its first custody event. Call inside a transaction."""
+    state = State(state)
+    if state not in ENTRY_STATES:
+        raise TransitionRefused(_("A new device starts as expected or received."))
+    when = at or timezone.now()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                asset = Asset.objects.create(
+                    tag=tags.new_tag(),
+                    state=state,
+                    state_changed_at=when,
+                    created_at=when,
+                    location=location,
+                    **fields,
+                )
+        except IntegrityError as error:
+            # 32⁷ tags make a clash rare: draw again. Any other clash is the caller's.
+            if not any(name in str(error) for name in ("assets_asset.tag", "assets_asset_tag")):
+                raise
+            continue
+        break
+    else:
+        raise RuntimeError("could not find a free asset tag")
+    CustodyEvent.objects.create(
+        asset=asset,
+        at=when,
+        actor=actor,
+        from_state="",
+        to_state=state,
+        location=location,
+        note=note,
+    )
+    return asset

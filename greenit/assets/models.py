@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from greenit.core import categories, tags
+
+
+class State(models.TextChoices):
+    """Where a device is in its life. The allowed moves between states are in lifecycle.py."""
+
+    EXPECTED = "expected", _("Expected")
+    RECEIVED = "received", _("Received")
+    SANITIZED = "sanitized", _("Sanitized")
+    TESTED = "tested", _("Tested")
+    READY = "ready", _("Ready")
+    ALLOCATED = "allocated", _("Allocated")
+    DEPLOYED = "deployed", _("Deployed")
+    RECYCLING = "recycling", _("In recycling")
+    RECYCLED = "recycled", _("Recycled")
+
+
+class AssetQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AssetQuerySet":
+        if user.is_staff_member:
+            return self
+        if user.is_authenticated and user.organisation_id:
+            return self.filter(donation__donor_organisation_id=user.organisation_id)
+        return self.none()
+
+    def find(self, text: str) -> "AssetQuerySet":
+        """Assets whose tag or serial is `text` (a scanned or typed code)."""
+        text = text.strip()
+        tag = tags.normalise(text)
+        return (
+            self.filter(Q(tag=tag) | Q(serial=text))
+            if tags.is_valid(tag)
+            else self.filter(serial=text)
+        )
+
+
+class Asset(models.Model):
+    tag = models.CharField(_("asset tag"), max_length=8, unique=True, editable=False)
+    donation = models.ForeignKey(
+        "donations.Donation",
+        verbose_name=_("donation"),
+        on_delete=models.PROTECT,
+        related_name="assets",
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=30,
+        choices=categories.choices,
+        validators=[categories.validate_accepted],
+    )
+    make = models.CharField(_("make"), max_length=100, blank=True)
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    serial = models.CharField(_("serial number"), max_length=100, blank=True, db_index=True)
+    specs = models.TextField(_("specifications"), blank=True, help_text=_("CPU, RAM, storage…"))
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    condition = models.CharField(_("condition"), max_length=200, blank=True)
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, editable=False)
+    state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    objects = AssetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+        constraints = [
+            # A serial scanned twice for one donation is one device, even when two scans race.
+            models.UniqueConstraint(
+                fields=["donation", "serial"], condition=~Q(serial=""), name="asset_serial_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "-id"], name="asset_state_id"),
+            models.Index(fields=["category", "-id"], name="asset_category_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_tag
+
+    @property
+    def display_tag(self) -> str:
+        return tags.display(self.tag)
+
+    @property
+    def category_label(self) -> str:
+        return categories.category_label(self.category)
+
+    @property
+    def holds_data(self) -> bool:
+        return categories.get(self.category).holds_data
+
+
+class AppendOnly(Exception):
+    pass
+
+
+class CustodyEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("custody events are append-only")
+
+    def delete(self):
+        raise AppendOnly("custody events are append-only")
+
+
+class CustodyEvent(models.Model):
+    """One link in a device's chain of custody. Written once by lifecycle.transition(), never
+    changed: the model refuses, and a database trigger refuses too (see migrations)."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
+    location = models.CharField(_("where"), max_length=100, blank=True)
+    note = models.TextField(_("why"), blank=True)
+
+    objects = CustodyEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["asset", "at", "pk"]
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
+        indexes = [models.Index(fields=["asset", "at"], name="custody_asset_at")]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}: {self.from_state or '∅'} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly("custody events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("custody events are append-only")

@@ -1,0 +1,115 @@
+"""Workflows over assets that more than one face (pages, API, import) use."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from greenit.accounts.models import Role
+from greenit.core import categories
+from greenit.donations.models import Donation
+
+from . import lifecycle
+from .models import Asset, State
+
+INTAKE_ROLES = (Role.LOGISTICS, Role.TECHNICIAN)
+
+
+@dataclass
+class IntakeResult:
+    asset: Asset
+    created: bool
+    message: str
+
+
+def intake_scan(
+    *,
+    donation: Donation,
+    serial: str,
+    category: str,
+    actor,
+    make: str = "",
+    model: str = "",
+    location: str = "",
+) -> IntakeResult:
+    """Record one device scanned in at intake. The same serial scanned again for the same
+    donation is the same device: nothing is created and the result says so. A device the
+    donor listed in advance (expected) is received instead of created."""
+    if not actor.has_role(*INTAKE_ROLES):
+        raise PermissionDenied(_("Only logistics staff and technicians record intake."))
+    serial = serial.strip()
+    categories.validate_accepted(category)
+    if len(serial) > 100:
+        raise ValidationError({"serial": _("A serial number has at most 100 characters.")})
+    if donation.status in (Donation.Status.DECLINED, Donation.Status.CLOSED):
+        raise ValidationError(
+            {
+                "donation": _("Donation %(ref)s is %(status)s: reopen it before intake.")
+                % {"ref": donation.reference, "status": donation.get_status_display()}
+            }
+        )
+    if serial:
+        existing = Asset.objects.filter(donation=donation, serial=serial).first()
+        if existing is not None:
+            return _already_known(existing, actor=actor, location=location)
+    try:
+        with transaction.atomic():
+            asset = lifecycle.enter(
+                state=State.RECEIVED,
+                actor=actor,
+                location=location,
+                note=_("Scanned in at intake"),
+                donation=donation,
+                category=category,
+                serial=serial,
+                make=make.strip(),
+                model=model.strip(),
+            )
+            if donation.status in (
+                Donation.Status.OFFERED,
+                Donation.Status.ACCEPTED,
+                Donation.Status.COLLECTED,
+            ):
+                Donation.objects.filter(pk=donation.pk).update(status=Donation.Status.RECEIVED)
+    except IntegrityError:
+        # Another scan of the same serial won the race: that one is the device.
+        return _already_known(
+            Asset.objects.get(donation=donation, serial=serial), actor=actor, location=location
+        )
+    return IntakeResult(
+        asset=asset,
+        created=True,
+        message=_("Recorded %(tag)s: %(category)s, serial %(serial)s.")
+        % {
+            "tag": asset.display_tag,
+            "category": asset.category_label,
+            "serial": serial or _("none"),
+        },
+    )
+
+
+def _already_known(asset: Asset, *, actor, location: str) -> IntakeResult:
+    if asset.state == State.EXPECTED:
+        lifecycle.transition(
+            asset,
+            State.RECEIVED,
+            actor=actor,
+            location=location,
+            note=_("Scanned in at intake"),
+        )
+        return IntakeResult(
+            asset=asset,
+            created=False,
+            message=_("Received %(tag)s, serial %(serial)s, from the donor's list.")
+            % {"tag": asset.display_tag, "serial": asset.serial},
+        )
+    return IntakeResult(
+        asset=asset,
+        created=False,
+        message=_(
+            "Serial %(serial)s is already recorded for this donation as %(tag)s. "
+            "Nothing was created."
+        )
+        % {"serial": asset.serial, "tag": asset.display_tag},
+    )

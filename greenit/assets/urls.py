@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assets"
+urlpatterns = [
+    path("", views.asset_list, name="list"),
+    path("intake/", views.intake, name="intake"),
+    path("labels/<int:donation_pk>/", views.labels, name="labels"),
+    path("<str:tag>/", views.asset_detail, name="detail"),
+    path("<str:tag>/edit/", views.asset_edit, name="edit"),
+    path("<str:tag>/transition/", views.asset_transition, name="transition"),
+]

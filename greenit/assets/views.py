@@ -1,0 +1,164 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from greenit.accounts.models import Role
+from greenit.core import tags
+from greenit.core.decorators import staff_required
+from greenit.core.pagination import keyset_page
+from greenit.donations.models import Donation
+
+from . import labels as label_sheets
+from . import lifecycle, services
+from .forms import AssetEditForm, AssetFilterForm, IntakeForm, LabelForm, TransitionForm
+from .models import Asset
+
+
+def _get_asset_for_user(request: HttpRequest, tag: str) -> Asset:
+    """The asset if this user may see it; 404 otherwise, so tags reveal nothing."""
+    return get_object_or_404(
+        Asset.objects.visible_to(request.user).select_related(
+            "donation", "donation__donor_organisation"
+        ),
+        tag=tags.normalise(tag),
+    )
+
+
+@login_required
+def asset_list(request: HttpRequest) -> HttpResponse:
+    form = AssetFilterForm(request.GET or None)
+    assets = Asset.objects.visible_to(request.user).select_related("donation")
+    donation = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            assets = assets.find(data["q"])
+        if data["state"]:
+            assets = assets.filter(state=data["state"])
+        if data["category"]:
+            assets = assets.filter(category=data["category"])
+        if data["donation"]:
+            donation = get_object_or_404(
+                Donation.objects.visible_to(request.user), pk=data["donation"]
+            )
+            assets = assets.filter(donation=donation)
+    page = keyset_page(assets, request.GET, size=settings.PAGE_SIZE)
+    if form.is_valid() and form.cleaned_data["q"] and len(page.rows) == 1 and not page.next_query:
+        return redirect("assets:detail", tag=page.rows[0].tag)
+    return render(request, "assets/list.html", {"form": form, "page": page, "donation": donation})
+
+
+@login_required
+def asset_detail(request: HttpRequest, tag: str) -> HttpResponse:
+    asset = _get_asset_for_user(request, tag)
+    events = asset.events.select_related("actor").order_by("at", "pk")
+    return render(
+        request,
+        "assets/detail.html",
+        {
+            "asset": asset,
+            "events": events,
+            "transitions": lifecycle.allowed_transitions(asset, request.user),
+            "transition_form": TransitionForm(initial={"location": asset.location}),
+            "can_edit": request.user.has_role(Role.TECHNICIAN, Role.LOGISTICS),
+        },
+    )
+
+
+@staff_required(Role.TECHNICIAN, Role.LOGISTICS)
+def asset_edit(request: HttpRequest, tag: str) -> HttpResponse:
+    asset = _get_asset_for_user(request, tag)
+    form = AssetEditForm(request.POST or None, instance=asset)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved %(tag)s.") % {"tag": asset.display_tag})
+        return redirect("assets:detail", tag=asset.tag)
+    return render(request, "assets/edit.html", {"asset": asset, "form": form})
+
+
+@staff_required()
+@require_POST
+def asset_transition(request: HttpRequest, tag: str) -> HttpResponse:
+    asset = _get_asset_for_user(request, tag)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the state to move the device to."))
+        return redirect("assets:detail", tag=asset.tag)
+    try:
+        lifecycle.transition(
+            asset,
+            form.cleaned_data["target"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            location=form.cleaned_data["location"] or None,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("%(tag)s is now %(state)s.")
+            % {"tag": asset.display_tag, "state": asset.get_state_display()},
+        )
+    return redirect("assets:detail", tag=asset.tag)
+
+
+@staff_required(*services.INTAKE_ROLES)
+def intake(request: HttpRequest) -> HttpResponse:
+    """The scanning screen: every Enter records one device and the page stays ready for the
+    next scan. With HTMX only the result region is replaced; without it the page reloads."""
+    recent: list[Asset] = []
+    result = None
+    if request.method == "POST":
+        form = IntakeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.intake_scan(
+                    donation=data["donation"],
+                    serial=data["serial"],
+                    category=data["category"],
+                    make=data["make"],
+                    model=data["model"],
+                    location=data["location"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+        donation = form.cleaned_data.get("donation")
+        if result is not None:
+            # The next scan starts from an empty serial, same donation, category and place.
+            sticky = ("donation", "category", "make", "model", "location")
+            form = IntakeForm(initial={k: request.POST.get(k, "") for k in sticky})
+    else:
+        donation_pk = request.GET.get("donation")
+        donation = Donation.objects.filter(pk=donation_pk).first() if donation_pk else None
+        form = IntakeForm(initial={"donation": donation, "category": "laptop"})
+    if donation is not None:
+        recent = list(donation.assets.order_by("-pk")[:10])
+    context = {"form": form, "result": result, "recent": recent, "donation": donation}
+    if request.headers.get("HX-Request"):
+        return render(request, "assets/intake_result.html", context)
+    return render(request, "assets/intake.html", context)
+
+
+@login_required
+def labels(request: HttpRequest, donation_pk: int) -> HttpResponse:
+    donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_pk)
+    form = LabelForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "assets/labels.html", {"donation": donation, "form": form})
+    assets = list(donation.assets.order_by("pk").only("tag", "category", "serial"))
+    if not assets:
+        raise Http404(_("This donation has no devices yet."))
+    pdf = label_sheets.render_pdf(assets, layout=form.cleaned_data["layout"])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="labels-{donation.reference}.pdf"'
+    return response

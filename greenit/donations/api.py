@@ -1,0 +1,107 @@
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from . import services
+from .models import Donation
+
+router = Router(tags=["donations"])
+
+
+class ItemIn(Schema):
+    category: str = Field(description="Category code, see GET /api/donations/categories")
+    quantity: int = Field(ge=1)
+    description: str = ""
+    serials: list[str] = []
+
+
+class DonationIn(Schema):
+    donor_organisation_id: int | None = Field(
+        None, description="Staff only; a donor contact always gives for their own organisation"
+    )
+    donor_name: str = ""
+    contact_name: str
+    contact_phone: str = ""
+    contact_email: str = ""
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    street: str = ""
+    notes: str = ""
+    items: list[ItemIn]
+
+
+class ItemOut(Schema):
+    category: str
+    quantity: int
+    description: str
+    serials: list[str] = Field(alias="serial_list")
+
+
+class DonationOut(Schema):
+    id: int
+    reference: str
+    donor: str
+    donor_organisation_id: int | None
+    contact_name: str
+    province: str
+    city: str
+    district: str
+    street: str
+    status: str
+    created_at: datetime
+    items: list[ItemOut]
+
+    @staticmethod
+    def resolve_items(obj: Donation):
+        return list(obj.items.all())
+
+
+class CategoryOut(Schema):
+    code: str
+    en: str
+    zh: str
+    holds_data: bool
+    refused: bool
+
+
+@router.get("/categories", response=list[CategoryOut], auth=None)
+def list_categories(request):
+    from greenit.core.categories import all_categories
+
+    return list(all_categories().values())
+
+
+@router.get("", response=list[DonationOut])
+def list_donations(
+    request, status: str | None = None, before_id: int | None = None, limit: int = 50
+):
+    """Newest first; page with `before_id` = the last id of the previous page."""
+    qs = Donation.objects.visible_to(request.user).select_related("donor_organisation")
+    if status:
+        qs = qs.filter(status=status)
+    if before_id:
+        qs = qs.filter(pk__lt=before_id)
+    return list(qs.prefetch_related("items").order_by("-pk")[: min(limit, 200)])
+
+
+@router.get("/{donation_id}", response=DonationOut)
+def get_donation(request, donation_id: int):
+    return get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
+
+
+@router.post("", response={201: DonationOut})
+def create_donation(request, payload: DonationIn):
+    data = payload.dict()
+    items = [
+        services.ItemInput(
+            category=i["category"],
+            quantity=i["quantity"],
+            description=i["description"],
+            serials="\n".join(i["serials"]),
+        )
+        for i in data.pop("items")
+    ]
+    donation = services.donation_create(actor=request.user, items=items, **data)
+    return 201, donation

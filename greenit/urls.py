@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from greenit.api import api
+
+urlpatterns = [
+    path("", include("greenit.core.urls")),
+    path("accounts/", include("greenit.accounts.urls")),
+    path("donations/", include("greenit.donations.urls")),
+    path("assets/", include("greenit.assets.urls")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
