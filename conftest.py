@@ -1,5 +1,7 @@
 """Shared test fixtures: one person per role, two donor organisations and their contacts.
 
+pytest_plugins = ["greenit.core.tests.browser"]
+
 alice is a technician, lena logistics, paul a programme manager, ada an administrator;
 bob is a donor contact of East Auto, carol a donor contact of Pujiang Bank."""
 

@@ -192,7 +192,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load(devices)
             self.stdout.write(self.style.SUCCESS(f"Loaded demo data with {devices} devices."))
-        self.stdout.write("Demo logins (password for all: %s):" % PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for username, _first, _last, role, org in PEOPLE:
             who = role.label if role else f"contact of {ORGANISATIONS[org]['name_en']}"
             self.stdout.write(f"  {username:14} {who}")
