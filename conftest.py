@@ -1,7 +1,5 @@
 """Shared test fixtures: one person per role, two donor organisations and their contacts.
 
-pytest_plugins = ["greenit.core.tests.browser"]
-
 alice is a technician, lena logistics, paul a programme manager, ada an administrator;
 bob is a donor contact of East Auto, carol a donor contact of Pujiang Bank."""
 
@@ -13,6 +11,8 @@ from greenit.accounts.models import Organisation, Role, User
 from greenit.assets import lifecycle
 from greenit.assets.models import State
 from greenit.donations import services as donation_services
+
+pytest_plugins = ["greenit.core.tests.browser"]
 
 
 @pytest.fixture(autouse=True)
