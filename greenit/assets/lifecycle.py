@@ -196,3 +196,12 @@ def enter(
         note=note,
     )
     return asset
+
+
+def transition_table() -> str:
+    """The transitions as a Markdown table (docs/lifecycle.md holds a copy; a test compares)."""
+    lines = ["| from | to | action | roles |", "|---|---|---|---|"]
+    for t in TRANSITIONS:
+        roles = ", ".join(sorted(str(r) for r in t.roles))
+        lines.append(f"| {t.source} | {t.target} | {t.label} | {roles} |")
+    return "\n".join(lines)
