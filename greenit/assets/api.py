@@ -95,6 +95,24 @@ def list_assets(
     return list(qs.order_by("-pk")[: max(1, min(limit, 500))])
 
 
+# Before /{tag}: the first pattern that matches a path wins.
+@router.post("/intake", response={200: IntakeOut, 201: IntakeOut})
+def intake(request, payload: IntakeIn):
+    """Record one scanned device. The same serial again for the same donation creates nothing
+    and answers 200 with the existing asset; a new device answers 201."""
+    donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=payload.donation_id)
+    result = services.intake_scan(
+        donation=donation,
+        serial=payload.serial,
+        category=payload.category,
+        make=payload.make,
+        model=payload.model,
+        location=payload.location,
+        actor=request.user,
+    )
+    return (201 if result.created else 200), result
+
+
 @router.get("/{tag}", response=AssetOut)
 def get_asset(request, tag: str):
     return _asset(request, tag)
@@ -113,20 +131,3 @@ def transition_asset(request, tag: str, payload: TransitionIn):
         asset, payload.to, actor=request.user, note=payload.note, location=payload.location
     )
     return 201, event
-
-
-@router.post("/intake", response={200: IntakeOut, 201: IntakeOut})
-def intake(request, payload: IntakeIn):
-    """Record one scanned device. The same serial again for the same donation creates nothing
-    and answers 200 with the existing asset; a new device answers 201."""
-    donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=payload.donation_id)
-    result = services.intake_scan(
-        donation=donation,
-        serial=payload.serial,
-        category=payload.category,
-        make=payload.make,
-        model=payload.model,
-        location=payload.location,
-        actor=request.user,
-    )
-    return (201 if result.created else 200), result
