@@ -27,7 +27,7 @@ def _person(username: str, *, role: str | None = None, organisation=None, **extr
         username=username, password=f"{username}-Pa55word!", organisation=organisation, **extra
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 

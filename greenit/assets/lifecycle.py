@@ -77,9 +77,9 @@ class TransitionRefused(ValidationError):
 @register_guard
 def data_bearing_devices_are_sanitized_first(asset: Asset, t: Transition) -> str | None:
     if t.source == S.RECEIVED and t.target == S.TESTED and asset.holds_data:
-        return _("A %(category)s can hold data: sanitize it before it is tested for reuse.") % {
-            "category": asset.category_label
-        }
+        return _(
+            "This device (%(category)s) can hold data: sanitize it before it is tested for reuse."
+        ) % {"category": asset.category_label}
     return None
 
 
@@ -124,7 +124,7 @@ def transition(
         t = _BY_STATES.get((State(locked.state), target))
         if t is None:
             raise TransitionRefused(
-                _("A device that is %(source)s cannot become %(target)s."),
+                _("A device in state “%(source)s” cannot move to “%(target)s”."),
                 code="illegal_transition",
                 params={"source": State(locked.state).label, "target": target.label},
             )

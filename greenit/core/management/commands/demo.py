@@ -214,7 +214,7 @@ class Command(BaseCommand):
                 user.is_staff = user.is_superuser = True
             user.save()
             if role:
-                user.groups.add(Group.objects.get(name=role))
+                user.groups.add(Group.objects.get_or_create(name=role)[0])
             people[username] = user
         logistics, tech, pm = people["li.logistics"], people["wang.tech"], people["chen.pm"]
         donors = [orgs["auto"], orgs["bank"], orgs["insurer"], orgs["consult"], None]
