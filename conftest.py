@@ -16,6 +16,13 @@ pytest_plugins = ["greenit.core.tests.browser"]
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(request, settings):
+    """Argon2 spends ~0.3 s on each person made; only tests marked `argon2` pay for it."""
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
     yield

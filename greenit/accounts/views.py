@@ -7,25 +7,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from .forms import TokenForm
 from .models import ApiToken
 
 
 def _login_limited(request: HttpRequest, *, increment: bool) -> bool:
-    """Failed logins count per client address and per account name; either can pause."""
-    by_ip = is_ratelimited(
-        request, group="login-ip", key="ip", rate=settings.LOGIN_RATE, increment=increment
-    )
-    by_name = is_ratelimited(
-        request,
-        group="login-name",
-        key=lambda _group, req: req.POST.get("username", "").strip().lower(),
-        rate=settings.LOGIN_RATE,
-        increment=increment,
-    )
-    return by_ip or by_name
+    """Failed logins count per client address and per account name; either can pause once
+    it reaches LOGIN_RATE (django-ratelimit's own test, count > limit, lets one more in)."""
+    usages = [
+        get_usage(
+            request, group="login-ip", key="ip", rate=settings.LOGIN_RATE, increment=increment
+        ),
+        get_usage(
+            request,
+            group="login-name",
+            key=lambda _group, req: req.POST.get("username", "").strip().lower(),
+            rate=settings.LOGIN_RATE,
+            increment=increment,
+        ),
+    ]
+    return any(usage is not None and usage["count"] >= usage["limit"] for usage in usages)
 
 
 class LoginView(auth_views.LoginView):

@@ -2,7 +2,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from greenit.core import tags
 from greenit.donations.models import Donation
@@ -110,11 +110,12 @@ def intake(request, payload: IntakeIn):
         location=payload.location,
         actor=request.user,
     )
-    return (201 if result.created else 200), result
+    return Status(201 if result.created else 200, result)
 
 
 @router.get("/{tag}", response=AssetOut)
 def get_asset(request, tag: str):
+    """One device by its asset tag (with or without the hyphen, any case)."""
     return _asset(request, tag)
 
 
@@ -126,8 +127,10 @@ def asset_history(request, tag: str):
 
 @router.post("/{tag}/transitions", response={201: EventOut})
 def transition_asset(request, tag: str, payload: TransitionIn):
+    """Move a device to another lifecycle state and append its custody event: 409 when the
+    lifecycle refuses the move, 403 when the caller's role may not make it."""
     asset = _asset(request, tag)
     event = lifecycle.transition(
         asset, payload.to, actor=request.user, note=payload.note, location=payload.location
     )
-    return 201, event
+    return Status(201, event)

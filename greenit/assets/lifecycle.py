@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from greenit.accounts.models import Role
-from greenit.core import tags
+from greenit.core import categories, tags
 
 from .models import Asset, CustodyEvent, State
 
@@ -166,6 +166,7 @@ def enter(
     state = State(state)
     if state not in ENTRY_STATES:
         raise TransitionRefused(_("A new device starts as expected or received."))
+    categories.validate_accepted(fields.get("category", ""))
     when = at or timezone.now()
     for _attempt in range(5):
         try:

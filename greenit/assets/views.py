@@ -139,7 +139,11 @@ def intake(request: HttpRequest) -> HttpResponse:
             form = IntakeForm(initial={k: request.POST.get(k, "") for k in sticky})
     else:
         donation_pk = request.GET.get("donation")
-        donation = Donation.objects.filter(pk=donation_pk).first() if donation_pk else None
+        donation = (
+            Donation.objects.filter(pk=donation_pk).first()
+            if donation_pk and donation_pk.isdigit()
+            else None
+        )
         form = IntakeForm(initial={"donation": donation, "category": "laptop"})
     if donation is not None:
         recent = list(donation.assets.order_by("-pk")[:10])

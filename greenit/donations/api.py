@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from . import services
 from .models import Donation
@@ -68,6 +68,8 @@ class CategoryOut(Schema):
 
 @router.get("/categories", response=list[CategoryOut], auth=None)
 def list_categories(request):
+    """Device categories with their English and Chinese names; no login needed. Refused
+    ones (fluorescent tubes) are listed with `refused: true`."""
     from greenit.core.categories import all_categories
 
     return list(all_categories().values())
@@ -83,16 +85,19 @@ def list_donations(
         qs = qs.filter(status=status)
     if before_id:
         qs = qs.filter(pk__lt=before_id)
-    return list(qs.prefetch_related("items").order_by("-pk")[: min(limit, 200)])
+    return list(qs.prefetch_related("items").order_by("-pk")[: max(1, min(limit, 200))])
 
 
 @router.get("/{donation_id}", response=DonationOut)
 def get_donation(request, donation_id: int):
+    """One donation with its items; 404 for a donation the caller may not see."""
     return get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
 
 
 @router.post("", response={201: DonationOut})
 def create_donation(request, payload: DonationIn):
+    """Record a donation with its items, all or nothing. A donor contact always offers for
+    their own organisation; a refused category answers 422 with the reason."""
     data = payload.dict()
     items = [
         services.ItemInput(
@@ -104,4 +109,4 @@ def create_donation(request, payload: DonationIn):
         for i in data.pop("items")
     ]
     donation = services.donation_create(actor=request.user, items=items, **data)
-    return 201, donation
+    return Status(201, donation)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -84,7 +85,7 @@ class DonationItem(models.Model):
         choices=categories.choices,
         validators=[categories.validate_accepted],
     )
-    quantity = models.PositiveIntegerField(_("quantity"))
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     description = models.CharField(_("description"), max_length=200, blank=True)
     serials = models.TextField(_("serial numbers"), blank=True, help_text=_("One per line."))
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from greenit.accounts.models import Role
@@ -12,6 +13,13 @@ from greenit.accounts.models import Role
 from .models import Donation, DonationItem
 
 RECORDING_ROLES = (Role.LOGISTICS, Role.TECHNICIAN)
+
+
+def may_record_donation(user) -> bool:
+    """Staff in logistics or the workshop record donations; donor contacts offer them."""
+    if user.is_staff_member:
+        return user.has_role(*RECORDING_ROLES)
+    return bool(user.is_authenticated and user.organisation and user.organisation.is_donor)
 
 
 @dataclass
@@ -35,10 +43,11 @@ def donation_create(*, actor, items: list[ItemInput], **fields) -> Donation:
     every bad field (items as ``items[N].field``) and write nothing.
 
     Staff record donations for anyone; an external contact only for their own organisation."""
-    if actor.is_staff_member:
-        if not actor.has_role(*RECORDING_ROLES):
-            raise PermissionDenied(_("Only logistics staff and technicians record donations."))
-    else:
+    if not may_record_donation(actor):
+        raise PermissionDenied(
+            _("Only logistics staff, technicians and donor contacts record donations.")
+        )
+    if not actor.is_staff_member:
         fields["donor_organisation_id"] = actor.organisation_id
         fields["status"] = Donation.Status.OFFERED
         fields.pop("donor_organisation", None)
@@ -62,7 +71,8 @@ def donation_create(*, actor, items: list[ItemInput], **fields) -> Donation:
         raise ValidationError(errors)
     with transaction.atomic():
         donation.save()
-        donation.reference = f"D{donation.created_at:%Y}-{donation.pk:05d}"
+        year = timezone.localtime(donation.created_at).year
+        donation.reference = f"D{year}-{donation.pk:05d}"
         donation.save(update_fields=["reference"])
         for row in rows:
             row.donation = donation

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,17 +41,35 @@ def donation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "donations/list.html",
-        {"page": page, "statuses": Donation.Status.choices, "status": status, "q": q},
+        {
+            "page": page,
+            "statuses": Donation.Status.choices,
+            "status": status,
+            "q": q,
+            "can_record": services.may_record_donation(request.user),
+        },
     )
+
+
+def _show_errors(error: ValidationError, *, form, items) -> None:
+    """Put the service's errors on the fields they name; items come as ``items[N].field``."""
+    for key, messages_ in error.message_dict.items():
+        if match := re.fullmatch(r"items\[(\d+)\]\.(\w+)", key):
+            n, field = int(match[1]), match[2]
+            item_forms = [f for f in items.forms if f.cleaned_data]
+            if n < len(item_forms) and field in item_forms[n].fields:
+                item_forms[n].add_error(field, messages_)
+                continue
+        form.add_error(key if key in form.fields else None, messages_)
 
 
 @login_required
 def donation_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.is_staff_member and not user.has_role(*services.RECORDING_ROLES):
-        raise PermissionDenied(_("Only logistics staff and technicians record donations."))
-    if not user.is_staff_member and not user.organisation.is_donor:
-        raise PermissionDenied(_("Only donor organisations offer donations."))
+    if not services.may_record_donation(user):
+        raise PermissionDenied(
+            _("Only logistics staff, technicians and donor contacts record donations.")
+        )
     form = DonationForm(request.POST or None, user=user)
     items = ItemFormSet(request.POST or None, prefix="items")
     if request.method == "POST" and form.is_valid() and items.is_valid():
@@ -63,7 +83,7 @@ def donation_create(request: HttpRequest) -> HttpResponse:
         try:
             donation = services.donation_create(actor=user, items=rows, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _show_errors(error, form=form, items=items)
         else:
             messages.success(request, _("Donation %(ref)s recorded.") % {"ref": donation.reference})
             return redirect("donations:detail", pk=donation.pk)

@@ -22,7 +22,6 @@ tests never see that loop (nor DJANGO_ALLOW_ASYNC_UNSAFE, which the browser fixt
 that the test itself may use the ORM while the loop runs)."""
 
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,6 +104,6 @@ def log_in(page, username: str, password: str) -> None:
     form.locator("[name=password]").fill(password)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    if re.search(r"/accounts/login/", page.url):
+    if "/accounts/login/" in page.url:
         message = page.locator(".form-errors, .errors").all_inner_texts()
         raise AssertionError(f"Login as {username} failed: {' '.join(message) or page.url}")
