@@ -82,6 +82,7 @@ class Asset(models.Model):
         indexes = [
             models.Index(fields=["state", "-id"], name="asset_state_id"),
             models.Index(fields=["category", "-id"], name="asset_category_id"),
+            models.Index(fields=["state", "category", "-id"], name="asset_state_category_id"),
         ]
 
     def __str__(self) -> str:
@@ -94,6 +95,10 @@ class Asset(models.Model):
     @property
     def category_label(self) -> str:
         return categories.category_label(self.category)
+
+    @property
+    def state_label(self) -> str:
+        return State(self.state).label
 
     @property
     def holds_data(self) -> bool:
@@ -116,7 +121,10 @@ class CustodyEvent(models.Model):
     """One link in a device's chain of custody. Written once by lifecycle.transition(), never
     changed: the model refuses, and a database trigger refuses too (see migrations)."""
 
-    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: custody_asset_at (asset, at) serves every lookup by asset.
+    asset = models.ForeignKey(
+        Asset, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

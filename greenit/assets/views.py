@@ -32,7 +32,7 @@ def _get_asset_for_user(request: HttpRequest, tag: str) -> Asset:
 @login_required
 def asset_list(request: HttpRequest) -> HttpResponse:
     form = AssetFilterForm(request.GET or None)
-    assets = Asset.objects.visible_to(request.user).select_related("donation")
+    assets = Asset.objects.visible_to(request.user)
     donation = None
     if form.is_valid():
         data = form.cleaned_data
