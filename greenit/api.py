@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, django_auth
 from greenit.accounts.models import ApiToken
 from greenit.assets.api import router as assets_router
 from greenit.assets.lifecycle import TransitionRefused
+from greenit.collection.api import router as boxes_router
 from greenit.donations.api import router as donations_router
 
 
@@ -33,6 +34,7 @@ api = NinjaAPI(
 )
 api.add_router("/donations", donations_router)
 api.add_router("/assets", assets_router)
+api.add_router("/boxes", boxes_router)
 
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:

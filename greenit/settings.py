@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "greenit.accounts",
     "greenit.donations",
     "greenit.assets",
+    "greenit.collection",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +128,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Failed logins allowed per client address and per account name before a pause.
 LOGIN_RATE = os.environ.get("LOGIN_RATE", "10/15m")
+# Public donation offers allowed per client address (no account needed to offer).
+OFFER_RATE = os.environ.get("OFFER_RATE", "5/h")
+# "Full" / "damaged" reports allowed per client address and, separately, per collection box.
+BOX_REPORT_RATE = os.environ.get("BOX_REPORT_RATE", "5/h")
+# Largest photo accepted with an offer, in megabytes.
+PHOTO_MAX_BYTES = int(float(os.environ.get("PHOTO_MAX_MB", "5")) * 1_000_000)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")

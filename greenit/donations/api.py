@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -50,12 +50,20 @@ class DonationOut(Schema):
     district: str
     street: str
     status: str
+    source: str
+    preferred_from: date | None
+    preferred_to: date | None
+    decline_reason: str
     created_at: datetime
     items: list[ItemOut]
 
     @staticmethod
     def resolve_items(obj: Donation):
         return list(obj.items.all())
+
+
+class DeclineIn(Schema):
+    reason: str = Field(description="Why; the donor reads it in the e-mail")
 
 
 class CategoryOut(Schema):
@@ -110,3 +118,19 @@ def create_donation(request, payload: DonationIn):
     ]
     donation = services.donation_create(actor=request.user, items=items, **data)
     return Status(201, donation)
+
+
+@router.post("/{donation_id}/accept", response=DonationOut)
+def accept_offer(request, donation_id: int):
+    """Accept an open offer (logistics staff); the donor is told by e-mail. 422 when the
+    donation is not an open offer."""
+    donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
+    return services.donation_accept(donation=donation, actor=request.user)
+
+
+@router.post("/{donation_id}/decline", response=DonationOut)
+def decline_offer(request, donation_id: int, payload: DeclineIn):
+    """Decline an open offer with a reason (required; logistics staff); the donor is told
+    by e-mail."""
+    donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
+    return services.donation_decline(donation=donation, actor=request.user, reason=payload.reason)
