@@ -259,6 +259,11 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "drivers": services.drivers() if request.user.is_staff_member else [],
             "today": timezone.localdate(),
+            "today_sheets": services.drivers().filter(
+                pickups__date=timezone.localdate(), pickups__status=Pickup.Status.SCHEDULED
+            )
+            if request.user.is_staff_member
+            else [],
         },
     )
 
