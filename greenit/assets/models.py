@@ -57,6 +57,12 @@ class Asset(models.Model):
     make = models.CharField(_("make"), max_length=100, blank=True)
     model = models.CharField(_("model"), max_length=100, blank=True)
     serial = models.CharField(_("serial number"), max_length=100, blank=True, db_index=True)
+    donor_asset_number = models.CharField(
+        _("donor's asset number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The number in the donor's own asset register (from their asset list)."),
+    )
     specs = models.TextField(_("specifications"), blank=True, help_text=_("CPU, RAM, storage…"))
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=8, decimal_places=3, null=True, blank=True
