@@ -259,6 +259,13 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "drivers": services.drivers() if request.user.is_staff_member else [],
             "today": timezone.localdate(),
+            "can_schedule": request.user.is_staff_member
+            and request.user.has_role(*services.LOGISTICS_ROLES),
+            "awaiting": Donation.objects.filter(status=Donation.Status.ACCEPTED)
+            .exclude(pickups__status=Pickup.Status.SCHEDULED)
+            .select_related("donor_organisation")[:50]
+            if request.user.is_staff_member
+            else [],
             "today_sheets": services.drivers().filter(
                 pickups__date=timezone.localdate(), pickups__status=Pickup.Status.SCHEDULED
             )

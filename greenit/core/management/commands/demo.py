@@ -235,6 +235,10 @@ class Command(BaseCommand):
             State.RECYCLING,
             State.RECYCLED,
         ]
+        # Offers, pickups and boxes first, so the newest donations are the ones with devices.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._offers_and_pickups(orgs, people)
+            self._collection_boxes(orgs, logistics)
         serial_no = 0
         for d in range(donation_count):
             donor = donors[d % len(donors)]
@@ -280,9 +284,6 @@ class Command(BaseCommand):
                 self._walk(
                     asset, stage, at=at, actors={"tech": tech, "pm": pm, "logistics": logistics}
                 )
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            self._offers_and_pickups(orgs, people)
-            self._collection_boxes(orgs, logistics)
 
     def _walk(self, asset, stage: State, *, at, actors) -> None:
         if stage in (State.EXPECTED, State.RECEIVED):
@@ -369,6 +370,18 @@ class Command(BaseCommand):
                     weight_kg=Decimal("31.5"),
                     notes="One laptop kept back by the donor; a printer added on the spot.",
                 )
+
+        # Accepted on the phone, pickup not yet arranged: the newest donation.
+        donation_services.donation_create(
+            actor=logistics,
+            items=[item("laptop", 5), item("printer", 1)],
+            donor_organisation=orgs["insurer"],
+            contact_name="钱芳",
+            contact_phone="13700002222",
+            status=Donation.Status.ACCEPTED,
+            preferred_from=today + timedelta(days=3),
+            **{k: getattr(orgs["insurer"], k) for k in ("province", "city", "district", "street")},
+        )
 
     def _collection_boxes(self, orgs, logistics) -> None:
         """Six 3R boxes at host sites, one full and one damaged, each emptied a few times."""
