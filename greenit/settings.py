@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "greenit.accounts",
     "greenit.donations",
     "greenit.assets",
+    "greenit.imports",
+    "greenit.recycling",
     "greenit.collection",
 ]
 
@@ -198,6 +200,13 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenit@localhost")
+
+# Largest uploaded document (recycling licences, weight tickets, certificates), in megabytes.
+UPLOAD_MAX_BYTES = int(float(os.environ.get("UPLOAD_MAX_MB", "10")) * 1_000_000)
+# Asset lists with at least this many rows are imported by a background task.
+IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "500"))
+# Largest asset list (CSV or XLSX) accepted for import, in megabytes.
+IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "50")) * 1_000_000)
 
 # Rows per page in staff lists.
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))

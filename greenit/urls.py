@@ -10,6 +10,8 @@ urlpatterns = [
     path("assets/", include("greenit.assets.urls")),
     path("donate/", include("greenit.donations.public_urls")),
     path("boxes/", include("greenit.collection.urls")),
+    path("imports/", include("greenit.imports.urls")),
+    path("recycling/", include("greenit.recycling.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
