@@ -267,3 +267,25 @@ def test_a_donor_contact_cannot_record_or_cancel_a_pickup(client, pickup, bob):
     assert client.post(reverse("donations:pickup_cancel", args=[pickup.pk])).status_code == 403
     pickup.refresh_from_db()
     assert pickup.status == Pickup.Status.SCHEDULED
+
+
+def test_accepted_donations_without_a_pickup_wait_on_the_pickups_page(
+    client, lena, paul, accepted, pickup, make_donation, pujiang_bank
+):
+    waiting = make_donation(pujiang_bank)
+    client.force_login(lena)
+    page = client.get(reverse("donations:pickups")).content.decode()
+    assert reverse("donations:pickup_schedule", args=[waiting.pk]) in page
+    assert reverse("donations:pickup_schedule", args=[accepted.pk]) not in page
+    client.force_login(paul)
+    page = client.get(reverse("donations:pickups")).content.decode()
+    assert waiting.reference in page
+    assert reverse("donations:pickup_schedule", args=[waiting.pk]) not in page
+
+
+def test_a_collected_donation_gets_no_second_pickup(lena, accepted, pickup):
+    services.pickup_record_collection(
+        pickup=pickup, actor=lena, collected={"laptop": 10}, handed_over_by="赵磊"
+    )
+    with pytest.raises(ValidationError, match="Only accepted donations"):
+        _schedule(accepted, lena)
