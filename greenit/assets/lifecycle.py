@@ -247,7 +247,7 @@ def enter_many(
         for start in range(0, len(rows), chunk_size):
             chunk = rows[start : start + chunk_size]
             ids = _next_ids(connection, Asset, len(chunk))
-            free_tags = _free_tags(len(chunk))
+            free_tags = _free_tags(connection, len(chunk))
             assets = [
                 (
                     pk,
@@ -277,14 +277,26 @@ def enter_many(
     return len(rows)
 
 
-def _free_tags(count: int) -> list[str]:
+def _free_tags(connection, count: int) -> list[str]:
     """`count` new tags, none already used: drawn in bulk, clashes with the table redrawn."""
     chosen: set[str] = set()
     while len(chosen) < count:
         drawn = set(tags.new_tags(count - len(chosen))) - chosen
-        drawn -= set(Asset.objects.filter(tag__in=drawn).values_list("tag", flat=True))
+        drawn -= _used_tags(connection, drawn)
         chosen |= drawn
     return list(chosen)
+
+
+def _used_tags(connection, candidates: set[str]) -> set[str]:
+    if connection.vendor == "postgresql":
+        # One array parameter instead of thousands: parsed and planned in no time.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT tag FROM {Asset._meta.db_table} WHERE tag = ANY(%s)",  # noqa: S608
+                [list(candidates)],
+            )
+            return {row[0] for row in cursor.fetchall()}
+    return set(Asset.objects.filter(tag__in=candidates).values_list("tag", flat=True))
 
 
 def _next_ids(connection, model, count: int) -> list[int]:
