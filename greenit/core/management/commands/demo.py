@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from greenit.accounts.models import Organisation, Role, User
 from greenit.assets import lifecycle
-from greenit.assets.models import State
+from greenit.assets.models import Asset, State
 from greenit.collection import services as box_services
 from greenit.collection.models import BoxEmptying, CollectionBox
 from greenit.donations import services as donation_services
@@ -284,6 +284,76 @@ class Command(BaseCommand):
                 self._walk(
                     asset, stage, at=at, actors={"tech": tech, "pm": pm, "logistics": logistics}
                 )
+        self._import_and_recycling(orgs, people)
+
+    def _import_and_recycling(self, orgs, people) -> None:
+        """East Auto's asset list imported (some devices arrived, some not yet), recyclers
+        with a valid and an expired licence, a closed batch and an open one."""
+        from django.core.files.base import ContentFile
+
+        from greenit.assets.services import intake_scan
+        from greenit.imports import services as import_services
+        from greenit.recycling import services as recycling_services
+        from greenit.recycling.models import RecyclerLicence
+
+        logistics, tech = people["li.logistics"], people["wang.tech"]
+        donation = Donation.objects.filter(donor_organisation=orgs["auto"]).order_by("-pk")[0]
+        rows = "\n".join(
+            f"{i},HD-IT-{i:04d},EA{i:08d},联想,ThinkPad T480,笔记本电脑,1.65" for i in range(1, 7)
+        )
+        listed = ("序号,资产编号,序列号,品牌,型号,类别,重量\n" + rows + "\n").encode("utf-8-sig")
+        import_services.import_file(
+            donation=donation, data=listed, filename="华东汽车-退役资产清单.csv", actor=logistics
+        )
+        intake_scan(donation=donation, serial="EA00000001", category="laptop", actor=logistics)
+
+        today = timezone.localdate()
+        lapsed = Organisation.objects.create(
+            name="旧城电子废物处理厂", name_en="Old Town E-waste Works", is_recycler=True
+        )
+        for org, number, expires in (
+            (orgs["recycler"], "沪环危证 3101200123", today + timedelta(days=400)),
+            (lapsed, "沪环危证 3101000999", today - timedelta(days=30)),
+        ):
+            RecyclerLicence.objects.create(
+                organisation=org,
+                kind=RecyclerLicence.Kind.WEEE,
+                number=number,
+                issuer="上海市生态环境局",
+                valid_from=expires - timedelta(days=5 * 365),
+                expires_on=expires,
+            )
+        in_recycling = list(
+            Asset.objects.filter(state=State.RECYCLING).order_by("pk").values_list("tag", flat=True)
+        )
+        pdf = b"%PDF-1.4\n% demo document\n"
+        closed = recycling_services.batch_create(recycler=orgs["recycler"], actor=tech)
+        for tag in in_recycling[: len(in_recycling) // 2]:
+            recycling_services.batch_add_device(batch=closed, code=tag, actor=tech)
+        recycling_services.batch_set_loose_weight(
+            batch=closed, category="cable", weight_kg=Decimal("38.5"), actor=tech
+        )
+        recycling_services.batch_ship(
+            batch=closed,
+            shipped_on=today - timedelta(days=20),
+            transporter="顺达物流 Shunda Logistics",
+            vehicle="沪A·D1234",
+            weight_ticket=ContentFile(pdf, name="weight-ticket.pdf"),
+            weight_ticket_kg=Decimal("61.2"),
+            actor=tech,
+        )
+        recycling_services.batch_close(
+            batch=closed,
+            certificate=ContentFile(pdf, name="certificate.pdf"),
+            certificate_number="GC-2026-0118",
+            actor=tech,
+        )
+        open_batch = recycling_services.batch_create(recycler=orgs["recycler"], actor=tech)
+        for tag in in_recycling[len(in_recycling) // 2 :]:
+            recycling_services.batch_add_device(batch=open_batch, code=tag, actor=tech)
+        recycling_services.batch_set_loose_weight(
+            batch=open_batch, category="peripheral", weight_kg=Decimal("7.2"), actor=tech
+        )
 
     def _walk(self, asset, stage: State, *, at, actors) -> None:
         if stage in (State.EXPECTED, State.RECEIVED):
