@@ -289,3 +289,85 @@ def test_a_collected_donation_gets_no_second_pickup(lena, accepted, pickup):
     )
     with pytest.raises(ValidationError, match="Only accepted donations"):
         _schedule(accepted, lena)
+
+
+# The API
+
+
+def _api(client, user, method, path, payload=None):
+    from greenit.accounts.models import ApiToken
+
+    key = ApiToken.issue(user=user, name="t")[1]
+    call = getattr(client, method)
+    kwargs = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    if payload is not None:
+        kwargs.update(data=payload, content_type="application/json")
+    return call(path, **kwargs)
+
+
+def test_logistics_schedule_and_record_a_pickup_through_the_api(client, lena, accepted):
+    response = _api(
+        client,
+        lena,
+        "post",
+        f"/api/donations/{accepted.pk}/pickups",
+        {
+            "date": "2026-12-02",
+            "window_start": "09:00",
+            "window_end": "11:00",
+            "driver_id": lena.pk,
+        },
+    )
+    assert response.status_code == 201, response.content
+    pickup_id = response.json()["id"]
+    response = _api(
+        client,
+        lena,
+        "post",
+        f"/api/donations/pickups/{pickup_id}/collection",
+        {"collected": {"laptop": 7, "monitor_lcd": 4}, "handed_over_by": "赵磊", "weight_kg": 20},
+    )
+    assert response.status_code == 200
+    lines = {line["category"]: line for line in response.json()["lines"]}
+    assert lines["laptop"]["difference"] == -3
+    assert response.json()["status"] == "collected"
+
+
+def test_the_api_refuses_a_pickup_for_an_offer_not_accepted_and_a_tube_collected(
+    client, lena, bob, accepted
+):
+    offer = services.donation_create(
+        actor=bob, items=[services.ItemInput(category="laptop", quantity=1)], contact_name="B"
+    )
+    body = {"date": "2026-12-02", "window_start": "09:00", "window_end": "11:00"}
+    response = _api(
+        client, lena, "post", f"/api/donations/{offer.pk}/pickups", {**body, "driver_id": lena.pk}
+    )
+    assert response.status_code == 422
+    pickup = _schedule(accepted, lena)
+    response = _api(
+        client,
+        lena,
+        "post",
+        f"/api/donations/pickups/{pickup.pk}/collection",
+        {"collected": {"fluorescent_tube": 3}, "handed_over_by": "赵磊"},
+    )
+    assert response.status_code == 422
+    assert "HW29" in str(response.json()["errors"])
+
+
+def test_a_donor_contact_sees_only_their_own_pickups_in_the_api(client, pickup, bob, carol):
+    assert _api(client, bob, "get", f"/api/donations/pickups/{pickup.pk}").status_code == 200
+    assert [p["id"] for p in _api(client, bob, "get", "/api/donations/pickups").json()] == [
+        pickup.pk
+    ]
+    assert _api(client, carol, "get", f"/api/donations/pickups/{pickup.pk}").status_code == 404
+    assert _api(client, carol, "get", "/api/donations/pickups").json() == []
+    response = _api(
+        client,
+        bob,
+        "post",
+        f"/api/donations/pickups/{pickup.pk}/collection",
+        {"collected": {"laptop": 1}, "handed_over_by": "me"},
+    )
+    assert response.status_code == 403
