@@ -1,6 +1,8 @@
 """Donation workflows shared by the staff pages, the donor portal and the API."""
 
 import io
+import logging
+import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import date, time
@@ -19,6 +21,8 @@ from greenit.accounts.models import Role, User
 from greenit.core import categories
 
 from .models import Donation, DonationItem, DonationPhoto, Pickup, PickupLine
+
+logger = logging.getLogger(__name__)
 
 RECORDING_ROLES = (Role.LOGISTICS, Role.TECHNICIAN)
 # Who accepts offers, schedules pickups and drives them.
@@ -197,7 +201,12 @@ def notify_donor(donation: Donation, step: str, *, pickup: Pickup | None = None)
             "date": pickup.date.isoformat() if pickup else "",
         }
         body = render_to_string(f"donations/email/{step}.txt", context)
-    send_mail(subject, body, None, [address], fail_silently=False)
+    try:
+        send_mail(subject, body, None, [address], fail_silently=False)
+    except (OSError, smtplib.SMTPException):
+        # The change is already saved; a mail server that is down must not undo or hide it.
+        logger.exception("Could not e-mail %s about donation %s", step, donation.reference)
+        return False
     return True
 
 

@@ -390,3 +390,13 @@ def test_a_donor_contact_offering_through_the_api_makes_a_portal_offer(client, b
     assert response.status_code == 201
     assert response.json()["status"] == "offered"
     assert response.json()["source"] == "portal"
+
+
+def test_a_mail_server_that_is_down_does_not_undo_the_decision(lena, offer, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(services, "send_mail", broken)
+    services.donation_accept(donation=offer, actor=lena)
+    offer.refresh_from_db()
+    assert offer.status == Donation.Status.ACCEPTED
