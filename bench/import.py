@@ -44,7 +44,11 @@ TARGET_RATIO = 5.0
 
 HEADERS = ["序号", "资产编号", "序列号", "品牌", "型号", "类别", "重量(kg)", "配置", "使用状况"]
 KINDS = [
-    ("笔记本电脑", [("联想", "ThinkPad T480"), ("戴尔", "Latitude 5490"), ("惠普", "EliteBook 840")], "1.65"),
+    (
+        "笔记本电脑",
+        [("联想", "ThinkPad T480"), ("戴尔", "Latitude 5490"), ("惠普", "EliteBook 840")],
+        "1.65",
+    ),
     ("台式机", [("联想", "ThinkCentre M720q"), ("戴尔", "OptiPlex 7060")], "8.77"),
     ("显示器", [("戴尔", "P2419H"), ("AOC", "24B2XH"), ("飞利浦", "243V7Q")], "5.5"),
     ("手机", [("华为", "P30"), ("小米", "Mi 9")], "0.171"),
@@ -166,7 +170,13 @@ def child(args) -> None:
     assert Asset.objects.filter(donation=donation, state=State.EXPECTED).count() == args.rows
     assert CustodyEvent.objects.filter(asset__donation=donation).count() == args.rows
     assert Asset.objects.get(serial__endswith="000001", donation=donation).category in (
-        "laptop", "desktop", "monitor_lcd", "phone", "tablet", "printer", "network"
+        "laptop",
+        "desktop",
+        "monitor_lcd",
+        "phone",
+        "tablet",
+        "printer",
+        "network",
     )
 
     started = time.perf_counter()
@@ -197,8 +207,10 @@ def main() -> None:
     urls = {"postgres": PG_SERVER + PG_NAME, "sqlite": f"sqlite:///{SQLITE_PATH}"}
     chosen = ["postgres", "sqlite"] if args.db == "both" else [args.db]
     print(f"{args.rows:,} rows, {CSV_PATH.stat().st_size / 1e6:.1f} MB CSV with Chinese headers")
-    print(f"{'database':10} {'import s':>9} {'rows/s':>9} {'bare s':>7} {'bare rows/s':>12} "
-          f"{'ratio':>6} {'re-import s':>12}")
+    print(
+        f"{'database':10} {'import s':>9} {'rows/s':>9} {'bare s':>7} {'bare rows/s':>12} "
+        f"{'ratio':>6} {'re-import s':>12}"
+    )
     failed = False
     for name in chosen:
         with tempfile.TemporaryDirectory() as tmp:

@@ -181,11 +181,15 @@ def test_the_api_takes_a_mapping_correction(client, lena, donation):
     assert Asset.objects.get().serial == "S1"
 
 
-def test_the_api_hides_other_organisations_donations(client, carol, donation):
+def test_the_api_hides_other_organisations_donations_and_imports(client, carol, lena, donation):
     _token, key = ApiToken.issue(user=carol, name="x")
     response = _api(client, key, donation, csv_bytes(ENGLISH, english_rows(2)))
     assert response.status_code == 404
     assert Asset.objects.count() == 0
+    _token, staff_key = ApiToken.issue(user=lena, name="y")
+    made = _api(client, staff_key, donation, csv_bytes(ENGLISH, english_rows(2))).json()
+    hidden = client.get(f"/api/imports/{made['id']}", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert hidden.status_code == 404
 
 
 def test_the_command_imports_a_file(tmp_path, donation):
