@@ -12,7 +12,10 @@ from ninja.security import HttpBearer, django_auth
 from greenit.accounts.models import ApiToken
 from greenit.assets.api import router as assets_router
 from greenit.assets.lifecycle import TransitionRefused
+from greenit.collection.api import router as boxes_router
 from greenit.donations.api import router as donations_router
+from greenit.imports.api import router as imports_router
+from greenit.recycling.api import router as recycling_router
 
 
 class TokenAuth(HttpBearer):
@@ -33,6 +36,9 @@ api = NinjaAPI(
 )
 api.add_router("/donations", donations_router)
 api.add_router("/assets", assets_router)
+api.add_router("/boxes", boxes_router)
+api.add_router("/imports", imports_router)
+api.add_router("/recycling", recycling_router)
 
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "greenit.accounts",
     "greenit.donations",
     "greenit.assets",
+    "greenit.imports",
+    "greenit.recycling",
+    "greenit.collection",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +134,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Failed logins allowed per client address and per account name before a pause.
 LOGIN_RATE = os.environ.get("LOGIN_RATE", "10/15m")
+# Public donation offers allowed per client address (no account needed to offer).
+OFFER_RATE = os.environ.get("OFFER_RATE", "5/h")
+# "Full" / "damaged" reports allowed per client address and, separately, per collection box.
+BOX_REPORT_RATE = os.environ.get("BOX_REPORT_RATE", "5/h")
+# Largest photo accepted with an offer, in megabytes.
+PHOTO_MAX_BYTES = int(float(os.environ.get("PHOTO_MAX_MB", "5")) * 1_000_000)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
@@ -195,6 +204,13 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenit@localhost")
+
+# Largest uploaded document (recycling licences, weight tickets, certificates), in megabytes.
+UPLOAD_MAX_BYTES = int(float(os.environ.get("UPLOAD_MAX_MB", "10")) * 1_000_000)
+# Asset lists with at least this many rows are imported by a background task.
+IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "500"))
+# Largest asset list (CSV or XLSX) accepted for import, in megabytes.
+IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "50")) * 1_000_000)
 
 # Rows per page in staff lists.
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))

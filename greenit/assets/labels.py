@@ -1,17 +1,11 @@
 """Printable sheets of asset-tag labels (PDF, A4): QR code, tag, category, serial."""
 
-import segno
 from django.template.loader import render_to_string
+
+from greenit.core.qr import qr_png
 
 from .forms import LABEL_LAYOUTS
 from .models import Asset
-
-
-def qr_png(data: str) -> str:
-    """A QR code as a PNG data URI. PNG rather than SVG: WeasyPrint lays out hundreds of
-    small images far faster than hundreds of vector paths, and whole-pixel modules stay
-    sharp in print."""
-    return segno.make(data, error="m", micro=False).png_data_uri(scale=8, border=0)
 
 
 def render_pdf(assets: list[Asset], *, layout: str) -> bytes:

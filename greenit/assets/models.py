@@ -41,7 +41,10 @@ class AssetQuerySet(models.QuerySet):
 
 
 class Asset(models.Model):
-    tag = models.CharField(_("asset tag"), max_length=8, unique=True, editable=False)
+    # Unique and searched by exact value only: a constraint and a plain index, without the
+    # extra LIKE index PostgreSQL gets for `unique=True` / `db_index=True` on a CharField
+    # (each costs a B-tree insert per device; see docs/benchmarks.md).
+    tag = models.CharField(_("asset tag"), max_length=8, editable=False)
     donation = models.ForeignKey(
         "donations.Donation",
         verbose_name=_("donation"),
@@ -56,7 +59,13 @@ class Asset(models.Model):
     )
     make = models.CharField(_("make"), max_length=100, blank=True)
     model = models.CharField(_("model"), max_length=100, blank=True)
-    serial = models.CharField(_("serial number"), max_length=100, blank=True, db_index=True)
+    serial = models.CharField(_("serial number"), max_length=100, blank=True)
+    donor_asset_number = models.CharField(
+        _("donor's asset number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The number in the donor's own asset register (from their asset list)."),
+    )
     specs = models.TextField(_("specifications"), blank=True, help_text=_("CPU, RAM, storage…"))
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=8, decimal_places=3, null=True, blank=True
@@ -74,12 +83,14 @@ class Asset(models.Model):
         verbose_name = _("asset")
         verbose_name_plural = _("assets")
         constraints = [
+            models.UniqueConstraint(fields=["tag"], name="assets_asset_tag_unique"),
             # A serial scanned twice for one donation is one device, even when two scans race.
             models.UniqueConstraint(
                 fields=["donation", "serial"], condition=~Q(serial=""), name="asset_serial_once"
             ),
         ]
         indexes = [
+            models.Index(fields=["serial"], name="asset_serial"),
             models.Index(fields=["state", "-id"], name="asset_state_id"),
             models.Index(fields=["category", "-id"], name="asset_category_id"),
             models.Index(fields=["state", "category", "-id"], name="asset_state_category_id"),

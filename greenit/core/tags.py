@@ -28,6 +28,16 @@ def new_tag() -> str:
     return body + check_character(body)
 
 
+def new_tags(count: int) -> list[str]:
+    """`count` fresh tags at once (for imports); not checked against the database."""
+    raw = secrets.token_bytes(count * BODY_LENGTH)  # 256 = 8 × 32: each byte & 31 is uniform
+    bodies = (
+        "".join(ALPHABET[b & 31] for b in raw[i : i + BODY_LENGTH])
+        for i in range(0, len(raw), BODY_LENGTH)
+    )
+    return [body + check_character(body) for body in bodies]
+
+
 def normalise(text: str) -> str:
     return text.strip().upper().translate(_READS_AS)
 

@@ -1,10 +1,13 @@
-from datetime import datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from greenit.accounts.models import User
+
 from . import services
-from .models import Donation
+from .models import Donation, Pickup
 
 router = Router(tags=["donations"])
 
@@ -50,12 +53,20 @@ class DonationOut(Schema):
     district: str
     street: str
     status: str
+    source: str
+    preferred_from: date | None
+    preferred_to: date | None
+    decline_reason: str
     created_at: datetime
     items: list[ItemOut]
 
     @staticmethod
     def resolve_items(obj: Donation):
         return list(obj.items.all())
+
+
+class DeclineIn(Schema):
+    reason: str = Field(description="Why; the donor reads it in the e-mail")
 
 
 class CategoryOut(Schema):
@@ -88,6 +99,71 @@ def list_donations(
     return list(qs.prefetch_related("items").order_by("-pk")[: max(1, min(limit, 200))])
 
 
+class PickupLineOut(Schema):
+    category: str
+    offered_quantity: int
+    collected_quantity: int | None
+    difference: int
+
+
+class PickupOut(Schema):
+    id: int
+    donation_id: int
+    date: date
+    window_start: time
+    window_end: time
+    driver_id: int
+    vehicle: str
+    province: str
+    city: str
+    district: str
+    street: str
+    status: str
+    handed_over_by: str
+    weight_kg: Decimal | None
+    lines: list[PickupLineOut]
+
+    @staticmethod
+    def resolve_lines(obj: Pickup):
+        return list(obj.lines.all())
+
+
+class PickupIn(Schema):
+    date: date
+    window_start: time
+    window_end: time
+    driver_id: int = Field(description="A member of the logistics team")
+    vehicle: str = ""
+    notes: str = ""
+
+
+class CollectionIn(Schema):
+    collected: dict[str, int] = Field(
+        description="Quantity taken per category code, including categories not offered"
+    )
+    handed_over_by: str
+    weight_kg: Decimal | None = None
+    notes: str = ""
+
+
+# Before /{donation_id}: "pickups" would otherwise be read as a donation id.
+@router.get("/pickups", response=list[PickupOut])
+def list_pickups(request, date: date | None = None, driver_id: int | None = None):
+    """Pickups the caller may see (a donor contact: their organisation's), by date and driver."""
+    qs = Pickup.objects.visible_to(request.user).prefetch_related("lines")
+    if date:
+        qs = qs.filter(date=date)
+    if driver_id:
+        qs = qs.filter(driver_id=driver_id)
+    return list(qs.order_by("date", "window_start")[:500])
+
+
+@router.get("/pickups/{pickup_id}", response=PickupOut)
+def get_pickup(request, pickup_id: int):
+    """One pickup with offered and collected quantities per category; 404 if not yours."""
+    return get_object_or_404(Pickup.objects.visible_to(request.user), pk=pickup_id)
+
+
 @router.get("/{donation_id}", response=DonationOut)
 def get_donation(request, donation_id: int):
     """One donation with its items; 404 for a donation the caller may not see."""
@@ -110,3 +186,37 @@ def create_donation(request, payload: DonationIn):
     ]
     donation = services.donation_create(actor=request.user, items=items, **data)
     return Status(201, donation)
+
+
+@router.post("/{donation_id}/accept", response=DonationOut)
+def accept_offer(request, donation_id: int):
+    """Accept an open offer (logistics staff); the donor is told by e-mail. 422 when the
+    donation is not an open offer."""
+    donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
+    return services.donation_accept(donation=donation, actor=request.user)
+
+
+@router.post("/{donation_id}/decline", response=DonationOut)
+def decline_offer(request, donation_id: int, payload: DeclineIn):
+    """Decline an open offer with a reason (required; logistics staff); the donor is told
+    by e-mail."""
+    donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
+    return services.donation_decline(donation=donation, actor=request.user, reason=payload.reason)
+
+
+@router.post("/{donation_id}/pickups", response={201: PickupOut})
+def schedule_pickup(request, donation_id: int, payload: PickupIn):
+    """Schedule a pickup of an accepted donation (logistics); the donor is told by e-mail."""
+    donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
+    data = payload.dict()
+    driver = get_object_or_404(User, pk=data.pop("driver_id"))
+    pickup = services.pickup_schedule(donation=donation, actor=request.user, driver=driver, **data)
+    return Status(201, pickup)
+
+
+@router.post("/pickups/{pickup_id}/collection", response=PickupOut)
+def record_collection(request, pickup_id: int, payload: CollectionIn):
+    """Record what was really taken, the weight and who handed it over (logistics); the
+    differences from the offer stay on the lines."""
+    pickup = get_object_or_404(Pickup.objects.visible_to(request.user), pk=pickup_id)
+    return services.pickup_record_collection(pickup=pickup, actor=request.user, **payload.dict())

@@ -2,8 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from greenit.accounts.models import Organisation
+from greenit.core import categories
 
+from . import services
 from .models import Donation, DonationItem
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class DonationForm(forms.ModelForm):
@@ -19,9 +24,15 @@ class DonationForm(forms.ModelForm):
             "city",
             "district",
             "street",
+            "preferred_from",
+            "preferred_to",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "preferred_from": DATE,
+            "preferred_to": DATE,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,3 +64,178 @@ class DonationItemForm(forms.ModelForm):
 ItemFormSet = forms.formset_factory(
     DonationItemForm, extra=4, min_num=1, validate_min=True, max_num=50
 )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); each is checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+CONSENT_TEXT = _(
+    "I agree that greenit stores these contact details and the pickup address to arrange the "
+    "pickup and to tell me what became of the donation, and for nothing else."
+)
+
+
+class PublicOfferForm(forms.ModelForm):
+    """The public "donate your old computers" form: anyone, no account."""
+
+    consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
+    photos = MultipleFileField(
+        label=_("Photos (optional)"),
+        required=False,
+        help_text=_("Up to 5 photos, JPEG, PNG or WebP."),
+    )
+    # A field people never see or reach; bots that fill every field give themselves away.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Donation
+        fields = [
+            "donor_name",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "province",
+            "city",
+            "district",
+            "street",
+            "preferred_from",
+            "preferred_to",
+            "notes",
+        ]
+        labels = {"donor_name": _("Organisation or your name")}
+        help_texts = {"donor_name": ""}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "preferred_from": DATE,
+            "preferred_to": DATE,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor_name"].required = True
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The donor reads this in the e-mail."),
+    )
+
+
+class PickupForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    window_start = forms.TimeField(label=_("From"), widget=TIME)
+    window_end = forms.TimeField(label=_("Until"), widget=TIME)
+    driver = forms.ModelChoiceField(label=_("Driver"), queryset=None)
+    vehicle = forms.CharField(label=_("Vehicle"), max_length=50, required=False)
+    province = forms.CharField(label=_("province"), max_length=50, required=False)
+    city = forms.CharField(label=_("city"), max_length=50, required=False)
+    district = forms.CharField(label=_("district / county"), max_length=50, required=False)
+    street = forms.CharField(label=_("street address"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=_("Notes for the driver"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["driver"].queryset = services.drivers()
+        self.fields["driver"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and end <= start:
+            self.add_error(
+                "window_end", _("The window ends before it starts: give a later end time.")
+            )
+        return data
+
+
+EXTRA_LINES = 2
+
+
+class CollectionForm(forms.Form):
+    """What was really taken: one count per offered category, two lines for anything else."""
+
+    handed_over_by = forms.CharField(
+        label=_("Handed over by"),
+        max_length=100,
+        help_text=_("Name of the person who handed the items over."),
+    )
+    weight_kg = forms.DecimalField(
+        label=_("Weight collected (kg)"),
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"line_{line.category}"] = forms.IntegerField(
+                label=_("%(category)s taken (offered: %(n)s)")
+                % {"category": line.category_label, "n": line.offered_quantity},
+                min_value=0,
+                initial=line.offered_quantity,
+            )
+        for n in range(EXTRA_LINES):
+            self.fields[f"extra_category_{n}"] = forms.ChoiceField(
+                label=_("Also taken, not offered: category"),
+                choices=[("", "—")] + categories.choices(),
+                required=False,
+            )
+            self.fields[f"extra_quantity_{n}"] = forms.IntegerField(
+                label=_("How many"), min_value=1, required=False
+            )
+
+    def line_fields(self):
+        return [self[f"line_{line.category}"] for line in self.lines]
+
+    def extra_fields(self):
+        return [
+            (self[f"extra_category_{n}"], self[f"extra_quantity_{n}"]) for n in range(EXTRA_LINES)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        collected = {line.category: data.get(f"line_{line.category}") or 0 for line in self.lines}
+        for n in range(EXTRA_LINES):
+            code, quantity = data.get(f"extra_category_{n}"), data.get(f"extra_quantity_{n}")
+            if code and not quantity:
+                self.add_error(f"extra_quantity_{n}", _("Say how many were taken."))
+            elif quantity and not code:
+                self.add_error(f"extra_category_{n}", _("Choose the category of these items."))
+            elif code:
+                try:
+                    categories.validate_accepted(code)
+                except forms.ValidationError as error:
+                    self.add_error(f"extra_category_{n}", error)
+                collected[code] = collected.get(code, 0) + quantity
+        data["collected"] = collected
+        return data

@@ -1,4 +1,7 @@
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -27,6 +30,12 @@ class Donation(ChineseAddress):
         RECEIVED = "received", _("Received")
         CLOSED = "closed", _("Closed")
 
+    class Source(models.TextChoices):
+        PUBLIC = "public", _("Public offer form")
+        PORTAL = "portal", _("Donor portal")
+        STAFF = "staff", _("Recorded by staff")
+        COLLECTION_BOX = "collection_box", _("Collection box")
+
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     donor_organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -49,6 +58,23 @@ class Donation(ChineseAddress):
         _("status"), max_length=20, choices=Status.choices, default=Status.ACCEPTED
     )
     notes = models.TextField(_("notes"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.STAFF
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="en",
+        help_text=_("The donor's language: e-mails to them are written in it."),
+    )
+    preferred_from = models.DateField(_("preferred pickup from"), null=True, blank=True)
+    preferred_to = models.DateField(_("preferred pickup until"), null=True, blank=True)
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("accepted or declined"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -73,6 +99,41 @@ class Donation(ChineseAddress):
     @property
     def donor(self) -> str:
         return str(self.donor_organisation) if self.donor_organisation_id else self.donor_name
+
+    def clean(self) -> None:
+        if self.preferred_from and self.preferred_to and self.preferred_to < self.preferred_from:
+            raise ValidationError(
+                {"preferred_to": _("The last preferred day comes before the first: swap them.")}
+            )
+
+    @property
+    def notify_address(self) -> str:
+        """Where e-mails about this donation go: its contact, else the portal user who offered."""
+        if self.contact_email:
+            return self.contact_email
+        creator = self.created_by
+        if creator is not None and creator.organisation_id == self.donor_organisation_id:
+            return creator.email
+        return ""
+
+
+def photo_path(photo: "DonationPhoto", filename: str) -> str:
+    return f"donations/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+class DonationPhoto(models.Model):
+    """A photo sent with an offer; stored re-encoded, without its EXIF data (place, camera)."""
+
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_path)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("donation photo")
+        verbose_name_plural = _("donation photos")
+
+    def __str__(self) -> str:
+        return self.image.name
 
 
 class DonationItem(models.Model):
@@ -104,3 +165,97 @@ class DonationItem(models.Model):
     @property
     def serial_list(self) -> list[str]:
         return [s.strip() for s in self.serials.splitlines() if s.strip()]
+
+
+class PickupQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PickupQuerySet":
+        return self.filter(donation__in=Donation.objects.visible_to(user))
+
+
+class Pickup(ChineseAddress):
+    """A trip to fetch an accepted donation; what was really taken is recorded per category."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        COLLECTED = "collected", _("Collected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="pickups")
+    date = models.DateField(_("date"))
+    window_start = models.TimeField(_("from"))
+    window_end = models.TimeField(_("until"))
+    driver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("driver"),
+        on_delete=models.PROTECT,
+        related_name="pickups",
+    )
+    vehicle = models.CharField(_("vehicle"), max_length=50, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    handed_over_by = models.CharField(_("handed over by"), max_length=100, blank=True)
+    weight_kg = models.DecimalField(
+        _("weight collected (kg)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    collected_at = models.DateTimeField(_("collected"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PickupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "window_start"]
+        verbose_name = _("pickup")
+        verbose_name_plural = _("pickups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_end__gt=models.F("window_start")), name="pickup_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donation.reference} · {self.date}"
+
+    @property
+    def differences(self) -> list["PickupLine"]:
+        """Lines where what was taken is not what was offered (collected pickups only)."""
+        if self.status != self.Status.COLLECTED:
+            return []
+        return [line for line in self.lines.all() if line.difference]
+
+
+class PickupLine(models.Model):
+    pickup = models.ForeignKey(Pickup, on_delete=models.CASCADE, related_name="lines")
+    category = models.CharField(_("category"), max_length=30, choices=categories.choices)
+    offered_quantity = models.PositiveIntegerField(_("offered"), default=0)
+    collected_quantity = models.PositiveIntegerField(_("collected"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("pickup line")
+        verbose_name_plural = _("pickup lines")
+        constraints = [
+            models.UniqueConstraint(fields=["pickup", "category"], name="pickup_line_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_label}: {self.offered_quantity} → {self.collected_quantity}"
+
+    @property
+    def category_label(self) -> str:
+        return categories.category_label(self.category)
+
+    @property
+    def difference(self) -> int:
+        """Collected minus offered: negative when fewer were taken, positive when more."""
+        if self.collected_quantity is None:
+            return 0
+        return self.collected_quantity - self.offered_quantity
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, -self.difference)

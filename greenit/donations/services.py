@@ -1,18 +1,34 @@
 """Donation workflows shared by the staff pages, the donor portal and the API."""
 
+import io
+import logging
+import smtplib
 import uuid
 from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from greenit.accounts.models import Role
+from greenit.accounts.models import Role, User
+from greenit.core import categories
 
-from .models import Donation, DonationItem
+from .models import Donation, DonationItem, DonationPhoto, Pickup, PickupLine
+
+logger = logging.getLogger(__name__)
 
 RECORDING_ROLES = (Role.LOGISTICS, Role.TECHNICIAN)
+# Who accepts offers, schedules pickups and drives them.
+LOGISTICS_ROLES = (Role.LOGISTICS,)
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_PHOTOS = 5
 
 
 def may_record_donation(user) -> bool:
@@ -38,25 +54,96 @@ def _validation_errors(obj, prefix: str = "", exclude: tuple[str, ...] = ()) -> 
     return {}
 
 
-def donation_create(*, actor, items: list[ItemInput], **fields) -> Donation:
+def clean_photo(upload) -> ContentFile:
+    """A JPEG, PNG or WebP under PHOTO_MAX_BYTES, re-encoded so that nothing but the pixels
+    is kept (no EXIF: no place, no camera serial); ValidationError otherwise."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    name = getattr(upload, "name", "photo")
+    if upload.size > settings.PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _("%(name)s is larger than %(mb)s MB: send a smaller photo.")
+            % {"name": name, "mb": round(settings.PHOTO_MAX_BYTES / 1_000_000, 1)}
+        )
+    try:
+        image = Image.open(upload)
+        kind = image.format
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise ValidationError(
+            _("%(name)s is not a photo we can read: send a JPEG, PNG or WebP file.")
+            % {"name": name}
+        ) from error
+    if kind not in PHOTO_FORMATS:
+        raise ValidationError(
+            _("%(name)s is a %(kind)s file: send a JPEG, PNG or WebP photo.")
+            % {"name": name, "kind": kind}
+        )
+    image = ImageOps.exif_transpose(image)
+    if kind == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format=kind)  # a fresh file: the EXIF block is not copied
+    return ContentFile(out.getvalue(), name=f"photo.{PHOTO_FORMATS[kind]}")
+
+
+def donation_create(
+    *,
+    actor,
+    items: list[ItemInput],
+    source: str | None = None,
+    photos: list | None = None,
+    consent: bool = False,
+    **fields,
+) -> Donation:
     """Record a donation with its items in one transaction, or raise ValidationError naming
     every bad field (items as ``items[N].field``) and write nothing.
 
-    Staff record donations for anyone; an external contact only for their own organisation."""
-    if not may_record_donation(actor):
+    Staff record donations for anyone; an external contact only offers for their own
+    organisation; anyone (``source=PUBLIC``, no account) can only ever make an offer from a
+    person or organisation named in the text, never tied to an account's organisation."""
+    public = source == Donation.Source.PUBLIC
+    if not public and not may_record_donation(actor):
         raise PermissionDenied(
             _("Only logistics staff, technicians and donor contacts record donations.")
         )
-    if not actor.is_staff_member:
+    if public:
+        for key in ("donor_organisation", "donor_organisation_id", "status"):
+            fields.pop(key, None)
+        fields["status"] = Donation.Status.OFFERED
+        fields["consent_at"] = timezone.now() if consent else None
+        actor = actor if getattr(actor, "is_authenticated", False) else None
+    elif not actor.is_staff_member:
         fields["donor_organisation_id"] = actor.organisation_id
         fields["status"] = Donation.Status.OFFERED
         fields.pop("donor_organisation", None)
-    donation = Donation(created_by=actor, reference=uuid.uuid4().hex[:20], **fields)
+        source = Donation.Source.PORTAL
+    else:
+        source = source or Donation.Source.STAFF
+    fields.setdefault("language", (translation.get_language() or "en")[:10])
+    donation = Donation(created_by=actor, reference=uuid.uuid4().hex[:20], source=source, **fields)
     errors = _validation_errors(donation, exclude=("reference",))
     if not donation.donor_organisation_id and not donation.donor_name.strip():
         errors.setdefault("donor_name", []).append(
             _("Name the donor: choose an organisation or type the name of the person.")
         )
+    if public:
+        if not consent:
+            errors.setdefault("consent", []).append(
+                _("Tick the box to agree that we may store these details to arrange the pickup.")
+            )
+        if not (donation.contact_email or donation.contact_phone):
+            errors.setdefault("contact_email", []).append(
+                _("Give an e-mail address or a phone number so that we can reach you.")
+            )
+    images = []
+    if len(photos or []) > MAX_PHOTOS:
+        errors["photos"] = [_("Send at most %(n)s photos.") % {"n": MAX_PHOTOS}]
+    for upload in (photos or [])[:MAX_PHOTOS]:
+        try:
+            images.append(clean_photo(upload))
+        except ValidationError as error:
+            errors.setdefault("photos", []).extend(error.messages)
     if not items:
         errors["items"] = [_("List at least one item: a category and how many.")]
     rows = [
@@ -77,4 +164,241 @@ def donation_create(*, actor, items: list[ItemInput], **fields) -> Donation:
         for row in rows:
             row.donation = donation
         DonationItem.objects.bulk_create(rows)
+        for image in images:
+            DonationPhoto.objects.create(donation=donation, image=image)
+    if donation.status == Donation.Status.OFFERED:
+        notify_donor(donation, "offer_received")
     return donation
+
+
+# E-mails to the donor ------------------------------------------------------------------
+
+EMAIL_SUBJECTS = {
+    "offer_received": lambda: _("We received your donation offer %(ref)s"),
+    "accepted": lambda: _("Your donation %(ref)s is accepted"),
+    "declined": lambda: _("About your donation offer %(ref)s"),
+    "pickup_scheduled": lambda: _("Pickup of donation %(ref)s on %(date)s"),
+    "collected": lambda: _("We collected donation %(ref)s: thank you"),
+}
+
+
+def notify_donor(donation: Donation, step: str, *, pickup: Pickup | None = None) -> bool:
+    """Tell the donor, in the language they used, what happened; False if there is no address.
+
+    Sent with Django's e-mail framework (console by default, SMTP when EMAIL_BACKEND says)."""
+    address = donation.notify_address
+    if not address:
+        return False
+    context = {
+        "donation": donation,
+        "pickup": pickup,
+        "site_url": settings.SITE_URL,
+        "organisation": settings.ORGANISATION_NAME,
+    }
+    with translation.override(donation.language or "en"):
+        subject = EMAIL_SUBJECTS[step]() % {
+            "ref": donation.reference,
+            "date": pickup.date.isoformat() if pickup else "",
+        }
+        body = render_to_string(f"donations/email/{step}.txt", context)
+    try:
+        send_mail(subject, body, None, [address], fail_silently=False)
+    except (OSError, smtplib.SMTPException):
+        # The change is already saved; a mail server that is down must not undo or hide it.
+        logger.exception("Could not e-mail %s about donation %s", step, donation.reference)
+        return False
+    return True
+
+
+# Accepting and declining offers --------------------------------------------------------
+
+
+def _require_logistics(actor) -> None:
+    if not (actor.is_staff_member and actor.has_role(*LOGISTICS_ROLES)):
+        raise PermissionDenied(_("Only logistics staff accept offers and arrange pickups."))
+
+
+def _locked_offer(donation: Donation) -> Donation:
+    locked = Donation.objects.select_for_update().get(pk=donation.pk)
+    if locked.status != Donation.Status.OFFERED:
+        raise ValidationError(
+            _("Donation %(ref)s is %(status)s, not an open offer: nothing changed.")
+            % {"ref": locked.reference, "status": locked.get_status_display()}
+        )
+    return locked
+
+
+def donation_accept(*, donation: Donation, actor) -> Donation:
+    """Accept an open offer (logistics staff); the donor is told by e-mail."""
+    _require_logistics(actor)
+    with transaction.atomic():
+        donation = _locked_offer(donation)
+        donation.status = Donation.Status.ACCEPTED
+        donation.decided_at = timezone.now()
+        donation.decided_by = actor
+        donation.save(update_fields=["status", "decided_at", "decided_by"])
+    notify_donor(donation, "accepted")
+    return donation
+
+
+def donation_decline(*, donation: Donation, actor, reason: str) -> Donation:
+    """Decline an open offer with a reason, which the donor reads in the e-mail."""
+    _require_logistics(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": [_("Say why the offer is declined: the donor reads this reason.")]}
+        )
+    with transaction.atomic():
+        donation = _locked_offer(donation)
+        donation.status = Donation.Status.DECLINED
+        donation.decline_reason = reason
+        donation.decided_at = timezone.now()
+        donation.decided_by = actor
+        donation.save(update_fields=["status", "decline_reason", "decided_at", "decided_by"])
+    notify_donor(donation, "declined")
+    return donation
+
+
+# Pickups -------------------------------------------------------------------------------
+
+
+def drivers():
+    """People who may drive a pickup: active logistics staff."""
+    return (
+        User.objects.filter(is_active=True, organisation__isnull=True)
+        .filter(groups__name__in=[Role.LOGISTICS, Role.ADMINISTRATOR])
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def pickup_schedule(
+    *,
+    donation: Donation,
+    actor,
+    date: date,
+    window_start: time,
+    window_end: time,
+    driver: User,
+    vehicle: str = "",
+    notes: str = "",
+    address: dict[str, str] | None = None,
+) -> Pickup:
+    """Schedule a pickup of an accepted donation; its lines start from the items offered.
+    The address is the donation's unless another is given. The donor is told by e-mail."""
+    _require_logistics(actor)
+    errors: dict[str, list[str]] = {}
+    if window_end <= window_start:
+        errors["window_end"] = [_("The window ends before it starts: give a later end time.")]
+    if not drivers().filter(pk=driver.pk).exists():
+        errors["driver"] = [_("Choose a driver from the logistics team.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(pk=donation.pk)
+        if donation.status != Donation.Status.ACCEPTED:
+            raise ValidationError(
+                _("Only accepted donations get a pickup; %(ref)s is %(status)s.")
+                % {"ref": donation.reference, "status": donation.get_status_display()}
+            )
+        if donation.pickups.filter(status=Pickup.Status.SCHEDULED).exists():
+            raise ValidationError(
+                _("Donation %(ref)s already has a scheduled pickup: cancel it first.")
+                % {"ref": donation.reference}
+            )
+        where = address or {
+            k: getattr(donation, k) for k in ("province", "city", "district", "street")
+        }
+        pickup = Pickup.objects.create(
+            donation=donation,
+            date=date,
+            window_start=window_start,
+            window_end=window_end,
+            driver=driver,
+            vehicle=vehicle,
+            notes=notes,
+            created_by=actor,
+            **where,
+        )
+        offered: dict[str, int] = {}
+        for item in donation.items.all():
+            offered[item.category] = offered.get(item.category, 0) + item.quantity
+        PickupLine.objects.bulk_create(
+            PickupLine(pickup=pickup, category=c, offered_quantity=q) for c, q in offered.items()
+        )
+    notify_donor(donation, "pickup_scheduled", pickup=pickup)
+    return pickup
+
+
+def pickup_cancel(*, pickup: Pickup, actor, reason: str = "") -> Pickup:
+    _require_logistics(actor)
+    with transaction.atomic():
+        pickup = Pickup.objects.select_for_update().get(pk=pickup.pk)
+        if pickup.status != Pickup.Status.SCHEDULED:
+            raise ValidationError(_("Only a scheduled pickup can be cancelled."))
+        pickup.status = Pickup.Status.CANCELLED
+        pickup.notes = "\n".join(p for p in (pickup.notes, reason.strip()) if p)
+        pickup.save(update_fields=["status", "notes"])
+    return pickup
+
+
+def pickup_record_collection(
+    *,
+    pickup: Pickup,
+    actor,
+    collected: dict[str, int],
+    handed_over_by: str,
+    weight_kg: Decimal | None = None,
+    notes: str = "",
+) -> Pickup:
+    """Record what was really taken, per category (categories not offered are added), the
+    weight and who handed it over. Differences from the offer are kept on the lines; the
+    donation becomes collected; the donor is told by e-mail."""
+    _require_logistics(actor)
+    errors: dict[str, list[str]] = {}
+    if not (handed_over_by or "").strip():
+        errors["handed_over_by"] = [_("Write the name of the person who handed the items over.")]
+    if weight_kg is not None and weight_kg < 0:
+        errors["weight_kg"] = [_("The weight cannot be negative: give it in kilograms.")]
+    for code, quantity in collected.items():
+        try:
+            categories.validate_accepted(code)
+        except ValidationError as error:
+            errors.setdefault(f"collected[{code}]", []).extend(error.messages)
+        if quantity is None or quantity < 0:
+            errors.setdefault(f"collected[{code}]", []).append(
+                _("Give how many were taken: zero or more.")
+            )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        pickup = Pickup.objects.select_for_update().select_related("donation").get(pk=pickup.pk)
+        if pickup.status != Pickup.Status.SCHEDULED:
+            raise ValidationError(
+                _("This pickup is %(status)s: its collection cannot be recorded again.")
+                % {"status": pickup.get_status_display()}
+            )
+        lines = {line.category: line for line in pickup.lines.all()}
+        for code, line in lines.items():
+            line.collected_quantity = collected.get(code, 0)
+        PickupLine.objects.bulk_update(lines.values(), ["collected_quantity"])
+        PickupLine.objects.bulk_create(
+            PickupLine(pickup=pickup, category=code, offered_quantity=0, collected_quantity=n)
+            for code, n in collected.items()
+            if code not in lines and n
+        )
+        pickup.status = Pickup.Status.COLLECTED
+        pickup.handed_over_by = handed_over_by.strip()
+        pickup.weight_kg = weight_kg
+        pickup.collected_at = timezone.now()
+        pickup.notes = "\n".join(p for p in (pickup.notes, notes.strip()) if p)
+        pickup.save(
+            update_fields=["status", "handed_over_by", "weight_kg", "collected_at", "notes"]
+        )
+        donation = pickup.donation
+        if donation.status == Donation.Status.ACCEPTED:
+            donation.status = Donation.Status.COLLECTED
+            donation.save(update_fields=["status"])
+    notify_donor(donation, "collected", pickup=pickup)
+    return pickup

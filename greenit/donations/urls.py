@@ -7,4 +7,13 @@ urlpatterns = [
     path("", views.donation_list, name="list"),
     path("new/", views.donation_create, name="create"),
     path("<int:pk>/", views.donation_detail, name="detail"),
+    path("offers/", views.offer_queue, name="offers"),
+    path("<int:pk>/accept/", views.donation_accept, name="accept"),
+    path("<int:pk>/decline/", views.donation_decline, name="decline"),
+    path("<int:pk>/pickup/", views.pickup_schedule, name="pickup_schedule"),
+    path("pickups/", views.pickup_list, name="pickups"),
+    path("pickups/day-sheet/", views.day_sheet, name="day_sheet"),
+    path("pickups/<int:pk>/", views.pickup_detail, name="pickup"),
+    path("pickups/<int:pk>/collect/", views.pickup_collect, name="pickup_collect"),
+    path("pickups/<int:pk>/cancel/", views.pickup_cancel, name="pickup_cancel"),
 ]

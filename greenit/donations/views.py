@@ -7,14 +7,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 
 from greenit.accounts.models import Role
+from greenit.core.decorators import staff_required
 from greenit.core.pagination import keyset_page
 
 from . import services
-from .forms import DonationForm, ItemFormSet
-from .models import Donation
+from .forms import (
+    CollectionForm,
+    DeclineForm,
+    DonationForm,
+    ItemFormSet,
+    PickupForm,
+    PublicOfferForm,
+)
+from .models import Donation, Pickup
 
 
 def _get_donation_for_user(request: HttpRequest, pk: int) -> Donation:
@@ -51,6 +63,16 @@ def donation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _item_inputs(items) -> list[services.ItemInput]:
+    return [
+        services.ItemInput(
+            **{k: f.cleaned_data[k] for k in ("category", "quantity", "description", "serials")}
+        )
+        for f in items.forms
+        if f.cleaned_data
+    ]
+
+
 def _show_errors(error: ValidationError, *, form, items) -> None:
     """Put the service's errors on the fields they name; items come as ``items[N].field``."""
     for key, messages_ in error.message_dict.items():
@@ -73,15 +95,10 @@ def donation_create(request: HttpRequest) -> HttpResponse:
     form = DonationForm(request.POST or None, user=user)
     items = ItemFormSet(request.POST or None, prefix="items")
     if request.method == "POST" and form.is_valid() and items.is_valid():
-        rows = [
-            services.ItemInput(
-                **{k: f.cleaned_data[k] for k in ("category", "quantity", "description", "serials")}
-            )
-            for f in items.forms
-            if f.cleaned_data
-        ]
         try:
-            donation = services.donation_create(actor=user, items=rows, **form.cleaned_data)
+            donation = services.donation_create(
+                actor=user, items=_item_inputs(items), **form.cleaned_data
+            )
         except ValidationError as error:
             _show_errors(error, form=form, items=items)
         else:
@@ -105,5 +122,255 @@ def donation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "asset_count": sum(by_state.values()),
             "by_state": by_state,
             "can_intake": request.user.has_role(Role.LOGISTICS, Role.TECHNICIAN),
+            "can_decide": request.user.is_staff_member
+            and request.user.has_role(*services.LOGISTICS_ROLES),
+            "decline_form": DeclineForm(),
+            "pickups": donation.pickups.select_related("driver").prefetch_related("lines"),
+            "photos": donation.photos.all(),
         },
+    )
+
+
+# The public offer form -----------------------------------------------------------------
+
+
+def _offer_limited(request: HttpRequest) -> bool:
+    usage = get_usage(
+        request, group="public-offer", key="ip", rate=settings.OFFER_RATE, increment=True
+    )
+    return usage is not None and usage["count"] > usage["limit"]
+
+
+def offer_public(request: HttpRequest) -> HttpResponse:
+    """ "Donate your old computers": anyone, no account. What it creates is only ever an offer
+    that staff accept or decline; a honeypot field and a rate limit per address keep bots out."""
+    form = PublicOfferForm(request.POST or None, request.FILES or None)
+    items = ItemFormSet(request.POST or None, prefix="items")
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("website"):
+            return redirect("donate:thanks")  # a bot: tell it nothing, keep nothing
+        if _offer_limited(request):
+            form.add_error(
+                None,
+                _(
+                    "We received several offers from your address just now. Please try again "
+                    "in an hour, or call us."
+                ),
+            )
+            status = 429
+        elif form.is_valid() and items.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("website", None)
+            try:
+                services.donation_create(
+                    actor=request.user,
+                    items=_item_inputs(items),
+                    source=Donation.Source.PUBLIC,
+                    photos=data.pop("photos", []),
+                    consent=data.pop("consent", False),
+                    **data,
+                )
+            except ValidationError as error:
+                _show_errors(error, form=form, items=items)
+            else:
+                return redirect("donate:thanks")
+    return render(
+        request, "donations/offer_public.html", {"form": form, "items": items}, status=status
+    )
+
+
+def offer_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "donations/offer_thanks.html")
+
+
+# Staff: the offers queue, accepting and declining --------------------------------------
+
+
+@staff_required()
+def offer_queue(request: HttpRequest) -> HttpResponse:
+    offers = Donation.objects.filter(status=Donation.Status.OFFERED).select_related(
+        "donor_organisation"
+    )
+    page = keyset_page(offers, request.GET, size=settings.PAGE_SIZE)
+    return render(request, "donations/offers.html", {"page": page})
+
+
+@staff_required(*services.LOGISTICS_ROLES)
+@require_POST
+def donation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = get_object_or_404(Donation, pk=pk)
+    try:
+        services.donation_accept(donation=donation, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Offer %(ref)s accepted.") % {"ref": donation.reference})
+    return redirect("donations:detail", pk=donation.pk)
+
+
+@staff_required(*services.LOGISTICS_ROLES)
+@require_POST
+def donation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = get_object_or_404(Donation, pk=pk)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the offer is declined: the donor reads this reason."))
+        return redirect("donations:detail", pk=donation.pk)
+    try:
+        services.donation_decline(
+            donation=donation, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Offer %(ref)s declined.") % {"ref": donation.reference})
+    return redirect("donations:detail", pk=donation.pk)
+
+
+# Pickups -------------------------------------------------------------------------------
+
+
+def _get_pickup_for_user(request: HttpRequest, pk: int) -> Pickup:
+    return get_object_or_404(
+        Pickup.objects.visible_to(request.user).select_related(
+            "donation", "donation__donor_organisation", "driver"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def pickup_list(request: HttpRequest) -> HttpResponse:
+    pickups = (
+        Pickup.objects.visible_to(request.user)
+        .select_related("donation", "donation__donor_organisation", "driver")
+        .order_by("-date", "window_start")
+    )
+    status = request.GET.get("status", "")
+    if status in Pickup.Status.values:
+        pickups = pickups.filter(status=status)
+    return render(
+        request,
+        "donations/pickups.html",
+        {
+            "pickups": pickups[:200],
+            "statuses": Pickup.Status.choices,
+            "status": status,
+            "drivers": services.drivers() if request.user.is_staff_member else [],
+            "today": timezone.localdate(),
+            "can_schedule": request.user.is_staff_member
+            and request.user.has_role(*services.LOGISTICS_ROLES),
+            "awaiting": Donation.objects.filter(status=Donation.Status.ACCEPTED)
+            .exclude(pickups__status=Pickup.Status.SCHEDULED)
+            .select_related("donor_organisation")[:50]
+            if request.user.is_staff_member
+            else [],
+            "today_sheets": services.drivers().filter(
+                pickups__date=timezone.localdate(), pickups__status=Pickup.Status.SCHEDULED
+            )
+            if request.user.is_staff_member
+            else [],
+        },
+    )
+
+
+@staff_required(*services.LOGISTICS_ROLES)
+def pickup_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = get_object_or_404(Donation, pk=pk)
+    initial = {k: getattr(donation, k) for k in ("province", "city", "district", "street")}
+    initial["date"] = donation.preferred_from
+    form = PickupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        address = {k: data.pop(k) for k in ("province", "city", "district", "street")}
+        try:
+            pickup = services.pickup_schedule(
+                donation=donation, actor=request.user, address=address, **data
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for key, msgs in error.message_dict.items():
+                    form.add_error(key if key in form.fields else None, msgs)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Pickup scheduled."))
+            return redirect("donations:pickup", pk=pickup.pk)
+    return render(request, "donations/pickup_form.html", {"form": form, "donation": donation})
+
+
+@login_required
+def pickup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pickup = _get_pickup_for_user(request, pk)
+    return render(
+        request,
+        "donations/pickup_detail.html",
+        {
+            "pickup": pickup,
+            "lines": pickup.lines.all(),
+            "can_manage": request.user.is_staff_member
+            and request.user.has_role(*services.LOGISTICS_ROLES),
+        },
+    )
+
+
+@staff_required(*services.LOGISTICS_ROLES)
+def pickup_collect(request: HttpRequest, pk: int) -> HttpResponse:
+    pickup = get_object_or_404(Pickup.objects.select_related("donation"), pk=pk)
+    form = CollectionForm(request.POST or None, lines=pickup.lines.all())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.pickup_record_collection(
+                pickup=pickup,
+                actor=request.user,
+                collected=data["collected"],
+                handed_over_by=data["handed_over_by"],
+                weight_kg=data["weight_kg"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Collection recorded."))
+            return redirect("donations:pickup", pk=pickup.pk)
+    return render(request, "donations/pickup_collect.html", {"form": form, "pickup": pickup})
+
+
+@staff_required(*services.LOGISTICS_ROLES)
+@require_POST
+def pickup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    pickup = get_object_or_404(Pickup, pk=pk)
+    try:
+        services.pickup_cancel(pickup=pickup, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Pickup cancelled."))
+    return redirect("donations:pickup", pk=pickup.pk)
+
+
+@staff_required()
+def day_sheet(request: HttpRequest) -> HttpResponse:
+    """One driver's stops on one day, in window order, to print and take along."""
+    drivers = services.drivers()
+    driver = (
+        drivers.filter(pk=request.GET.get("driver") or 0).first()
+        if (request.GET.get("driver", "").isdigit())
+        else None
+    )
+    day = parse_date(request.GET.get("date", "") or "") or timezone.localdate()
+    stops = []
+    if driver:
+        stops = (
+            Pickup.objects.filter(driver=driver, date=day, status=Pickup.Status.SCHEDULED)
+            .select_related("donation", "donation__donor_organisation")
+            .prefetch_related("lines")
+            .order_by("window_start")
+        )
+    return render(
+        request,
+        "donations/day_sheet.html",
+        {"drivers": drivers, "driver": driver, "day": day, "stops": stops},
     )

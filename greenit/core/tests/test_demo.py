@@ -29,7 +29,8 @@ def _counts() -> dict[str, int]:
 
 def test_the_demo_has_devices_in_every_state():
     _demo(devices=60)
-    assert 55 <= Asset.objects.count() <= 60
+    # The devices asked for, plus the few on East Auto's imported asset list.
+    assert 55 <= Asset.objects.filter(donor_asset_number="").count() <= 60
     assert set(Asset.objects.values_list("state", flat=True)) == set(State.values)
 
 

@@ -6,17 +6,20 @@ at every stage of their life, each with a chain of custody that went through the
 Running it again changes nothing."""
 
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from greenit.accounts.models import Organisation, Role, User
 from greenit.assets import lifecycle
-from greenit.assets.models import State
+from greenit.assets.models import Asset, State
+from greenit.collection import services as box_services
+from greenit.collection.models import BoxEmptying, CollectionBox
 from greenit.donations import services as donation_services
 from greenit.donations.models import Donation
 
@@ -232,6 +235,10 @@ class Command(BaseCommand):
             State.RECYCLING,
             State.RECYCLED,
         ]
+        # Offers, pickups and boxes first, so the newest donations are the ones with devices.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._offers_and_pickups(orgs, people)
+            self._collection_boxes(orgs, logistics)
         serial_no = 0
         for d in range(donation_count):
             donor = donors[d % len(donors)]
@@ -277,6 +284,76 @@ class Command(BaseCommand):
                 self._walk(
                     asset, stage, at=at, actors={"tech": tech, "pm": pm, "logistics": logistics}
                 )
+        self._import_and_recycling(orgs, people)
+
+    def _import_and_recycling(self, orgs, people) -> None:
+        """East Auto's asset list imported (some devices arrived, some not yet), recyclers
+        with a valid and an expired licence, a closed batch and an open one."""
+        from django.core.files.base import ContentFile
+
+        from greenit.assets.services import intake_scan
+        from greenit.imports import services as import_services
+        from greenit.recycling import services as recycling_services
+        from greenit.recycling.models import RecyclerLicence
+
+        logistics, tech = people["li.logistics"], people["wang.tech"]
+        donation = Donation.objects.filter(donor_organisation=orgs["auto"]).order_by("-pk")[0]
+        rows = "\n".join(
+            f"{i},HD-IT-{i:04d},EA{i:08d},联想,ThinkPad T480,笔记本电脑,1.65" for i in range(1, 7)
+        )
+        listed = ("序号,资产编号,序列号,品牌,型号,类别,重量\n" + rows + "\n").encode("utf-8-sig")
+        import_services.import_file(
+            donation=donation, data=listed, filename="华东汽车-退役资产清单.csv", actor=logistics
+        )
+        intake_scan(donation=donation, serial="EA00000001", category="laptop", actor=logistics)
+
+        today = timezone.localdate()
+        lapsed = Organisation.objects.create(
+            name="旧城电子废物处理厂", name_en="Old Town E-waste Works", is_recycler=True
+        )
+        for org, number, expires in (
+            (orgs["recycler"], "沪环危证 3101200123", today + timedelta(days=400)),
+            (lapsed, "沪环危证 3101000999", today - timedelta(days=30)),
+        ):
+            RecyclerLicence.objects.create(
+                organisation=org,
+                kind=RecyclerLicence.Kind.WEEE,
+                number=number,
+                issuer="上海市生态环境局",
+                valid_from=expires - timedelta(days=5 * 365),
+                expires_on=expires,
+            )
+        in_recycling = list(
+            Asset.objects.filter(state=State.RECYCLING).order_by("pk").values_list("tag", flat=True)
+        )
+        pdf = b"%PDF-1.4\n% demo document\n"
+        closed = recycling_services.batch_create(recycler=orgs["recycler"], actor=tech)
+        for tag in in_recycling[: len(in_recycling) // 2]:
+            recycling_services.batch_add_device(batch=closed, code=tag, actor=tech)
+        recycling_services.batch_set_loose_weight(
+            batch=closed, category="cable", weight_kg=Decimal("38.5"), actor=tech
+        )
+        recycling_services.batch_ship(
+            batch=closed,
+            shipped_on=today - timedelta(days=20),
+            transporter="顺达物流 Shunda Logistics",
+            vehicle="沪A·D1234",
+            weight_ticket=ContentFile(pdf, name="weight-ticket.pdf"),
+            weight_ticket_kg=Decimal("61.2"),
+            actor=tech,
+        )
+        recycling_services.batch_close(
+            batch=closed,
+            certificate=ContentFile(pdf, name="certificate.pdf"),
+            certificate_number="GC-2026-0118",
+            actor=tech,
+        )
+        open_batch = recycling_services.batch_create(recycler=orgs["recycler"], actor=tech)
+        for tag in in_recycling[len(in_recycling) // 2 :]:
+            recycling_services.batch_add_device(batch=open_batch, code=tag, actor=tech)
+        recycling_services.batch_set_loose_weight(
+            batch=open_batch, category="peripheral", weight_kg=Decimal("7.2"), actor=tech
+        )
 
     def _walk(self, asset, stage: State, *, at, actors) -> None:
         if stage in (State.EXPECTED, State.RECEIVED):
@@ -297,3 +374,122 @@ class Command(BaseCommand):
                 at=at + timedelta(days=3 * step),
                 note=NOTES.get(target, ""),
             )
+
+    def _offers_and_pickups(self, orgs, people) -> None:
+        """Public offers waiting for a decision, accepted ones with pickups scheduled, and one
+        pickup collected with fewer laptops than offered and a printer nobody mentioned."""
+        logistics = people["li.logistics"]
+        item = donation_services.ItemInput
+        public = [
+            ("Ms. Emily Carter", "emily.carter@example.org", [item("laptop", 2)]),
+            (
+                "徐汇区某设计工作室",
+                "studio@example.org",
+                [item("desktop", 6), item("monitor_lcd", 6)],
+            ),
+            ("周女士", "", [item("phone", 3), item("tablet", 1)]),
+        ]
+        today = timezone.localdate()
+        for name, email, items in public:
+            donation_services.donation_create(
+                actor=AnonymousUser(),
+                items=items,
+                source=Donation.Source.PUBLIC,
+                consent=True,
+                donor_name=name,
+                contact_name=name,
+                contact_email=email,
+                contact_phone="13912345678",
+                province="上海市",
+                city="上海市",
+                district="徐汇区",
+                street="漕溪北路 201 弄 5 号",
+                preferred_from=today + timedelta(days=7),
+                preferred_to=today + timedelta(days=14),
+            )
+        plans = [
+            (people["zhao.donor"], [item("laptop", 12), item("monitor_lcd", 4)], 0, time(9)),
+            (people["sun.bank"], [item("desktop", 8), item("network", 2)], 0, time(14)),
+            (people["zhao.donor"], [item("laptop", 10), item("cable", 20)], -3, time(10)),
+        ]
+        for contact, items, days, start in plans:
+            offer = donation_services.donation_create(
+                actor=contact,
+                items=items,
+                contact_name=contact.get_full_name(),
+                contact_phone="13800001111",
+                **{k: getattr(contact.organisation, k) for k in ("province", "city", "district")},
+                street=contact.organisation.street,
+            )
+            donation_services.donation_accept(donation=offer, actor=logistics)
+            pickup = donation_services.pickup_schedule(
+                donation=offer,
+                actor=logistics,
+                date=today + timedelta(days=days),
+                window_start=start,
+                window_end=time(start.hour + 2),
+                driver=logistics,
+                vehicle="沪A·D2618",
+            )
+            if days < 0:
+                donation_services.pickup_record_collection(
+                    pickup=pickup,
+                    actor=logistics,
+                    collected={"laptop": 9, "cable": 20, "printer": 1},
+                    handed_over_by="赵磊",
+                    weight_kg=Decimal("31.5"),
+                    notes="One laptop kept back by the donor; a printer added on the spot.",
+                )
+
+        # Accepted on the phone, pickup not yet arranged: the newest donation.
+        donation_services.donation_create(
+            actor=logistics,
+            items=[item("laptop", 5), item("printer", 1)],
+            donor_organisation=orgs["insurer"],
+            contact_name="钱芳",
+            contact_phone="13700002222",
+            status=Donation.Status.ACCEPTED,
+            preferred_from=today + timedelta(days=3),
+            **{k: getattr(orgs["insurer"], k) for k in ("province", "city", "district", "street")},
+        )
+
+    def _collection_boxes(self, orgs, logistics) -> None:
+        """Six 3R boxes at host sites, one full and one damaged, each emptied a few times."""
+        sites = [
+            ("SH-001", "auto", "嘉定工厂食堂 Canteen, Jiading plant"),
+            ("SH-002", "bank", "陆家嘴总部大堂 Head-office lobby"),
+            ("SH-003", "insurer", "黄浦区客服中心 Service centre"),
+            ("SH-004", "consult", "南京西路办公室茶水间 Pantry"),
+            ("SH-005", "school_blind", "浦东启明学校图书馆 Library"),
+            ("SH-006", "bank", "徐汇支行 Xuhui branch"),
+        ]
+        now = timezone.now()
+        for n, (code, host, site) in enumerate(sites):
+            org = orgs[host]
+            box = CollectionBox.objects.create(
+                code=code,
+                host=org,
+                site=site,
+                placed_on=timezone.localdate() - timedelta(days=300),
+                **{k: getattr(org, k) for k in ("province", "city", "district", "street")},
+            )
+            for months in (3, 2, 1):
+                box_services.emptying_record(
+                    box=box,
+                    actor=logistics,
+                    done_at=now - timedelta(days=30 * months + 5 * n),
+                    weights=[
+                        box_services.WeightInput("phone", Decimal("1.2") + n),
+                        box_services.WeightInput("cable", Decimal("3.5") + months),
+                        box_services.WeightInput("peripheral", Decimal("0.8") * months),
+                    ],
+                )
+        box_services.box_report(box=CollectionBox.objects.get(code="SH-002"), kind="full")
+        box_services.box_report(
+            box=CollectionBox.objects.get(code="SH-004"), kind="damaged", note="盖子坏了 Lid broken"
+        )
+        BoxEmptying.objects.create(
+            box=CollectionBox.objects.get(code="SH-002"),
+            scheduled_for=timezone.localdate() + timedelta(days=1),
+            assigned_to=logistics,
+        )

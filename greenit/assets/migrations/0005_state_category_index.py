@@ -9,7 +9,7 @@ from greenit.assets.migrations import _append_only
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets', '0002_custody_events_append_only'),
+        ('assets', '0004_tag_and_serial_without_like_indexes'),
         ('donations', '0002_item_quantity_validator'),
     ]
 

@@ -1,0 +1,238 @@
+"""Benchmark: importing a donor's 100,000-row asset list end to end (issue 3).
+
+    .venv/bin/python bench/import.py [--db sqlite|postgres|both] [--rows 100000]
+
+Generates a CSV the way a Chinese company's asset system exports it (Chinese headers, a
+row-number column, UTF-8 with BOM), then for each database re-invokes itself in a child
+process with DATABASE_URL set (greenit.settings binds DATABASES at import). The child makes
+a fresh database (PostgreSQL `greenit_bench_import`, SQLite var/bench_import.sqlite3),
+migrates it, and measures in the same run:
+
+  * import: greenit.imports.services.import_file() — the service behind the page, the API
+    and `greenit import-assets`: store the file, match the headers, check every row, create
+    every device as expected with its custody event in one transaction;
+  * re-import: the same file again (must create nothing);
+  * bare: the same rows read from the same file with the csv module and loaded into a table
+    with no index and no constraint, with PostgreSQL COPY (SQLite: executemany), in one
+    transaction — the floor any import of this file has to pay.
+
+Prints seconds, rows per second and import ÷ bare. Targets: under 20 s for 100,000 rows on
+PostgreSQL, and no more than 5× the bare load.
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
+PG_NAME = "greenit_bench_import"
+SQLITE_PATH = ROOT / "var" / "bench_import.sqlite3"
+CSV_PATH = ROOT / "var" / "bench_import.csv"
+SEED = 20261125
+TARGET_SECONDS = 20.0
+TARGET_RATIO = 5.0
+
+HEADERS = ["序号", "资产编号", "序列号", "品牌", "型号", "类别", "重量(kg)", "配置", "使用状况"]
+KINDS = [
+    (
+        "笔记本电脑",
+        [("联想", "ThinkPad T480"), ("戴尔", "Latitude 5490"), ("惠普", "EliteBook 840")],
+        "1.65",
+    ),
+    ("台式机", [("联想", "ThinkCentre M720q"), ("戴尔", "OptiPlex 7060")], "8.77"),
+    ("显示器", [("戴尔", "P2419H"), ("AOC", "24B2XH"), ("飞利浦", "243V7Q")], "5.5"),
+    ("手机", [("华为", "P30"), ("小米", "Mi 9")], "0.171"),
+    ("平板电脑", [("苹果", "iPad 6th gen")], "0.731"),
+    ("打印机", [("惠普", "LaserJet Pro M404dn")], "10.32"),
+    ("交换机", [("H3C", "S5130")], "2.1"),
+]
+WEIGHTS = [30, 18, 20, 10, 8, 6, 8]
+SPECS = ["i5-8250U / 8GB / 256GB SSD", "i7-8700 / 16GB / 512GB SSD", "", "4GB / 64GB"]
+CONDITIONS = ["良好", "一般", "屏幕划痕", "电池老化"]
+
+
+def make_csv(path: Path, rows: int) -> None:
+    rng = random.Random(SEED)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADERS)
+    for i in range(1, rows + 1):
+        kind, models, weight = rng.choices(KINDS, WEIGHTS)[0]
+        make, model = rng.choice(models)
+        writer.writerow(
+            [
+                i,
+                f"HD-IT-{i:07d}",
+                f"SN{rng.randrange(16**10):010X}{i:06d}",
+                make,
+                model,
+                kind,
+                weight,
+                rng.choice(SPECS),
+                rng.choice(CONDITIONS),
+            ]
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(out.getvalue().encode("utf-8-sig"))
+
+
+def _fresh_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(SQLITE_PATH) + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{PG_NAME}"')
+
+
+def _bare_load(connection, data: bytes) -> float:
+    """Read the same file with the csv module and load its rows into a plain table."""
+    columns = ", ".join(f"c{i} text" for i in range(len(HEADERS)))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_bare")
+        cursor.execute(f"CREATE TABLE bench_bare ({columns})")
+    connection.commit() if not connection.get_autocommit() else None
+    started = time.perf_counter()
+    from django.db import transaction
+
+    with transaction.atomic():
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        next(reader)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy("COPY bench_bare FROM STDIN") as copy:
+                    for row in reader:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("?" * len(HEADERS))
+                cursor.cursor.executemany(f"INSERT INTO bench_bare VALUES ({marks})", reader)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM bench_bare")
+        assert cursor.fetchone()[0] == data.count(b"\n") - 1
+        cursor.execute("DROP TABLE bench_bare")
+    return seconds
+
+
+def child(args) -> None:
+    _fresh_database(os.environ["DATABASE_URL"])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "greenit.settings")
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bench-import-media-"))
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth.models import Group
+
+    from greenit.accounts.models import Organisation, Role, User
+    from greenit.assets.models import Asset, CustodyEvent, State
+    from greenit.donations import services as donation_services
+    from greenit.imports import services
+
+    actor = User.objects.create_user(username="bench-logistics", password="x")
+    actor.groups.add(Group.objects.get_or_create(name=Role.LOGISTICS)[0])
+    donor = Organisation.objects.create(name="华东汽车零部件有限公司", is_donor=True)
+    donation = donation_services.donation_create(
+        actor=actor,
+        items=[donation_services.ItemInput(category="laptop", quantity=1)],
+        donor_organisation=donor,
+        contact_name="赵磊",
+    )
+    data = CSV_PATH.read_bytes()
+    bare = statistics.median(_bare_load(connection, data) for _ in range(3))
+
+    started = time.perf_counter()
+    asset_import, _ = services.import_file(
+        donation=donation, data=data, filename=CSV_PATH.name, actor=actor
+    )
+    seconds = time.perf_counter() - started
+    assert asset_import.status == "done", asset_import.errors[:5]
+    assert asset_import.created_count == args.rows
+    assert Asset.objects.filter(donation=donation, state=State.EXPECTED).count() == args.rows
+    assert CustodyEvent.objects.filter(asset__donation=donation).count() == args.rows
+    assert Asset.objects.get(serial__endswith="000001", donation=donation).category in (
+        "laptop",
+        "desktop",
+        "monitor_lcd",
+        "phone",
+        "tablet",
+        "printer",
+        "network",
+    )
+
+    started = time.perf_counter()
+    again, _ = services.import_file(
+        donation=donation, data=data, filename=CSV_PATH.name, actor=actor
+    )
+    reimport = time.perf_counter() - started
+    assert (again.created_count, again.unchanged_count) == (0, args.rows)
+    assert Asset.objects.count() == args.rows
+    Path(args.json).write_text(
+        json.dumps(
+            {"vendor": connection.vendor, "import": seconds, "bare": bare, "reimport": reimport}
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    make_csv(CSV_PATH, args.rows)
+    urls = {"postgres": PG_SERVER + PG_NAME, "sqlite": f"sqlite:///{SQLITE_PATH}"}
+    chosen = ["postgres", "sqlite"] if args.db == "both" else [args.db]
+    print(f"{args.rows:,} rows, {CSV_PATH.stat().st_size / 1e6:.1f} MB CSV with Chinese headers")
+    print(
+        f"{'database':10} {'import s':>9} {'rows/s':>9} {'bare s':>7} {'bare rows/s':>12} "
+        f"{'ratio':>6} {'re-import s':>12}"
+    )
+    failed = False
+    for name in chosen:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "result.json"
+            env = {**os.environ, "DATABASE_URL": urls[name]}
+            subprocess.run(
+                [sys.executable, __file__, "--child", "--rows", str(args.rows), "--json", str(out)],
+                env=env,
+                check=True,
+            )
+            r = json.loads(out.read_text())
+        ratio = r["import"] / r["bare"]
+        print(
+            f"{name:10} {r['import']:9.2f} {args.rows / r['import']:9,.0f} {r['bare']:7.2f} "
+            f"{args.rows / r['bare']:12,.0f} {ratio:5.1f}× {r['reimport']:12.2f}"
+        )
+        if name == "postgres":
+            failed |= r["import"] > TARGET_SECONDS
+        failed |= ratio > TARGET_RATIO
+    print(f"targets: PostgreSQL import < {TARGET_SECONDS:.0f} s; import ≤ {TARGET_RATIO:.0f}× bare")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from greenit.core import categories
+from greenit.donations import services as donation_services
+
+from .models import BoxReport, CollectionBox
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(choices=BoxReport.Kind.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Anything else? (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BoxFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("State"),
+        choices=[("", _("Any state"))] + CollectionBox.Status.choices,
+        required=False,
+    )
+
+
+class ScheduleForm(forms.Form):
+    scheduled_for = forms.DateField(
+        label=_("Empty on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    assigned_to = forms.ModelChoiceField(
+        label=_("Who empties it"), queryset=None, required=False, empty_label=_("Not decided")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = donation_services.drivers()
+
+
+class WeightForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=categories.choices)
+    weight_kg = forms.DecimalField(
+        label=_("Weight (kg)"), min_value=0, max_digits=9, decimal_places=2
+    )
+    devices = forms.IntegerField(
+        label=_("Devices to bring in"),
+        min_value=0,
+        required=False,
+        help_text=_("Whole devices found in the box, to scan in at intake."),
+    )
+
+
+WeightFormSet = forms.formset_factory(WeightForm, extra=4, min_num=1, validate_min=True, max_num=30)
+
+
+class EmptyingForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,150 @@
+import re
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from greenit.accounts.models import Role
+from greenit.core.decorators import staff_required
+
+from . import services, stickers
+from .forms import BoxFilterForm, EmptyingForm, ReportForm, ScheduleForm, WeightFormSet
+from .models import CollectionBox
+
+
+def public_box(request: HttpRequest, code: str) -> HttpResponse:
+    """Where the QR code on a box leads: anyone can say it is full or damaged."""
+    box = get_object_or_404(CollectionBox.objects.select_related("host"), code=code)
+    form = ReportForm(request.POST or None)
+    status = 200
+    done = False
+    if request.method == "POST" and form.is_valid():
+        if services.report_limited(request, box):
+            form.add_error(
+                None, _("Thank you: we already have several reports about this box. Try later.")
+            )
+            status = 429
+        else:
+            try:
+                services.box_report(
+                    box=box,
+                    kind=form.cleaned_data["kind"],
+                    note=form.cleaned_data["note"],
+                    client=services.client_hash(request),
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                done = True
+    return render(
+        request,
+        "collection/public.html",
+        {"box": box, "form": form, "done": done, "kinds": ReportForm.base_fields["kind"].choices},
+        status=status,
+    )
+
+
+@staff_required()
+def box_list(request: HttpRequest) -> HttpResponse:
+    form = BoxFilterForm(request.GET or None)
+    boxes = CollectionBox.objects.select_related("host").annotate(
+        open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
+        scheduled=Count("emptyings", filter=Q(emptyings__done_at__isnull=True)),
+    )
+    if form.is_valid() and form.cleaned_data["status"]:
+        boxes = boxes.filter(status=form.cleaned_data["status"])
+    counts = dict(CollectionBox.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    return render(
+        request,
+        "collection/list.html",
+        {
+            "form": form,
+            "boxes": boxes,
+            "counts": [(v, label, counts.get(v, 0)) for v, label in CollectionBox.Status.choices],
+        },
+    )
+
+
+def _box(code: str) -> CollectionBox:
+    return get_object_or_404(CollectionBox.objects.select_related("host"), code=code)
+
+
+@staff_required()
+def box_detail(request: HttpRequest, code: str) -> HttpResponse:
+    box = _box(code)
+    return render(
+        request,
+        "collection/detail.html",
+        {
+            "box": box,
+            "reports": box.reports.all()[:50],
+            "emptyings": box.emptyings.select_related("assigned_to", "done_by", "donation")
+            .prefetch_related("weights")
+            .all()[:50],
+            "schedule_form": ScheduleForm(),
+            "may_empty": request.user.has_role(*services.EMPTYING_ROLES),
+        },
+    )
+
+
+@staff_required(Role.LOGISTICS)
+@require_POST
+def box_schedule(request: HttpRequest, code: str) -> HttpResponse:
+    box = _box(code)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.emptying_schedule(box=box, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Emptying scheduled."))
+    else:
+        messages.error(request, _("Choose the day to empty the box on (for example 2026-12-01)."))
+    return redirect("collection:detail", code=box.code)
+
+
+@staff_required(Role.LOGISTICS)
+def box_empty(request: HttpRequest, code: str) -> HttpResponse:
+    box = _box(code)
+    form = EmptyingForm(request.POST or None)
+    weights = WeightFormSet(request.POST or None, prefix="weights")
+    if request.method == "POST" and form.is_valid() and weights.is_valid():
+        used = [f for f in weights.forms if f.cleaned_data]
+        rows = [
+            services.WeightInput(
+                category=f.cleaned_data["category"],
+                weight_kg=f.cleaned_data["weight_kg"],
+                devices=f.cleaned_data.get("devices") or 0,
+            )
+            for f in used
+        ]
+        try:
+            emptying = services.emptying_record(
+                box=box, actor=request.user, weights=rows, notes=form.cleaned_data["notes"]
+            )
+        except ValidationError as error:
+            for key, msgs in error.message_dict.items():
+                match = re.fullmatch(r"weights\[(\d+)\]\.(\w+)", key)
+                if match and int(match[1]) < len(used):
+                    used[int(match[1])].add_error(match[2], msgs)
+                else:
+                    form.add_error(None, msgs)
+        else:
+            messages.success(request, _("Emptying of box %(code)s recorded.") % {"code": box.code})
+            if emptying.donation_id:
+                return redirect("donations:detail", pk=emptying.donation_id)
+            return redirect("collection:detail", code=box.code)
+    return render(request, "collection/empty.html", {"box": box, "form": form, "weights": weights})
+
+
+@staff_required()
+def box_sticker(request: HttpRequest, code: str) -> HttpResponse:
+    box = _box(code)
+    response = HttpResponse(stickers.render_pdf(box), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="box-{box.code}.pdf"'
+    return response

@@ -1,0 +1,56 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from greenit.donations.models import Donation
+
+from .reading import FIELDS
+from .services import column_name
+
+
+class ImportUploadForm(forms.Form):
+    donation = forms.ModelChoiceField(label=_("Donation"), queryset=Donation.objects.none())
+    file = forms.FileField(
+        label=_("Asset list"),
+        help_text=_(
+            "CSV or XLSX from your asset system, one device per row, column names in line 1."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donation"].queryset = (
+            Donation.objects.visible_to(user)
+            .exclude(status__in=[Donation.Status.DECLINED, Donation.Status.CLOSED])
+            .select_related("donor_organisation")
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(mb)s MB. Split the list into several files."),
+                params={"mb": settings.IMPORT_MAX_BYTES // 1_000_000},
+            )
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One select per column of the file: which of our fields it holds, or none."""
+
+    def __init__(self, *args, headers: list[str], fields: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Not imported")), *((f.name, f.label) for f in FIELDS)]
+        for i, header in enumerate(headers):
+            self.fields[f"col_{i}"] = forms.ChoiceField(
+                label=_("Column %(letter)s “%(header)s”")
+                % {"letter": column_name(i), "header": header or "—"},
+                choices=choices,
+                required=False,
+                initial=fields[i] if i < len(fields) else "",
+            )
+
+    def chosen(self) -> list[str]:
+        return [self.cleaned_data[f"col_{i}"] for i in range(len(self.fields))]

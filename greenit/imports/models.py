@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AssetImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AssetImportQuerySet":
+        if user.is_staff_member:
+            return self
+        if user.is_authenticated and user.organisation_id:
+            return self.filter(donation__donor_organisation_id=user.organisation_id)
+        return self.none()
+
+
+class AssetImport(models.Model):
+    """One upload of a donor's retired-asset list (CSV or XLSX) for one donation: the file,
+    how its columns map to ours, what checking it found and what importing it did."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        PREVIEWED = "previewed", _("Checked, waiting to import")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported: fix the rows listed")
+
+    donation = models.ForeignKey(
+        "donations.Donation",
+        verbose_name=_("donation"),
+        on_delete=models.PROTECT,
+        related_name="imports",
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED
+    )
+    # {"headers": [...], "fields": [...]}: the field each column goes to ("" = ignored).
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    created_count = models.PositiveIntegerField(_("devices created"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("rows already recorded"), default=0)
+    # [{"line": 7, "field": "category", "message": "…", "fix": "…"}, …]
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    objects = AssetImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("asset-list import")
+        verbose_name_plural = _("asset-list imports")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} → {self.donation_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.rows_done / self.total_rows) if self.total_rows else 0

@@ -1,0 +1,160 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from greenit.assets.models import Asset, CustodyEvent, State
+from greenit.core.pagination import keyset_page
+from greenit.donations.models import Donation
+
+from . import services
+from .forms import ImportUploadForm, MappingForm
+from .models import AssetImport
+from .reading import LABELS
+
+RECONCILE_SHOWN = 200
+
+
+def _get_import_for_user(request: HttpRequest, pk: int) -> AssetImport:
+    """The import if this user may see it; 404 otherwise."""
+    return get_object_or_404(
+        AssetImport.objects.visible_to(request.user).select_related(
+            "donation", "donation__donor_organisation", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    imports = AssetImport.objects.visible_to(request.user).select_related("donation")
+    page = keyset_page(imports, request.GET, size=settings.PAGE_SIZE)
+    return render(request, "imports/list.html", {"page": page})
+
+
+@login_required
+def import_new(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "GET" and (pk := request.GET.get("donation", "")).isdigit():
+        form.initial["donation"] = form.fields["donation"].queryset.filter(pk=pk).first()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            asset_import = services.import_upload(
+                donation=form.cleaned_data["donation"],
+                data=upload.read(),
+                filename=upload.name,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied as error:
+            form.add_error("donation", str(error))
+        else:
+            return redirect("imports:detail", pk=asset_import.pk)
+    return render(request, "imports/new.html", {"form": form})
+
+
+def _detail_context(asset_import: AssetImport, mapping_form=None) -> dict:
+    mapping = asset_import.mapping
+    editable = asset_import.status in (AssetImport.Status.PREVIEWED, AssetImport.Status.FAILED)
+    if editable and mapping_form is None and mapping.get("headers") is not None:
+        mapping_form = MappingForm(headers=mapping["headers"], fields=mapping["fields"])
+    return {
+        "asset_import": asset_import,
+        "mapping_form": mapping_form if editable else None,
+        "sample": mapping.get("sample", []),
+        "headers": mapping.get("headers", []),
+        "mapped": [LABELS.get(name, "") for name in mapping.get("fields", [])],
+        "errors": asset_import.errors,
+        "labels": LABELS,
+    }
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    asset_import = _get_import_for_user(request, pk)
+    return render(request, "imports/detail.html", _detail_context(asset_import))
+
+
+@login_required
+@require_POST
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    asset_import = _get_import_for_user(request, pk)
+    mapping = asset_import.mapping
+    form = MappingForm(request.POST, headers=mapping["headers"], fields=mapping["fields"])
+    if form.is_valid():
+        try:
+            services.import_set_mapping(
+                asset_import=asset_import, fields=form.chosen(), actor=request.user
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Saved the columns and checked the rows again."))
+            return redirect("imports:detail", pk=asset_import.pk)
+    return render(request, "imports/detail.html", _detail_context(asset_import, form))
+
+
+@login_required
+@require_POST
+def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    asset_import = _get_import_for_user(request, pk)
+    try:
+        ran_now = services.import_start(asset_import=asset_import, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        if not ran_now:
+            messages.info(request, _("The import has started; this page shows its progress."))
+        elif asset_import.status == AssetImport.Status.DONE:
+            messages.success(
+                request,
+                _("Imported: %(created)s devices created, %(unchanged)s already recorded.")
+                % {
+                    "created": asset_import.created_count,
+                    "unchanged": asset_import.unchanged_count,
+                },
+            )
+        else:
+            messages.error(request, _("Nothing was imported: fix the rows listed below."))
+    return redirect("imports:detail", pk=asset_import.pk)
+
+
+@login_required
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress part of the import page, polled with HTMX until the import finishes."""
+    asset_import = _get_import_for_user(request, pk)
+    return render(request, "imports/progress.html", {"asset_import": asset_import})
+
+
+@login_required
+def reconcile(request: HttpRequest, donation_pk: int) -> HttpResponse:
+    """The donor's list against what arrived: listed and not yet scanned (missing), scanned
+    and not on the list (extra), listed and scanned (matched)."""
+    donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_pk)
+    listed = CustodyEvent.objects.filter(
+        asset__donation=donation, from_state="", to_state=State.EXPECTED
+    ).values("asset_id")
+    assets = Asset.objects.filter(donation=donation)
+    groups = {
+        "missing": assets.filter(state=State.EXPECTED),
+        "extra": assets.exclude(pk__in=listed),
+        "matched": assets.filter(pk__in=listed).exclude(state=State.EXPECTED),
+    }
+    counts = {name: qs.count() for name, qs in groups.items()}
+    shown = {name: list(qs.order_by("pk")[:RECONCILE_SHOWN]) for name, qs in groups.items()}
+    return render(
+        request,
+        "imports/reconcile.html",
+        {"donation": donation, "counts": counts, "shown": shown, "limit": RECONCILE_SHOWN},
+    )

@@ -1,0 +1,166 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from greenit.core import categories
+
+
+class LicenceQuerySet(models.QuerySet):
+    def valid_on(self, day) -> "LicenceQuerySet":
+        return self.filter(valid_from__lte=day, expires_on__gte=day)
+
+
+class RecyclerLicence(models.Model):
+    """A recycler's licence or certification; a recycler with none valid today cannot be
+    chosen for a batch."""
+
+    class Kind(models.TextChoices):
+        HAZARDOUS_WASTE = "hw_permit", _("Hazardous waste operating permit (危险废物经营许可证)")
+        WEEE = "weee", _("WEEE treatment qualification (废弃电器电子产品处理资格)")
+        R2V3 = "r2v3", _("R2v3 certification")
+        E_STEWARDS = "e_stewards", _("e-Stewards certification")
+        ISO14001 = "iso14001", _("ISO 14001 certification")
+        OTHER = "other", _("Other licence")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("recycler"),
+        on_delete=models.PROTECT,
+        related_name="licences",
+        limit_choices_to={"is_recycler": True},
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=100)
+    issuer = models.CharField(_("issued by"), max_length=200)
+    valid_from = models.DateField(_("valid from"))
+    expires_on = models.DateField(_("expires on"))
+    document = models.FileField(_("document"), upload_to="recycling/licences/%Y/", blank=True)
+
+    objects = LicenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "-expires_on"]
+        verbose_name = _("recycler licence")
+        verbose_name_plural = _("recycler licences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=models.F("valid_from")), name="licence_dates"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def is_valid_today(self) -> bool:
+        return self.valid_from <= timezone.localdate() <= self.expires_on
+
+
+class BatchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "BatchQuerySet":
+        """Recycling is the workshop's business: staff only."""
+        return self if user.is_staff_member else self.none()
+
+
+class RecyclingBatch(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SHIPPED = "shipped", _("Shipped")
+        CLOSED = "closed", _("Closed")
+
+    number = models.CharField(_("batch number"), max_length=20, unique=True, editable=False)
+    recycler = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("recycler"),
+        on_delete=models.PROTECT,
+        related_name="recycling_batches",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("opened"), default=timezone.now)
+    shipped_on = models.DateField(_("shipped on"), null=True, blank=True)
+    transporter = models.CharField(_("transporter"), max_length=200, blank=True)
+    vehicle = models.CharField(_("vehicle"), max_length=50, blank=True)
+    weight_ticket = models.FileField(
+        _("weight ticket"), upload_to="recycling/tickets/%Y/", blank=True
+    )
+    weight_ticket_kg = models.DecimalField(
+        _("weight on the ticket (kg)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    certificate = models.FileField(
+        _("certificate of recycling"), upload_to="recycling/certificates/%Y/", blank=True
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("recycling batch")
+        verbose_name_plural = _("recycling batches")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RecyclingBatchItem(models.Model):
+    """A device in a batch; a device is in one batch at most."""
+
+    batch = models.ForeignKey(RecyclingBatch, on_delete=models.PROTECT, related_name="items")
+    asset = models.OneToOneField(
+        "assets.Asset", on_delete=models.PROTECT, related_name="recycling_item"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("device in a batch")
+        verbose_name_plural = _("devices in batches")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.asset_id}"
+
+
+class BatchLooseWeight(models.Model):
+    """Weight that goes with a batch without being counted as devices (cables, boxes' contents),
+    per category."""
+
+    batch = models.ForeignKey(RecyclingBatch, on_delete=models.CASCADE, related_name="loose")
+    category = models.CharField(
+        _("category"),
+        max_length=30,
+        choices=categories.choices,
+        validators=[categories.validate_accepted],
+    )
+    weight_kg = models.DecimalField(_("weight (kg)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["category"]
+        verbose_name = _("loose weight")
+        verbose_name_plural = _("loose weights")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "category"], name="loose_weight_once"),
+            models.CheckConstraint(condition=Q(weight_kg__gt=0), name="loose_weight_positive"),
+            # Mercury lamps never enter a batch (HW29: a licensed hazardous-waste handler's).
+            models.CheckConstraint(
+                condition=~Q(category="fluorescent_tube"), name="loose_weight_no_mercury"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.weight_kg} kg"
+
+    @property
+    def category_label(self) -> str:
+        return categories.category_label(self.category)

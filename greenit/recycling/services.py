@@ -1,0 +1,273 @@
+"""Recycling batches: devices and loose weight by category go to one licensed recycler.
+Pages and the API call these functions; every device moves through the lifecycle."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from greenit.accounts.models import Organisation, Role
+from greenit.assets import lifecycle
+from greenit.assets.models import Asset, State
+from greenit.core import categories
+
+from .models import BatchLooseWeight, RecyclerLicence, RecyclingBatch, RecyclingBatchItem
+
+RECYCLING_ROLES = (Role.TECHNICIAN,)
+DOCUMENT_SIGNATURES = {b"%PDF": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG": "PNG"}
+
+
+def may_recycle(user) -> bool:
+    return bool(user.is_staff_member and user.has_role(*RECYCLING_ROLES))
+
+
+def _require_role(actor) -> None:
+    if not may_recycle(actor):
+        raise PermissionDenied(_("Only technicians handle recycling batches."))
+
+
+def clean_document(upload, *, field: str):
+    """A PDF, JPEG or PNG no larger than UPLOAD_MAX_MB; ValidationError on `field` otherwise."""
+    if upload is None:
+        raise ValidationError({field: _("Attach the document (PDF, JPEG or PNG).")})
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            {
+                field: _("The file is larger than %(mb)s MB: scan it at a lower resolution.")
+                % {"mb": settings.UPLOAD_MAX_BYTES // 1_000_000}
+            }
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in DOCUMENT_SIGNATURES):
+        raise ValidationError({field: _("Upload a PDF, JPEG or PNG file.")})
+    return upload
+
+
+def valid_recyclers(day: date | None = None):
+    """Recyclers with at least one licence or certification valid on `day` (today)."""
+    day = day or timezone.localdate()
+    valid = RecyclerLicence.objects.valid_on(day).values("organisation_id")
+    return Organisation.objects.filter(is_recycler=True, pk__in=valid)
+
+
+def _check_recycler(recycler: Organisation, day: date, field: str = "recycler") -> None:
+    if not valid_recyclers(day).filter(pk=recycler.pk).exists():
+        raise ValidationError(
+            {
+                field: _(
+                    "%(name)s has no licence or certification valid on %(day)s: choose another "
+                    "recycler, or record their renewed licence first."
+                )
+                % {"name": recycler, "day": day.isoformat()}
+            }
+        )
+
+
+def batch_create(*, recycler: Organisation, actor, notes: str = "") -> RecyclingBatch:
+    _require_role(actor)
+    _check_recycler(recycler, timezone.localdate())
+    year = timezone.localdate().year
+    for _attempt in range(5):
+        count = RecyclingBatch.objects.filter(number__startswith=f"RB{year}-").count()
+        try:
+            with transaction.atomic():
+                return RecyclingBatch.objects.create(
+                    number=f"RB{year}-{count + 1:04d}",
+                    recycler=recycler,
+                    created_by=actor,
+                    notes=notes,
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not number the batch")
+
+
+def _require_open(batch: RecyclingBatch) -> None:
+    if batch.status != RecyclingBatch.Status.OPEN:
+        raise ValidationError(
+            _("Batch %(number)s is %(status)s: it can no longer change.")
+            % {"number": batch.number, "status": batch.get_status_display()}
+        )
+
+
+def batch_add_device(*, batch: RecyclingBatch, code: str, actor) -> Asset:
+    """Add the device with this asset tag or serial: it moves to recycling (so every guard
+    of the lifecycle applies); a device already in recycling just joins the batch."""
+    _require_role(actor)
+    _require_open(batch)
+    found = list(Asset.objects.find(code)[:2]) if code.strip() else []
+    if not found:
+        raise ValidationError(
+            {"code": _("No device has the tag or serial “%(code)s”.") % {"code": code}}
+        )
+    if len(found) > 1:
+        raise ValidationError(
+            {
+                "code": _("Several devices have serial “%(code)s”: scan the asset tag.")
+                % {"code": code}
+            }
+        )
+    asset = found[0]
+    if categories.get(asset.category).refused:
+        raise ValidationError({"code": categories.MERCURY_REFUSAL})
+    with transaction.atomic():
+        existing = RecyclingBatchItem.objects.filter(asset=asset).select_related("batch").first()
+        if existing is not None:
+            raise ValidationError(
+                {
+                    "code": _("%(tag)s is already in batch %(number)s.")
+                    % {"tag": asset.display_tag, "number": existing.batch.number}
+                }
+            )
+        if asset.state != State.RECYCLING:
+            lifecycle.transition(
+                asset,
+                State.RECYCLING,
+                actor=actor,
+                note=_("Recycling batch %(number)s") % {"number": batch.number},
+            )
+        RecyclingBatchItem.objects.create(batch=batch, asset=asset)
+    return asset
+
+
+def batch_remove_device(*, batch: RecyclingBatch, asset: Asset, actor) -> None:
+    """Take a device out of an open batch; it goes back to received."""
+    _require_role(actor)
+    _require_open(batch)
+    with transaction.atomic():
+        deleted, _rows = RecyclingBatchItem.objects.filter(batch=batch, asset=asset).delete()
+        if not deleted:
+            raise ValidationError(_("%(tag)s is not in this batch.") % {"tag": asset.display_tag})
+        lifecycle.transition(
+            asset,
+            State.RECEIVED,
+            actor=actor,
+            note=_("Taken out of recycling batch %(number)s") % {"number": batch.number},
+        )
+
+
+def batch_set_loose_weight(
+    *, batch: RecyclingBatch, category: str, weight_kg: Decimal, actor
+) -> BatchLooseWeight | None:
+    """The loose weight of one category in the batch (0 removes it). Mercury lamps never
+    enter a batch."""
+    _require_role(actor)
+    _require_open(batch)
+    try:
+        categories.validate_accepted(category)
+    except ValidationError as error:
+        raise ValidationError({"category": error.messages}) from None
+    if weight_kg < 0:
+        raise ValidationError({"weight_kg": _("A weight cannot be negative.")})
+    if weight_kg == 0:
+        BatchLooseWeight.objects.filter(batch=batch, category=category).delete()
+        return None
+    loose, _created = BatchLooseWeight.objects.update_or_create(
+        batch=batch, category=category, defaults={"weight_kg": weight_kg}
+    )
+    return loose
+
+
+def batch_ship(
+    *,
+    batch: RecyclingBatch,
+    shipped_on: date,
+    transporter: str,
+    vehicle: str,
+    weight_ticket,
+    weight_ticket_kg: Decimal,
+    actor,
+) -> RecyclingBatch:
+    """Record the shipment: date, transporter, vehicle and the weight ticket."""
+    _require_role(actor)
+    _require_open(batch)
+    errors = {}
+    if not transporter.strip():
+        errors["transporter"] = _("Name the transport company or driver.")
+    if weight_ticket_kg is None or weight_ticket_kg <= 0:
+        errors["weight_ticket_kg"] = _("Enter the weight on the ticket, in kilograms.")
+    if shipped_on > timezone.localdate():
+        errors["shipped_on"] = _("The shipment date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    clean_document(weight_ticket, field="weight_ticket")
+    if not batch.items.exists() and not batch.loose.exists():
+        raise ValidationError(_("The batch is empty: add devices or loose weight first."))
+    _check_recycler(batch.recycler, shipped_on)
+    batch.shipped_on = shipped_on
+    batch.transporter = transporter.strip()
+    batch.vehicle = vehicle.strip()
+    batch.weight_ticket_kg = weight_ticket_kg
+    batch.weight_ticket.save(weight_ticket.name, weight_ticket, save=False)
+    batch.status = RecyclingBatch.Status.SHIPPED
+    batch.save()
+    return batch
+
+
+def batch_close(*, batch: RecyclingBatch, certificate, certificate_number: str, actor):
+    """With the recycler's certificate of recycling, every device in the batch becomes
+    recycled, in one transaction: if the lifecycle refuses one, nothing changes and the
+    message names that device."""
+    _require_role(actor)
+    if batch.status != RecyclingBatch.Status.SHIPPED:
+        raise ValidationError(
+            _("Record the shipment (date and weight ticket) before closing the batch.")
+        )
+    if not certificate_number.strip():
+        raise ValidationError(
+            {"certificate_number": _("Enter the number of the certificate of recycling.")}
+        )
+    clean_document(certificate, field="certificate")
+    with transaction.atomic():
+        items = batch.items.select_related("asset").order_by("pk")
+        for item in items:
+            try:
+                lifecycle.transition(
+                    item.asset,
+                    State.RECYCLED,
+                    actor=actor,
+                    note=_("Batch %(number)s, certificate %(cert)s")
+                    % {"number": batch.number, "cert": certificate_number.strip()},
+                )
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(error.messages) if isinstance(error, ValidationError) else error
+                raise ValidationError(
+                    _("%(tag)s cannot be marked recycled: %(why)s Nothing was changed.")
+                    % {"tag": item.asset.display_tag, "why": text}
+                ) from None
+        batch.certificate.save(certificate.name, certificate, save=False)
+        batch.certificate_number = certificate_number.strip()
+        batch.status = RecyclingBatch.Status.CLOSED
+        batch.closed_at = timezone.now()
+        batch.closed_by = actor
+        batch.save()
+    return batch
+
+
+def recycled_weights(batches=None) -> dict[str, Decimal]:
+    """Kilograms recycled per category (devices by their recorded weight, plus loose weight)
+    over closed batches, for the impact figures."""
+    batches = batches if batches is not None else RecyclingBatch.objects.all()
+    closed = batches.filter(status=RecyclingBatch.Status.CLOSED)
+    totals: dict[str, Decimal] = {}
+    device_rows = (
+        Asset.objects.filter(recycling_item__batch__in=closed)
+        .order_by()
+        .values_list("category")
+        .annotate(kg=Sum("weight_kg"))
+    )
+    loose_rows = (
+        BatchLooseWeight.objects.filter(batch__in=closed)
+        .order_by()
+        .values_list("category")
+        .annotate(kg=Sum("weight_kg"))
+    )
+    for category, kg in [*device_rows, *loose_rows]:
+        totals[category] = totals.get(category, Decimal(0)) + (kg or Decimal(0))
+    return totals

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "recycling"
+urlpatterns = [
+    path("", views.batch_list, name="list"),
+    path("recyclers/", views.recyclers, name="recyclers"),
+    path("<str:number>/", views.batch_detail, name="detail"),
+    path("<str:number>/devices/", views.batch_add, name="add"),
+    path("<str:number>/devices/<str:tag>/remove/", views.batch_remove, name="remove"),
+    path("<str:number>/loose/", views.batch_loose, name="loose"),
+    path("<str:number>/ship/", views.batch_ship, name="ship"),
+    path("<str:number>/close/", views.batch_close, name="close"),
+]
