@@ -131,6 +131,10 @@ class App:
                 )
                 return EXIT_OK
             hpa = self.hpa(drive, runner)
+            if hpa.startswith("HPA present"):
+                self.out(f"REFUSED: {hpa}; the hidden area would not be overwritten.")
+                self.out(f"  Remove it first (hdparm -N p<native sectors> {drive.path}).")
+                return EXIT_REFUSED
             result = methods.overwrite(
                 drive,
                 pattern=a.pattern,
@@ -175,6 +179,7 @@ class App:
             except methods.Unsupported as exc:
                 self.out(f"NOT POSSIBLE: {exc}. Overwrite it, or destroy it.")
                 return EXIT_UNSUPPORTED
+            hpa = self.hpa(drive, runner)
             outcome = methods.run_purge(plan, runner)
             for line in outcome.commands:
                 self.out(f"  $ {line}")
@@ -190,7 +195,7 @@ class App:
                 verification_result="not_verified",
                 passed=outcome.ok,
                 errors=outcome.errors,
-                hpa_dco=self.hpa(drive, runner),
+                hpa_dco=hpa,
                 commands=outcome.commands,
             )
         rec = record.build(

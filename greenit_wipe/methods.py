@@ -178,9 +178,9 @@ def sample_plan(
     """NIST SP 800-88 sampling: the medium cut into `subsections` equal parts (fewer only
     when it is too small), at least two pseudorandom locations in each, together at least
     `fraction` of each part (so at least 5 % of each and 10 % of the whole)."""
-    if size <= 0:
-        return []
-    count = max(1, min(subsections, size // 20))
+    if size < 20:
+        return [(0, size)] if size > 0 else []  # too small to sample: read it all
+    count = min(subsections, size // 20)
     plan = []
     for k in range(count):
         start, end = k * size // count, (k + 1) * size // count
@@ -600,7 +600,8 @@ class PurgeResult:
     commands: list[str]
 
 
-def run_purge(plan: PurgePlan, runner: Runner, *, poll_seconds=10.0, sleep=time.sleep):
+def run_purge(plan: PurgePlan, runner: Runner, *, poll_seconds=10.0, sleep=None):
+    sleep = sleep or time.sleep
     errors: list[str] = []
     for argv in plan.commands:
         done = runner.run(argv, destructive=True)
