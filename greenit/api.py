@@ -13,6 +13,7 @@ from greenit.accounts.models import ApiToken
 from greenit.assets.api import router as assets_router
 from greenit.assets.lifecycle import TransitionRefused
 from greenit.donations.api import router as donations_router
+from greenit.sanitization.api import router as sanitization_router
 
 
 class TokenAuth(HttpBearer):
@@ -33,6 +34,7 @@ api = NinjaAPI(
 )
 api.add_router("/donations", donations_router)
 api.add_router("/assets", assets_router)
+api.add_router("/sanitization", sanitization_router)
 
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:

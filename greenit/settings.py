@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "greenit.accounts",
     "greenit.donations",
     "greenit.assets",
+    "greenit.sanitization",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenit@localhost")
+
+# Certificates of sanitization: the organisation's Ed25519 key (`greenit keys init` makes it)
+# and, optionally, a folder of older public keys (PEM) kept after a key rotation.
+SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", DATA_DIR / "signing_key.pem"))
+SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
 
 # Rows per page in staff lists.
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("greenit.accounts.urls")),
     path("donations/", include("greenit.donations.urls")),
     path("assets/", include("greenit.assets.urls")),
+    path("sanitization/", include("greenit.sanitization.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
