@@ -109,11 +109,17 @@ class BlockIO:
         os.fdatasync(fd)
 
     def open_read(self, path: str) -> int:
-        return os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
+        except (AttributeError, OSError):
+            pass
+        return fd
 
     def drop_cache(self, fd: int) -> None:
         """Forget cached pages so verification reads the medium, not memory."""
         try:
+            os.fdatasync(fd)  # dirty pages are not dropped
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
         except (AttributeError, OSError):
             pass
@@ -221,7 +227,6 @@ def _write_pass(drive_path, size, pattern, io: BlockIO, result: OverwriteResult)
             offset += length
             result.bytes_written += length
         io.sync(fd)
-        io.drop_cache(fd)
     finally:
         os.close(fd)
 
