@@ -62,6 +62,10 @@ def _both(table: dict, key: str) -> str:
     return f"{en} / {zh}" if zh else en
 
 
+def _join(*parts: str) -> str:
+    return ", ".join(p for p in parts if p)
+
+
 def _size(n: int | None) -> str:
     if not n:
         return ""
@@ -116,6 +120,14 @@ def context(payload: dict) -> dict:
                 "failures": record.get("earlier_failures", 0),
             }
         )
+        row = rows[-1]
+        extra = []
+        if row["witness"]:
+            extra.append(f"witness 见证人 {row['witness']}")
+        if row["failures"]:
+            extra.append("after failed wipe")
+        row["medium_cell"] = _join(row["type"], row["medium"], row["capacity"])
+        row["how_cell"] = _join(row["category"], row["method"], row["tool"], *extra)
         if record["operator"]:
             people.setdefault(("operator", record["operator"]), set())
         if record["verifier"]:

@@ -293,4 +293,5 @@ def public_key(request: HttpRequest) -> HttpResponse:
         pem = signing.public_pem(signing.current_public_key())
     except signing.KeyMissing:
         raise Http404(_("No signing key is set up yet.")) from None
-    return HttpResponse(pem, content_type="application/x-pem-file")
+    # text/plain: browsers show it, `curl -O` saves it
+    return HttpResponse(pem, content_type="text/plain; charset=utf-8")

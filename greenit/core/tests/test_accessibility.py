@@ -51,13 +51,28 @@ STAFF_VIEWS = {
     "accounts:tokens",
 }
 INTAKE_VIEWS = STAFF_VIEWS | {"donations:create", "assets:intake", "assets:edit"}
+SANITIZATION_VIEWS = {
+    "sanitization:queue",
+    "sanitization:asset",
+    "sanitization:donation",
+    "sanitization:certificates",
+    "sanitization:verify",
+    "sanitization:verify_upload",
+}
 MUST_REACH = {
     None: {"core:home", "accounts:login"},
-    "admin": STAFF_VIEWS,
+    "admin": STAFF_VIEWS | SANITIZATION_VIEWS,
     "li.logistics": INTAKE_VIEWS,
-    "wang.tech": INTAKE_VIEWS,
+    "wang.tech": INTAKE_VIEWS | SANITIZATION_VIEWS,
     "chen.pm": STAFF_VIEWS,
-    "zhao.donor": {"core:home", "donations:list", "donations:detail", "donations:create"},
+    "zhao.donor": {
+        "core:home",
+        "donations:list",
+        "donations:detail",
+        "donations:create",
+        "sanitization:certificates",
+        "sanitization:verify",
+    },
     "sun.bank": {"core:home", "donations:list", "donations:detail", "donations:create"},
     "liu.school": {"core:home", "donations:list", "assets:list", "accounts:tokens"},
 }
