@@ -209,6 +209,19 @@ def test_the_pdf_speaks_both_languages_with_an_embedded_cjk_font(certificate_pdf
     assert all(" yes " in line for line in cjk)  # embedded
 
 
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_a_big_certificate_lists_every_medium_as_text_lines(certificate, tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "COMPACT_FROM", 2)  # the layout used from 120 media on
+    path = tmp_path / "big.pdf"
+    path.write_bytes(pdf.render_pdf(certificate))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert all(f"S3TA-{n}" in text for n in range(3))
+    assert "介质序列号" in text
+    assert _verify_cli(path)[0] == 0
+
+
 # Revocation
 
 
