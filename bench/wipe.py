@@ -19,6 +19,7 @@ import argparse
 import importlib.util
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from greenit_wipe import methods  # noqa: E402
 from greenit_wipe.drives import Drive  # noqa: E402
 
 MiB = 1024 * 1024
+GiB = 1024 * MiB
 BS = 16 * MiB
 
 
@@ -64,10 +66,16 @@ def drop_caches(path: str, how: str) -> str:
     return "fadvise"
 
 
-def timed(argv: list[str]) -> float:
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one command."""
+    cpu, started = _children_cpu(), time.perf_counter()
     subprocess.run(argv, check=True, capture_output=True)  # noqa: S603 (fixed argv)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
 
 
 def make_target(path: str, size: int) -> None:
@@ -82,32 +90,42 @@ def make_target(path: str, size: int) -> None:
         os.fsync(f.fileno())
 
 
-def dd_write(path: str, size: int) -> float:
+# Each step returns (MB/s, CPU seconds per GiB): CPU time barely depends on what else the
+# machine is doing, so it shows whether the agent does more work than dd even when the
+# throughput figures are noisy.
+
+
+def dd_write(path: str, size: int) -> tuple[float, float]:
     count = size // BS
     argv = ["dd", "if=/dev/zero", f"of={path}", "bs=16M", f"count={count}"]
-    return size / 1e6 / timed(argv + ["conv=notrunc,fdatasync", "status=none"])
+    wall, cpu = timed(argv + ["conv=notrunc,fdatasync", "status=none"])
+    return size / 1e6 / wall, cpu * GiB / size
 
 
-def dd_read(path: str, size: int) -> float:
-    return size / 1e6 / timed(["dd", f"if={path}", "of=/dev/null", "bs=16M", "status=none"])
+def dd_read(path: str, size: int) -> tuple[float, float]:
+    wall, cpu = timed(["dd", f"if={path}", "of=/dev/null", "bs=16M", "status=none"])
+    return size / 1e6 / wall, cpu * GiB / size
 
 
-def agent_write(path: str, size: int) -> float:
+def agent_write(path: str, size: int) -> tuple[float, float]:
+    cpu = time.process_time()
     result = methods.overwrite(Drive.for_file(path), pattern="zeros", verification="none")
+    cpu = time.process_time() - cpu
     assert result.passed, result.errors
-    return result.write_mbps
+    return result.write_mbps, cpu * GiB / size
 
 
-def agent_verify(path: str, size: int) -> float:
+def agent_verify(path: str, size: int) -> tuple[float, float]:
     check = methods.OverwriteResult(pattern="zeros", passes=1, verification="full", size=size)
-    started = time.perf_counter()
+    cpu, started = time.process_time(), time.perf_counter()
     methods.verify_full(path, size, methods.ZeroPattern(), methods.BlockIO(), check)
     check.verify_seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     assert check.mismatch_count == 0 and not check.errors, check.mismatches
-    return check.verify_mbps
+    return check.verify_mbps, cpu * GiB / size
 
 
-def run_once(path: str, size: int, agent_first: bool, how: str) -> dict[str, float]:
+def run_once(path: str, size: int, agent_first: bool, how: str) -> dict[str, tuple]:
     """dd and the agent write one after the other, then read one after the other (adjacent
     in time, so a busy machine slows both alike); who goes first alternates between runs.
     The file's cached pages are dropped before each step."""
@@ -157,20 +175,22 @@ def main() -> int:
         print(f"file target: {size / MiB:.0f} MiB in {args.dir} ({' '.join(fs.split())})")
         print(f"cache dropped before each step with: {how}; {os.cpu_count()} CPUs, "
               f"Python {platform.python_version()}, {platform.platform()}")  # fmt: skip
-        runs = []
+        runs, cpus = [], []
         for n in range(1, args.runs + 1):
-            speeds = run_once(path, size, n % 2 == 0, how)
-            runs.append(speeds)
-            print(f"run {n}: " + ", ".join(f"{k} {v:.0f} MB/s" for k, v in speeds.items()))
+            measured = run_once(path, size, n % 2 == 0, how)
+            runs.append({k: v[0] for k, v in measured.items()})
+            cpus.append({k: v[1] for k, v in measured.items()})
+            print(f"run {n}: " + ", ".join(f"{k} {v[0]:.0f} MB/s" for k, v in measured.items()))
     names = ["dd write", "agent write", "dd read", "agent verify"]
     med = {k: statistics.median(r[k] for r in runs) for k in names}
     best = {k: max(r[k] for r in runs) for k in names}
+    cpu = {k: statistics.median(c[k] for c in cpus) for k in names}
     # Median of the per-run ratios: each compares two measurements taken back to back.
     write_ratio = statistics.median(r["agent write"] / r["dd write"] for r in runs)
     verify_ratio = statistics.median(r["agent verify"] / r["dd read"] for r in runs)
-    print(f"over {len(runs)} runs:       median      best")
+    print(f"over {len(runs)} runs:    median MB/s  best MB/s  median CPU s/GiB")
     for k in names:
-        print(f"  {k:<13} {med[k]:7.0f} MB/s {best[k]:7.0f} MB/s")
+        print(f"  {k:<13} {med[k]:9.0f} {best[k]:10.0f} {cpu[k]:12.3f}")
     ok = write_ratio >= 0.9 and verify_ratio >= 0.9
     print(f"  write  agent/dd = {write_ratio:.2f}  (median of per-run ratios; target >= 0.90)")
     print(f"  verify agent/dd = {verify_ratio:.2f}  (median of per-run ratios; target >= 0.90)")
