@@ -59,6 +59,24 @@ def test_the_last_passed_record_moves_the_device_to_sanitized(alice, fresh_lapto
     assert event.actor == alice
 
 
+def test_a_device_back_from_a_school_is_sanitized_again(alice, paul, laptop, record):
+    for target, actor in (
+        (State.SANITIZED, alice),
+        (State.TESTED, alice),
+        (State.READY, alice),
+        (State.ALLOCATED, paul),
+        (State.DEPLOYED, paul),
+        (State.RECEIVED, alice),  # taken back from the school
+    ):
+        lifecycle.transition(laptop, target, actor=actor)
+    with pytest.raises(lifecycle.TransitionRefused) as refused:
+        lifecycle.transition(laptop, State.SANITIZED, actor=alice)
+    assert "has no passed record" in " ".join(refused.value.messages)
+    record(laptop.media.get())
+    laptop.refresh_from_db()
+    assert laptop.state == State.SANITIZED
+
+
 # A failed wipe forces Destroy
 
 
