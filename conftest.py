@@ -1,7 +1,9 @@
 """Shared test fixtures: one person per role, two donor organisations and their contacts.
 
 alice is a technician, lena logistics, paul a programme manager, ada an administrator;
-bob is a donor contact of East Auto, carol a donor contact of Pujiang Bank."""
+bob is a donor contact of East Auto, carol a donor contact of Pujiang Bank. `laptop` is a
+received laptop whose drive was already wiped (a passed, verified Clear record), so that it may
+move on; `wipe` gives any device such a drive."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -20,6 +22,22 @@ def _quick_password_hashing(request, settings):
     """Argon2 spends ~0.3 s on each person made; only tests marked `argon2` pay for it."""
     if "argon2" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _session_signing_key(tmp_path_factory):
+    from greenit.sanitization import signing
+
+    path = tmp_path_factory.mktemp("keys") / "signing_key.pem"
+    signing.create_key(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _signing_key(settings, _session_signing_key):
+    """Certificates are signed with a throw-away key, never the one in DATA_DIR."""
+    settings.SIGNING_KEY_FILE = _session_signing_key
+    settings.SIGNING_PUBLIC_KEYS_DIR = None
 
 
 @pytest.fixture(autouse=True)
@@ -109,6 +127,53 @@ def make_asset(lena):
     return make
 
 
+def wipe_drive(asset, operator, *, serial: str = "", result: str = "passed"):
+    """A wiped SATA SSD in `asset`: one overwrite pass, fully verified (written directly, so
+    the device stays where it is)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from greenit.sanitization.models import SanitizationRecord, StorageMedium
+
+    medium = StorageMedium.objects.create(
+        asset=asset,
+        media_type="sata_ssd",
+        serial=serial or f"SSD-{asset.tag}",
+        manufacturer="Samsung",
+        model="PM871b",
+        capacity_bytes=256_060_514_304,
+    )
+    now = timezone.now()
+    SanitizationRecord.objects.create(
+        medium=medium,
+        nist_category="clear",
+        technique="overwrite",
+        pattern="zeros",
+        passes=1,
+        tool="greenit-wipe",
+        tool_version="1.0",
+        started_at=now - timedelta(hours=1),
+        ended_at=now,
+        bytes_written=256_060_514_304,
+        verification="full",
+        verification_result="passed" if result == "passed" else "failed",
+        result=result,
+        operator=operator,
+    )
+    return medium
+
+
 @pytest.fixture
-def laptop(make_asset, donation):
-    return make_asset(donation, serial="PF1ABCDE")
+def wipe(alice):
+    def make(asset, *, serial: str = "", result: str = "passed"):
+        return wipe_drive(asset, alice, serial=serial, result=result)
+
+    return make
+
+
+@pytest.fixture
+def laptop(make_asset, donation, lena):
+    asset = make_asset(donation, serial="PF1ABCDE")
+    wipe_drive(asset, lena)
+    return asset

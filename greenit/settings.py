@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "greenit.imports",
     "greenit.recycling",
     "greenit.collection",
+    "greenit.sanitization",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,10 @@ UPLOAD_MAX_BYTES = int(float(os.environ.get("UPLOAD_MAX_MB", "10")) * 1_000_000)
 IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "500"))
 # Largest asset list (CSV or XLSX) accepted for import, in megabytes.
 IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "50")) * 1_000_000)
+# Certificates of sanitization: the organisation's Ed25519 key (`greenit keys init` makes it)
+# and, optionally, a folder of older public keys (PEM) kept after a key rotation.
+SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", DATA_DIR / "signing_key.pem"))
+SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
 
 # Rows per page in staff lists.
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))

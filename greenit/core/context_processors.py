@@ -12,4 +12,14 @@ def site(request: HttpRequest) -> dict:
         and user.is_staff_member
         and user.has_role(Role.LOGISTICS, Role.TECHNICIAN)
     )
-    return {"ORGANISATION_NAME": settings.ORGANISATION_NAME, "can_intake": can_intake}
+    can_sanitize = bool(
+        user
+        and user.is_authenticated
+        and user.is_staff_member
+        and user.has_role(Role.TECHNICIAN, Role.ADMINISTRATOR)
+    )
+    return {
+        "ORGANISATION_NAME": settings.ORGANISATION_NAME,
+        "can_intake": can_intake,
+        "can_sanitize": can_sanitize,
+    }

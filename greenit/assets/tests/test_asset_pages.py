@@ -139,8 +139,9 @@ def test_a_search_that_finds_nothing_says_so(client, alice, laptop):
 
 
 @pytest.fixture
-def assorted(alice, make_asset, donation) -> dict[str, Asset]:
+def assorted(alice, make_asset, donation, wipe) -> dict[str, Asset]:
     laptop = make_asset(donation, category="laptop", serial="L1")
+    wipe(laptop)
     lifecycle.transition(laptop, State.SANITIZED, actor=alice)
     monitor = make_asset(donation, category="monitor_lcd", serial="M1")
     lifecycle.transition(monitor, State.TESTED, actor=alice)

@@ -177,8 +177,11 @@ def test_each_move_writes_exactly_one_custody_event(alice, laptop):
     assert laptop.state_changed_at == event.at
 
 
-def test_a_move_without_a_location_keeps_and_records_the_current_one(alice, make_asset, donation):
+def test_a_move_without_a_location_keeps_and_records_the_current_one(
+    alice, make_asset, donation, wipe
+):
     asset = make_asset(donation, location="上海仓库 A 区")
+    wipe(asset)
     event = lifecycle.transition(asset, State.SANITIZED, actor=alice)
     assert event.location == "上海仓库 A 区"
     asset.refresh_from_db()

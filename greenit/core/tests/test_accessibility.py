@@ -65,6 +65,14 @@ STAFF_VIEWS = {
     "recycling:recyclers",
 }
 INTAKE_VIEWS = STAFF_VIEWS | {"donations:create", "assets:intake", "assets:edit"}
+SANITIZATION_VIEWS = {
+    "sanitization:queue",
+    "sanitization:asset",
+    "sanitization:donation",
+    "sanitization:certificates",
+    "sanitization:verify",
+    "sanitization:verify_upload",
+}
 LOGISTICS_VIEWS = INTAKE_VIEWS | {
     "donations:pickup_schedule",
     "donations:pickup_collect",
@@ -82,12 +90,18 @@ DONOR_VIEWS = {
 }
 MUST_REACH = {
     None: {"core:home", "accounts:login", "donate:offer"},
-    "admin": STAFF_VIEWS,
+    "admin": STAFF_VIEWS | SANITIZATION_VIEWS,
     "li.logistics": LOGISTICS_VIEWS,
-    "wang.tech": INTAKE_VIEWS,
+    "wang.tech": INTAKE_VIEWS | SANITIZATION_VIEWS,
     "chen.pm": STAFF_VIEWS,
-    # East Auto's asset list is in the demo: its import and the reconciliation too.
-    "zhao.donor": DONOR_VIEWS | {"imports:detail", "imports:reconcile"},
+    # East Auto's asset list and certificates are in the demo.
+    "zhao.donor": DONOR_VIEWS
+    | {
+        "imports:detail",
+        "imports:reconcile",
+        "sanitization:certificates",
+        "sanitization:verify",
+    },
     "sun.bank": DONOR_VIEWS,
     "liu.school": {"core:home", "donations:list", "assets:list", "accounts:tokens"},
 }

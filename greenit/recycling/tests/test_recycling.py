@@ -170,9 +170,10 @@ def test_closing_needs_the_shipment_and_the_certificate(batch, alice, laptop):
         services.batch_close(batch=batch, certificate=None, certificate_number="C-1", actor=alice)
 
 
-def test_closing_makes_every_device_recycled(batch, alice, donation, make_asset):
+def test_closing_makes_every_device_recycled(batch, alice, donation, make_asset, wipe):
     assets = [make_asset(donation, serial=f"S{i}", weight_kg=Decimal("2")) for i in range(3)]
     for asset in assets:
+        wipe(asset)  # laptops hold data: wiped before they leave for the recycler
         services.batch_add_device(batch=batch, code=asset.tag, actor=alice)
     services.batch_set_loose_weight(
         batch=batch, category="cable", weight_kg=Decimal("4"), actor=alice
@@ -188,9 +189,10 @@ def test_closing_makes_every_device_recycled(batch, alice, donation, make_asset)
     assert services.recycled_weights() == {"laptop": Decimal("6.000"), "cable": Decimal("4.00")}
 
 
-def test_closing_is_all_or_nothing(batch, alice, donation, make_asset):
+def test_closing_is_all_or_nothing(batch, alice, donation, make_asset, wipe):
     assets = [make_asset(donation, serial=f"S{i}") for i in range(3)]
     for asset in assets:
+        wipe(asset)
         services.batch_add_device(batch=batch, code=asset.tag, actor=alice)
     _ship(batch, alice)
 

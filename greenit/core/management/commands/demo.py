@@ -3,7 +3,9 @@
 Donors (a car-parts maker, a bank, an insurer, a consultancy, private people), sponsors,
 schools in Jiangxi and Shanghai, a recycler, one login per role, and a few hundred devices
 at every stage of their life, each with a chain of custody that went through the lifecycle.
-Running it again changes nothing."""
+Data-bearing devices past intake have their storage media and passed sanitization records (one
+drive failed its wipe and was shredded before a witness); East China Auto Parts has signed
+certificates of sanitization (one of them revoked). Running it again changes nothing."""
 
 import random
 from datetime import time, timedelta
@@ -22,6 +24,8 @@ from greenit.collection import services as box_services
 from greenit.collection.models import BoxEmptying, CollectionBox
 from greenit.donations import services as donation_services
 from greenit.donations.models import Donation
+from greenit.sanitization import services as sanitization
+from greenit.sanitization import signing
 
 PASSWORD = "greenit-demo"  # noqa: S105 -- demo logins only, printed on purpose
 
@@ -222,6 +226,8 @@ class Command(BaseCommand):
         logistics, tech, pm = people["li.logistics"], people["wang.tech"], people["chen.pm"]
         donors = [orgs["auto"], orgs["bank"], orgs["insurer"], orgs["consult"], None]
         now = timezone.now()
+        # 8 of the devices go to the two donations with certificates (_certificates).
+        device_count = device_count - 8 if device_count >= 40 else device_count
         donation_count = max(3, device_count // 30)
         per_donation = device_count // donation_count
         stages = [
@@ -282,8 +288,17 @@ class Command(BaseCommand):
                     weight_kg=Decimal(WEIGHTS[category]),
                 )
                 self._walk(
-                    asset, stage, at=at, actors={"tech": tech, "pm": pm, "logistics": logistics}
+                    asset,
+                    stage,
+                    at=at,
+                    actors={
+                        "tech": tech,
+                        "pm": pm,
+                        "logistics": logistics,
+                        "admin": people["admin"],
+                    },
                 )
+        self._certificates(orgs["auto"], people, now=now, rng=rng)
         self._import_and_recycling(orgs, people)
 
     def _import_and_recycling(self, orgs, people) -> None:
@@ -355,6 +370,171 @@ class Command(BaseCommand):
             batch=open_batch, category="peripheral", weight_kg=Decimal("7.2"), actor=tech
         )
 
+    # Storage media by category: (media type, interface, manufacturer, model, capacity, how).
+    MEDIA = {
+        "laptop": [
+            ("nvme", "PCIe NVMe", "Samsung", "PM981a", 256_060_514_304, "nvme"),
+            ("sata_ssd", "SATA", "SK hynix", "SC311", 256_060_514_304, "overwrite"),
+        ],
+        "desktop": [
+            ("hdd", "SATA", "Seagate", "ST500DM009", 500_107_862_016, "overwrite"),
+            ("sata_ssd", "SATA", "Samsung", "PM871b", 128_035_676_160, "overwrite"),
+        ],
+        "printer": [("hdd", "SATA", "Toshiba", "MQ01ABF032", 320_072_933_376, "overwrite")],
+        "phone": [("phone_storage", "UFS", "", "", 64_000_000_000, "reset")],
+        "tablet": [("emmc", "eMMC", "", "", 32_000_000_000, "reset")],
+        "network": [("emmc", "eMMC", "", "", 4_000_000_000, "reset")],
+        "storage_drive": [("hdd", "SATA", "WDC", "WD10EZEX", 1_000_204_886_016, "overwrite")],
+        "all_in_one": [("sata_ssd", "SATA", "Kingston", "SA400", 240_057_409_536, "overwrite")],
+        "server": [("hdd", "SAS", "Seagate", "ST600MM0208", 600_127_266_816, "overwrite")],
+        "thin_client": [("emmc", "eMMC", "", "", 16_000_000_000, "overwrite")],
+    }
+    HOW = {
+        "overwrite": dict(
+            nist_category="clear",
+            technique="overwrite",
+            pattern="zeros",
+            passes=1,
+            tool="nwipe",
+            tool_version="0.36",
+            verification="full",
+        ),
+        "nvme": dict(
+            nist_category="purge",
+            technique="nvme_sanitize",
+            tool="nvme-cli",
+            tool_version="2.8",
+            verification="sampled",
+        ),
+        "reset": dict(
+            nist_category="clear",
+            technique="factory_reset",
+            tool="Settings: Erase all content",
+            verification="sampled",
+        ),
+    }
+
+    def _sanitize(self, asset, *, at, tech, verifier, fail_first: bool = False) -> None:
+        """Register the device's media and wipe each (backdated to `at`), without moving it."""
+        choice = self.MEDIA.get(asset.category, self.MEDIA["storage_drive"])
+        media_type, interface, maker, model, capacity, how = choice[asset.pk % len(choice)]
+        medium, _created = sanitization.medium_register(
+            asset=asset,
+            actor=tech,
+            media_type=media_type,
+            interface=interface,
+            manufacturer=maker,
+            model=model,
+            serial=f"{media_type[:2].upper()}-{asset.serial}",
+            capacity_bytes=capacity,
+        )
+        fields = dict(self.HOW[how])
+        if media_type in ("usb_flash", "memory_card") and how == "overwrite":
+            fields["passes"] = 2
+        common = dict(station="wipe-01", location="上海仓库 A 区 · 擦除工位 1")
+        started = at - timedelta(hours=2)
+        if fail_first:
+            sanitization.record_sanitization(
+                medium=medium,
+                actor=tech,
+                advance=False,
+                started_at=started - timedelta(hours=3),
+                ended_at=started - timedelta(hours=2),
+                bytes_written=capacity,
+                verification_result="failed",
+                result="failed",
+                errors="Verification: 12 sectors still hold data (reallocated sectors)",
+                **fields,
+                **common,
+            )
+            sanitization.record_sanitization(
+                medium=medium,
+                actor=tech,
+                verifier=verifier,
+                advance=False,
+                nist_category="destroy",
+                technique="shred",
+                verification="none",
+                verification_result="not_verified",
+                result="passed",
+                witness="Ming Li 李明",
+                started_at=started,
+                ended_at=started + timedelta(minutes=10),
+                notes="Shredded to 10 mm particles after the failed wipe",
+                **common,
+            )
+            return
+        sanitization.record_sanitization(
+            medium=medium,
+            actor=tech,
+            verifier=verifier if asset.pk % 2 else None,
+            advance=False,
+            started_at=started,
+            ended_at=started + timedelta(minutes=50),
+            bytes_written=capacity if how != "reset" else None,
+            verification_result="passed",
+            result="passed",
+            hpa_dco="no HPA, no DCO" if media_type == "hdd" else "",
+            **fields,
+            **common,
+        )
+
+    def _certificates(self, auto, people, *, now, rng) -> None:
+        """Two small, fully sanitized donations of East China Auto Parts with certificates:
+        one valid (with a drive that failed and was destroyed), one revoked and issued again."""
+        if not signing.key_file().exists():
+            signing.create_key()
+            self.stdout.write(f"Made a signing key for certificates at {signing.key_file()}")
+        tech, admin, logistics = people["wang.tech"], people["admin"], people["li.logistics"]
+        for n, (count, revoke) in enumerate(((5, False), (3, True))):
+            started = now - timedelta(days=60 - 20 * n)
+            donation = donation_services.donation_create(
+                actor=logistics,
+                items=[donation_services.ItemInput(category="laptop", quantity=count)],
+                donor_organisation=auto,
+                contact_name="赵磊",
+                province=auto.province,
+                city=auto.city,
+                district=auto.district,
+                street=auto.street,
+            )
+            Donation.objects.filter(pk=donation.pk).update(
+                created_at=started, status=Donation.Status.RECEIVED
+            )
+            for i in range(count):
+                make, model = rng.choice(MODELS["laptop"])
+                at = started + timedelta(days=1, minutes=i)
+                asset = lifecycle.enter(
+                    state=State.RECEIVED,
+                    actor=logistics,
+                    at=at,
+                    location="上海仓库 A 区",
+                    note="Scanned in at intake",
+                    donation=donation,
+                    category="laptop",
+                    make=make,
+                    model=model,
+                    serial=f"EC{n}{i:05d}",
+                    weight_kg=Decimal(WEIGHTS["laptop"]),
+                )
+                self._sanitize(
+                    asset,
+                    at=at + timedelta(days=2),
+                    tech=tech,
+                    verifier=admin,
+                    fail_first=(n == 0 and i == 1),
+                )
+                for step, target in enumerate((State.SANITIZED, State.TESTED), start=1):
+                    lifecycle.transition(
+                        asset, target, actor=tech, at=at + timedelta(days=2 + step)
+                    )
+            certificate = sanitization.certificate_issue(donation, admin)
+            if revoke:
+                sanitization.certificate_revoke(
+                    certificate, "A drive serial was mistyped on intake; reissued.", admin
+                )
+                sanitization.certificate_issue(donation, admin)
+
     def _walk(self, asset, stage: State, *, at, actors) -> None:
         if stage in (State.EXPECTED, State.RECEIVED):
             return
@@ -366,6 +546,14 @@ class Command(BaseCommand):
         else:
             path = path[: path.index(stage) + 1] if stage in path else path[:1]
         who = {State.ALLOCATED: "pm", State.DEPLOYED: "pm"}
+        if State.SANITIZED in path:
+            self._sanitize(
+                asset,
+                at=at + timedelta(days=3),
+                tech=actors["tech"],
+                verifier=actors.get("admin"),
+                fail_first=asset.pk % 37 == 5,
+            )
         for step, target in enumerate(path[1:], start=1):
             lifecycle.transition(
                 asset,

@@ -1,0 +1,187 @@
+"""Sanitization over the API: the wipe station posts one record per medium; anyone with
+access reads a device's media and a certificate."""
+
+import json
+import uuid
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from greenit.assets.models import Asset
+from greenit.core import tags
+
+from . import services
+from .models import (
+    Certificate,
+    MediaType,
+    NistCategory,
+    Result,
+    Technique,
+    Verification,
+    VerificationResult,
+)
+
+router = Router(tags=["sanitization"])
+
+
+class MediumIn(Schema):
+    serial: str = ""
+    model: str = ""
+    manufacturer: str = ""
+    media_type: MediaType
+    interface: str = ""
+    capacity_bytes: int | None = None
+
+
+class RecordIn(Schema):
+    record_id: uuid.UUID
+    asset_tag: str
+    medium: MediumIn
+    nist_category: NistCategory
+    technique: Technique
+    pattern: str = ""
+    passes: int = 0
+    tool: str = ""
+    tool_version: str = ""
+    started_at: datetime
+    ended_at: datetime
+    bytes_written: int | None = None
+    verification: Verification
+    verification_result: VerificationResult
+    result: Result
+    errors: str = ""
+    hpa_dco: str = ""
+    commands: list[str] = []
+    station: str = ""
+    location: str = ""
+    witness: str = ""
+    notes: str = ""
+
+
+class StoredOut(Schema):
+    record_id: uuid.UUID
+    status: str
+
+
+class RecordOut(Schema):
+    record_id: uuid.UUID
+    nist_category: str
+    technique: str
+    pattern: str
+    passes: int
+    tool: str
+    tool_version: str
+    started_at: datetime
+    ended_at: datetime
+    bytes_written: int | None
+    verification: str
+    verification_result: str
+    result: str
+    operator: str
+    verifier: str | None
+    witness: str
+    station: str
+    location: str
+
+    @staticmethod
+    def resolve_operator(obj):
+        return obj.operator.get_username()
+
+    @staticmethod
+    def resolve_verifier(obj):
+        return obj.verifier.get_username() if obj.verifier_id else None
+
+
+class MediumOut(Schema):
+    id: int
+    media_type: str
+    interface: str
+    manufacturer: str
+    model: str
+    serial: str
+    capacity_bytes: int | None
+    done: bool
+    records: list[RecordOut]
+
+    @staticmethod
+    def resolve_done(obj):
+        from .rules import medium_status
+
+        return medium_status(obj.records.all())[0]
+
+    @staticmethod
+    def resolve_records(obj):
+        return sorted(obj.records.all(), key=lambda r: (r.ended_at, r.pk))
+
+
+class CertificateOut(Schema):
+    number: str
+    payload: dict
+    signature: str
+    key_fingerprint: str
+    signature_valid: bool
+    revoked: bool
+    revoked_at: datetime | None
+    revocation_reason: str
+
+
+def _asset(request, tag: str) -> Asset:
+    return get_object_or_404(Asset.objects.visible_to(request.user), tag=tags.normalise(tag))
+
+
+@router.post("/records", response={200: StoredOut, 201: StoredOut})
+def post_record(request, payload: RecordIn):
+    """Store one sanitization record for one medium of a device (the wipe station's call).
+
+    The medium is registered on first sight (by device and serial). `record_id` is the
+    idempotency key: the same id again stores nothing and answers 200 with status
+    "duplicate"; a new record answers 201 "stored". The token's user is the operator.
+    422 when the technique does not fit the category or the medium."""
+    asset = _asset(request, payload.asset_tag)
+    if not services.may_sanitize(request.user):
+        raise PermissionDenied(_("Only technicians and administrators record sanitization."))
+    if services.SanitizationRecord.objects.filter(record_id=payload.record_id).exists():
+        return Status(200, {"record_id": payload.record_id, "status": "duplicate"})
+    fields = payload.dict(exclude={"record_id", "asset_tag", "medium"})
+    if not fields["location"]:
+        fields.pop("location")
+    with transaction.atomic():  # a refused record leaves no new medium behind
+        medium, _created = services.medium_register(
+            asset=asset, actor=request.user, **payload.medium.dict()
+        )
+        record, created = services.record_sanitization(
+            medium=medium, actor=request.user, record_id=payload.record_id, **fields
+        )
+    status = "stored" if created else "duplicate"
+    return Status(201 if created else 200, {"record_id": record.record_id, "status": status})
+
+
+@router.get("/assets/{tag}/media", response=list[MediumOut])
+def asset_media(request, tag: str):
+    """The storage media of one device, each with its sanitization records (oldest first)
+    and whether it is done."""
+    asset = _asset(request, tag)
+    return list(asset.media.prefetch_related("records__operator", "records__verifier"))
+
+
+@router.get("/certificates/{number}", response=CertificateOut)
+def get_certificate(request, number: str):
+    """One certificate of sanitization: the signed payload, its Ed25519 signature (base64
+    over the canonical JSON), whether the signature holds, and revocation."""
+    certificate = get_object_or_404(
+        Certificate.objects.visible_to(request.user), number=number.upper()
+    )
+    return {
+        "number": certificate.number,
+        "payload": json.loads(certificate.payload),
+        "signature": certificate.signature,
+        "key_fingerprint": certificate.key_fingerprint,
+        "signature_valid": services.check_certificate(certificate).valid,
+        "revoked": certificate.revoked,
+        "revoked_at": certificate.revoked_at,
+        "revocation_reason": certificate.revocation_reason,
+    }

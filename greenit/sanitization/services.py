@@ -1,0 +1,351 @@
+"""Everything that changes sanitization data goes through here: pages, the API, the demo and
+the wipe agent (through the API) call the same functions with the same rules."""
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from greenit.accounts.models import Role
+from greenit.assets import lifecycle
+from greenit.assets.models import Asset, State
+
+from . import rules, signing
+from .guards import is_sanitized, missing
+from .models import Certificate, SanitizationRecord, StorageMedium
+
+WIPE_ROLES = (Role.TECHNICIAN, Role.ADMINISTRATOR)
+
+
+def may_sanitize(user) -> bool:
+    return user.is_authenticated and user.is_staff_member and user.has_role(*WIPE_ROLES)
+
+
+def _require(user, *roles) -> None:
+    if not (user.is_staff_member and user.has_role(*roles)):
+        raise PermissionDenied(_("Only technicians and administrators record sanitization."))
+
+
+def medium_register(
+    *,
+    asset: Asset,
+    actor,
+    media_type: str,
+    serial: str = "",
+    interface: str = "",
+    manufacturer: str = "",
+    model: str = "",
+    capacity_bytes: int | None = None,
+) -> tuple[StorageMedium, bool]:
+    """Record a storage medium of `asset`; the same serial again for the same device is the
+    same medium (returned, created False)."""
+    _require(actor, *WIPE_ROLES)
+    serial = serial.strip()
+    if serial and (found := StorageMedium.objects.filter(asset=asset, serial=serial).first()):
+        return found, False
+    medium = StorageMedium(
+        asset=asset,
+        media_type=media_type,
+        serial=serial,
+        interface=interface.strip(),
+        manufacturer=manufacturer.strip(),
+        model=model.strip(),
+        capacity_bytes=capacity_bytes,
+    )
+    medium.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            medium.save()
+    except IntegrityError:
+        # the same serial registered at the same moment by another request
+        return StorageMedium.objects.get(asset=asset, serial=serial), False
+    return medium, True
+
+
+RECORD_FIELDS = (
+    "nist_category",
+    "technique",
+    "pattern",
+    "passes",
+    "tool",
+    "tool_version",
+    "started_at",
+    "ended_at",
+    "bytes_written",
+    "verification",
+    "verification_result",
+    "result",
+    "witness",
+    "station",
+    "location",
+    "errors",
+    "hpa_dco",
+    "commands",
+    "notes",
+)
+
+
+def record_sanitization(
+    *,
+    medium: StorageMedium,
+    actor,
+    record_id: uuid.UUID | str | None = None,
+    verifier=None,
+    advance: bool = True,
+    **fields,
+) -> tuple[SanitizationRecord, bool]:
+    """Append a sanitization record to `medium` (the operator is `actor`).
+
+    Idempotent on `record_id`: the same id again returns the stored record and creates
+    nothing (created False). When this record makes every medium of a received device done,
+    the device moves to sanitized (unless `advance` is False)."""
+    _require(actor, *WIPE_ROLES)
+    record_id = uuid.UUID(str(record_id)) if record_id else uuid.uuid4()
+    if stored := SanitizationRecord.objects.filter(record_id=record_id).first():
+        return stored, False
+    unknown = set(fields) - set(RECORD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    fields.setdefault("passes", 0)
+    fields.setdefault("witness", "")
+    fields.setdefault("location", medium.asset.location)
+    if isinstance(fields.get("commands"), list | tuple):
+        fields["commands"] = "\n".join(fields["commands"])
+    for name in ("nist_category", "technique", "verification", "verification_result", "result"):
+        if name not in fields:
+            raise ValidationError({name: [_("This field is required.")]})
+    record = SanitizationRecord(
+        medium=medium, record_id=record_id, operator=actor, verifier=verifier, **fields
+    )
+    record.full_clean(exclude=["medium", "operator", "verifier", "record_id"])
+    rules.validate_record(media_type=medium.media_type, fields=fields)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        stored = SanitizationRecord.objects.filter(record_id=record_id).first()
+        if stored is None:
+            raise
+        return stored, False
+    asset = medium.asset
+    if advance and asset.state == State.RECEIVED and asset.holds_data and is_sanitized(asset):
+        try:
+            lifecycle.transition(
+                asset,
+                State.SANITIZED,
+                actor=actor,
+                note=_("Every storage medium sanitized (record %(id)s).") % {"id": record_id},
+            )
+        except (lifecycle.TransitionRefused, PermissionDenied):
+            pass  # the record stands; staff move the device on by hand
+    return record, True
+
+
+# --- certificates ----------------------------------------------------------------------------
+
+
+def _when(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(settings.TIME_ZONE)).isoformat(timespec="seconds")
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def data_bearing_assets(donation) -> list[Asset]:
+    """The donation's devices that arrived and can hold data."""
+    return [a for a in donation.assets.exclude(state=State.EXPECTED) if a.holds_data]
+
+
+def certificate_blockers(donation) -> list[str]:
+    """Why no certificate can be issued for this donation yet (empty when it can)."""
+    problems = []
+    assets = data_bearing_assets(donation)
+    if not assets:
+        return [_("No device of this donation that can hold data has arrived.")]
+    for asset in assets:
+        for reason in missing(asset):
+            problems.append(f"{asset.display_tag}: {reason}")
+    if donation.certificates.filter(revoked_at__isnull=True).exists():
+        problems.append(_("This donation already has a valid certificate."))
+    return problems
+
+
+def build_payload(donation, *, number: str, issued_at: datetime, issued_by) -> dict:
+    media = (
+        StorageMedium.objects.filter(asset__donation=donation)
+        .exclude(asset__state=State.EXPECTED)
+        .select_related("asset")
+        .prefetch_related("records__operator", "records__verifier")
+        .order_by("asset__tag", "pk")
+    )
+    rows = []
+    for medium in media:
+        if not medium.asset.holds_data:
+            continue
+        records = sorted(medium.records.all(), key=lambda r: (r.ended_at, r.pk))
+        record = records[-1]
+        asset = medium.asset
+        rows.append(
+            {
+                "asset_tag": asset.display_tag,
+                "device": {
+                    "category": asset.category,
+                    "make": asset.make,
+                    "model": asset.model,
+                    "serial": asset.serial,
+                },
+                "medium": {
+                    "media_type": medium.media_type,
+                    "interface": medium.interface,
+                    "manufacturer": medium.manufacturer,
+                    "model": medium.model,
+                    "serial": medium.serial,
+                    "capacity_bytes": medium.capacity_bytes,
+                },
+                "record": {
+                    "record_id": str(record.record_id),
+                    "nist_category": record.nist_category,
+                    "technique": record.technique,
+                    "pattern": record.pattern,
+                    "passes": record.passes,
+                    "tool": record.tool,
+                    "tool_version": record.tool_version,
+                    "started_at": _when(record.started_at),
+                    "ended_at": _when(record.ended_at),
+                    "bytes_written": record.bytes_written,
+                    "verification": record.verification,
+                    "verification_result": record.verification_result,
+                    "result": record.result,
+                    "operator": _person(record.operator),
+                    "verifier": _person(record.verifier),
+                    "witness": record.witness,
+                    "location": record.location,
+                    "station": record.station,
+                    "hpa_dco": record.hpa_dco,
+                    "errors": record.errors,
+                    "earlier_failures": sum(1 for r in records if not r.passed),
+                },
+            }
+        )
+    return {
+        "type": "greenit-certificate-of-sanitization",
+        "version": 1,
+        "number": number,
+        "standard": "NIST SP 800-88",
+        "organisation": {"name": settings.ORGANISATION_NAME, "site": settings.SITE_URL},
+        "donation": {
+            "reference": donation.reference,
+            "donor": donation.donor,
+            "contact": donation.contact_name,
+        },
+        "issued_at": _when(issued_at),
+        "issued_by": _person(issued_by),
+        "verify_url": verify_url(number),
+        "media_count": len(rows),
+        "media": rows,
+    }
+
+
+def verify_url(number: str) -> str:
+    return f"{settings.SITE_URL}/sanitization/verify/{number}/"
+
+
+def _next_number(year: int) -> str:
+    prefix = f"GC-{year}-"
+    last = (
+        Certificate.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{n:05d}"
+
+
+def certificate_issue(donation, actor) -> Certificate:
+    """Sign and store the certificate of sanitization of `donation`: refused (ValidationError)
+    while any arrived data-bearing device has no media or a medium that is not done."""
+    _require(actor, *WIPE_ROLES)
+    if problems := certificate_blockers(donation):
+        raise ValidationError(problems)
+    fingerprint = signing.fingerprint(signing.current_public_key())
+    for _attempt in range(5):
+        issued_at = timezone.now()
+        number = _next_number(timezone.localtime(issued_at).year)
+        payload = build_payload(donation, number=number, issued_at=issued_at, issued_by=actor)
+        payload["key_fingerprint"] = fingerprint
+        content = signing.canonical(payload)
+        signature, fingerprint = signing.sign(content)
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(
+                    number=number,
+                    donation=donation,
+                    issued_at=issued_at,
+                    issued_by=actor,
+                    payload=content.decode("utf-8"),
+                    signature=signature,
+                    key_fingerprint=fingerprint,
+                )
+        except IntegrityError:
+            continue  # another certificate took this number: draw the next
+    raise RuntimeError("could not number the certificate")
+
+
+def certificate_revoke(certificate: Certificate, reason: str, actor) -> Certificate:
+    """Revoke a certificate, with a reason; it stays published and shows as revoked."""
+    _require(actor, Role.ADMINISTRATOR, Role.TECHNICIAN)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the certificate is revoked.")]})
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.revoked:
+            raise ValidationError(_("This certificate is already revoked."))
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = actor
+        locked.revocation_reason = reason
+        locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    for field in ("revoked_at", "revoked_by", "revocation_reason"):
+        setattr(certificate, field, getattr(locked, field))
+    return certificate
+
+
+@dataclass
+class Check:
+    valid: bool
+    payload: dict | None
+    message: str
+
+
+def check_signed(payload: bytes, signature: str, *, public_key=None) -> Check:
+    """Does `signature` hold over exactly these `payload` bytes? With no key given, the key the
+    payload names (if kept) or the current key is used."""
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        data = None
+    if public_key is None:
+        fingerprint = data.get("key_fingerprint", "") if isinstance(data, dict) else ""
+        public_key = signing.public_key_for(fingerprint)
+    if not signing.verify(payload, signature, public_key):
+        return Check(False, data, _("The signature does not hold: this content was changed."))
+    if not isinstance(data, dict):
+        return Check(False, None, _("The signed content is not a certificate."))
+    return Check(True, data, _("The signature holds: this is the content greenit signed."))
+
+
+def check_certificate(certificate: Certificate) -> Check:
+    return check_signed(certificate.payload.encode("utf-8"), certificate.signature)

@@ -1,0 +1,297 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from greenit.accounts.models import Role
+from greenit.assets.models import Asset, State
+from greenit.core import categories, tags
+from greenit.core.decorators import staff_required
+from greenit.donations.models import Donation
+
+from . import offline, services, signing
+from .forms import MediumForm, RecordForm, RevokeForm, VerifyUploadForm
+from .guards import missing
+from .models import Certificate
+from .rules import medium_status
+
+WIPERS = (Role.TECHNICIAN, Role.ADMINISTRATOR)
+
+
+@staff_required(*WIPERS)
+def queue(request: HttpRequest) -> HttpResponse:
+    """Received devices that can hold data: they wait for their media to be wiped."""
+    assets = (
+        Asset.objects.filter(state=State.RECEIVED, category__in=categories.data_bearing_codes())
+        .select_related("donation")
+        .annotate(
+            media_count=Count("media", distinct=True),
+            record_count=Count("media__records", distinct=True),
+            failed_count=Count("media__records", filter=Q(media__records__result="failed")),
+        )
+        .order_by("pk")
+    )
+    rows = list(assets[:200])
+    return render(
+        request,
+        "sanitization/queue.html",
+        {
+            "rows": rows,
+            "total": assets.count(),
+            "without_media": sum(1 for a in rows if not a.media_count),
+            "donations": Donation.objects.filter(
+                assets__media__isnull=False, certificates__isnull=True
+            ).distinct()[:50],
+        },
+    )
+
+
+def _asset(request, tag: str) -> Asset:
+    return get_object_or_404(
+        Asset.objects.visible_to(request.user).select_related("donation"),
+        tag=tags.normalise(tag),
+    )
+
+
+def _asset_page(request, asset, *, medium_form=None, record_form=None, status=200):
+    media = list(asset.media.prefetch_related("records__operator", "records__verifier"))
+    for medium in media:
+        medium.done, medium.why = medium_status(medium.records.all())
+        medium.record_list = sorted(medium.records.all(), key=lambda r: (r.ended_at, r.pk))
+    can_record = services.may_sanitize(request.user)
+    return render(
+        request,
+        "sanitization/asset.html",
+        {
+            "asset": asset,
+            "media": media,
+            "missing": missing(asset) if asset.holds_data else [],
+            "can_record": can_record,
+            "medium_form": medium_form or MediumForm(),
+            "record_form": record_form or RecordForm(asset=asset, prefix="record"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def asset_media(request: HttpRequest, tag: str) -> HttpResponse:
+    return _asset_page(request, _asset(request, tag))
+
+
+@require_POST
+@staff_required(*WIPERS)
+def medium_add(request: HttpRequest, tag: str) -> HttpResponse:
+    asset = _asset(request, tag)
+    form = MediumForm(request.POST)
+    if form.is_valid():
+        try:
+            medium, created = services.medium_register(
+                asset=asset, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, _("Medium %(m)s registered.") % {"m": medium})
+            else:
+                messages.info(request, _("Medium %(m)s was already registered.") % {"m": medium})
+            return redirect("sanitization:asset", tag=asset.tag)
+    return _asset_page(request, asset, medium_form=form, status=422)
+
+
+@require_POST
+@staff_required(*WIPERS)
+def record_add(request: HttpRequest, tag: str) -> HttpResponse:
+    asset = _asset(request, tag)
+    form = RecordForm(request.POST, asset=asset, prefix="record")
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        medium = data.pop("medium")
+        verifier = data.pop("verifier")
+        for key in ("tool", "tool_version", "pattern", "witness", "errors", "hpa_dco", "notes"):
+            data[key] = data.get(key) or ""
+        data["passes"] = data.get("passes") or 0
+        if not data.get("location"):
+            data.pop("location", None)
+        try:
+            record, _created = services.record_sanitization(
+                medium=medium, actor=request.user, verifier=verifier, **data
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            asset.refresh_from_db()
+            messages.success(
+                request,
+                _("Record stored for medium %(m)s: %(result)s.")
+                % {"m": medium, "result": record.get_result_display()},
+            )
+            if asset.state == State.SANITIZED:
+                messages.success(request, _("Every medium is done: the device is sanitized."))
+            return redirect("sanitization:asset", tag=asset.tag)
+    return _asset_page(request, asset, record_form=form, status=422)
+
+
+# --- certificates ----------------------------------------------------------------------------
+
+
+@staff_required()
+def donation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = get_object_or_404(Donation.objects.select_related("donor_organisation"), pk=pk)
+    certificates = list(donation.certificates.select_related("issued_by", "revoked_by"))
+    return render(
+        request,
+        "sanitization/donation.html",
+        {
+            "donation": donation,
+            "certificates": certificates,
+            "blockers": services.certificate_blockers(donation),
+            "can_issue": services.may_sanitize(request.user),
+            "revoke_form": RevokeForm(),
+        },
+    )
+
+
+@require_POST
+@staff_required(*WIPERS)
+def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = get_object_or_404(Donation, pk=pk)
+    try:
+        certificate = services.certificate_issue(donation, request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except signing.KeyMissing as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Certificate %(n)s issued and signed.") % {"n": certificate.number}
+        )
+    return redirect("sanitization:donation", pk=donation.pk)
+
+
+@require_POST
+@staff_required(*WIPERS)
+def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = get_object_or_404(Certificate, number=number.upper())
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.certificate_revoke(certificate, form.cleaned_data["reason"], request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Certificate %(n)s revoked.") % {"n": certificate.number})
+    else:
+        messages.error(request, _("Say why the certificate is revoked."))
+    return redirect("sanitization:donation", pk=certificate.donation_id)
+
+
+@login_required
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    certificates = Certificate.objects.visible_to(request.user).select_related(
+        "donation", "donation__donor_organisation"
+    )[:200]
+    return render(request, "sanitization/certificates.html", {"certificates": certificates})
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = get_object_or_404(
+        Certificate.objects.visible_to(request.user), number=number.upper()
+    )
+    from .pdf import render_pdf
+
+    response = HttpResponse(render_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    return response
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+def _display(payload: dict | None) -> dict | None:
+    if payload is None:
+        return None
+    from .pdf import context
+
+    try:
+        return context(payload)
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def verify(request: HttpRequest, number: str) -> HttpResponse:
+    """Anyone with the number (the QR code on the PDF) sees what was certified and whether
+    the signature holds; no login."""
+    certificate = Certificate.objects.filter(number=number.upper()).first()
+    if certificate is None:
+        raise Http404(_("No certificate has this number."))
+    check = services.check_certificate(certificate)
+    return render(
+        request,
+        "sanitization/verify.html",
+        {
+            "certificate": certificate,
+            "check": check,
+            "shown": _display(check.payload),
+            "fingerprint": _current_fingerprint(),
+            "form": VerifyUploadForm(),
+        },
+    )
+
+
+def _current_fingerprint() -> str:
+    try:
+        return signing.fingerprint(signing.current_public_key())
+    except signing.KeyMissing:
+        return ""
+
+
+def verify_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a certificate PDF: its attached signed content is checked, and compared with
+    the certificate on record (revocation)."""
+    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["pdf"]
+        if upload.size > 20 * 1024 * 1024:
+            form.add_error("pdf", _("This file is too large for a certificate."))
+        else:
+            result = offline.check_pdf(upload.read())
+            if result.check and result.check.payload:
+                number = result.check.payload.get("number", "")
+                result.on_record = Certificate.objects.filter(number=number).first()
+    return render(
+        request,
+        "sanitization/verify_upload.html",
+        {
+            "form": form,
+            "result": result,
+            "shown": _display(result.check.payload) if result and result.check else None,
+            "fingerprint": _current_fingerprint(),
+        },
+        status=200 if result is None or result.valid else 422,
+    )
+
+
+@cache_control(public=True, max_age=3600)
+def public_key(request: HttpRequest) -> HttpResponse:
+    """The organisation's public key (PEM): checks certificates offline."""
+    try:
+        pem = signing.public_pem(signing.current_public_key())
+    except signing.KeyMissing:
+        raise Http404(_("No signing key is set up yet.")) from None
+    # text/plain: browsers show it, `curl -O` saves it
+    return HttpResponse(pem, content_type="text/plain; charset=utf-8")
