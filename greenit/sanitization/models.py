@@ -4,6 +4,7 @@ chain of custody) and the signed certificates of sanitization of a donation.
 NIST SP 800-88: Clear, Purge or Destroy; see docs/sanitization.md and rules.py for which
 technique fits which category and medium."""
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from greenit.assets.models import AppendOnly
+from greenit.core import tags
 
 
 class MediaType(models.TextChoices):
@@ -182,10 +184,18 @@ class CertificateQuerySet(models.QuerySet):
         return self.none()
 
 
+def new_verify_code() -> str:
+    """Twelve unguessable characters (60 bits) for a certificate's public address."""
+    return "".join(secrets.choice(tags.ALPHABET) for _ in range(12))
+
+
 class Certificate(models.Model):
     """A certificate of sanitization of one donation: canonical JSON signed with Ed25519."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    verify_code = models.CharField(
+        _("verification code"), max_length=16, default=new_verify_code, editable=False
+    )
     donation = models.ForeignKey(
         "donations.Donation",
         verbose_name=_("donation"),

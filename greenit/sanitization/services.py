@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from greenit.assets.models import Asset, State
 
 from . import rules, signing
 from .guards import is_sanitized, missing
-from .models import Certificate, SanitizationRecord, StorageMedium
+from .models import Certificate, SanitizationRecord, StorageMedium, new_verify_code
 
 WIPE_ROLES = (Role.TECHNICIAN, Role.ADMINISTRATOR)
 
@@ -182,7 +183,9 @@ def certificate_blockers(donation) -> list[str]:
     return problems
 
 
-def build_payload(donation, *, number: str, issued_at: datetime, issued_by) -> dict:
+def build_payload(
+    donation, *, number: str, verify_code: str, issued_at: datetime, issued_by
+) -> dict:
     media = (
         StorageMedium.objects.filter(asset__donation=donation)
         .exclude(asset__state=State.EXPECTED)
@@ -252,14 +255,16 @@ def build_payload(donation, *, number: str, issued_at: datetime, issued_by) -> d
         },
         "issued_at": _when(issued_at),
         "issued_by": _person(issued_by),
-        "verify_url": verify_url(number),
+        "verify_url": verify_url(number, verify_code),
         "media_count": len(rows),
         "media": rows,
     }
 
 
-def verify_url(number: str) -> str:
-    return f"{settings.SITE_URL}/sanitization/verify/{number}/"
+def verify_url(number: str, verify_code: str) -> str:
+    """The public page of a certificate. The code is part of the address because numbers
+    run in order: without it anyone could step through every donor's certificate."""
+    return settings.SITE_URL + reverse("sanitization:verify", args=[number, verify_code])
 
 
 def _next_number(year: int) -> str:
@@ -284,7 +289,10 @@ def certificate_issue(donation, actor) -> Certificate:
     for _attempt in range(5):
         issued_at = timezone.now()
         number = _next_number(timezone.localtime(issued_at).year)
-        payload = build_payload(donation, number=number, issued_at=issued_at, issued_by=actor)
+        verify_code = new_verify_code()
+        payload = build_payload(
+            donation, number=number, verify_code=verify_code, issued_at=issued_at, issued_by=actor
+        )
         payload["key_fingerprint"] = fingerprint
         content = signing.canonical(payload)
         signature, fingerprint = signing.sign(content)
@@ -292,6 +300,7 @@ def certificate_issue(donation, actor) -> Certificate:
             with transaction.atomic():
                 return Certificate.objects.create(
                     number=number,
+                    verify_code=verify_code,
                     donation=donation,
                     issued_at=issued_at,
                     issued_by=actor,

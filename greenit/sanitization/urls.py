@@ -15,5 +15,5 @@ urlpatterns = [
     path("certificates/<str:number>.pdf", views.certificate_pdf, name="pdf"),
     path("certificates/<str:number>/revoke/", views.certificate_revoke, name="revoke"),
     path("verify/", views.verify_upload, name="verify_upload"),
-    path("verify/<str:number>/", views.verify, name="verify"),
+    path("verify/<str:number>/<str:code>/", views.verify, name="verify"),
 ]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -232,12 +233,12 @@ def _display(payload: dict | None) -> dict | None:
         return None
 
 
-def verify(request: HttpRequest, number: str) -> HttpResponse:
-    """Anyone with the number (the QR code on the PDF) sees what was certified and whether
-    the signature holds; no login."""
+def verify(request: HttpRequest, number: str, code: str) -> HttpResponse:
+    """Anyone with the certificate's address (the QR code on the PDF) sees what was certified
+    and whether the signature holds; no login. A number without its code is a 404."""
     certificate = Certificate.objects.filter(number=number.upper()).first()
-    if certificate is None:
-        raise Http404(_("No certificate has this number."))
+    if certificate is None or not constant_time_compare(code.upper(), certificate.verify_code):
+        raise Http404(_("No certificate has this number and code."))
     check = services.check_certificate(certificate)
     return render(
         request,

@@ -99,10 +99,23 @@ def test_the_certificate_lists_every_medium_and_verifies(certificate, client):
     assert payload["key_fingerprint"] == certificate.key_fingerprint
     assert certificate.payload.encode() == signing.canonical(payload)
     assert services.check_certificate(certificate).valid
-    page = client.get(reverse("sanitization:verify", args=[certificate.number]))
+    page = client.get(
+        reverse("sanitization:verify", args=[certificate.number, certificate.verify_code])
+    )
     assert page.status_code == 200
     assert 'data-valid="true"' in page.content.decode()
     assert "S3TA-1" in page.content.decode()
+
+
+def test_the_public_page_needs_the_code_as_well_as_the_number(certificate, client):
+    """Numbers run in order; without the code nobody can walk through donors' certificates."""
+    assert len(certificate.verify_code) == 12
+    assert certificate.verify_code in json.loads(certificate.payload)["verify_url"]
+    for code in ("", "0" * 12, certificate.verify_code[:-1] + "X"):
+        if code == certificate.verify_code:
+            continue
+        url = f"/sanitization/verify/{certificate.number}/{code}/".replace("//", "/")
+        assert client.get(url).status_code == 404
 
 
 def test_a_second_certificate_needs_the_first_revoked(certificate, wiped_donation, alice, ada):
@@ -133,7 +146,9 @@ def test_a_changed_signature_is_caught(certificate):
 def test_the_verify_page_shows_a_tampered_certificate_as_invalid(certificate, client):
     changed = certificate.payload.replace("S3TA-1", "S3TA-7")
     Certificate.objects.filter(pk=certificate.pk).update(payload=changed)
-    page = client.get(reverse("sanitization:verify", args=[certificate.number]))
+    page = client.get(
+        reverse("sanitization:verify", args=[certificate.number, certificate.verify_code])
+    )
     assert page.status_code == 200
     assert 'data-valid="false"' in page.content.decode()
     api = client.get(f"/api/sanitization/certificates/{certificate.number}")
@@ -227,7 +242,9 @@ def test_a_big_certificate_lists_every_medium_as_text_lines(certificate, tmp_pat
 
 def test_a_revoked_certificate_shows_as_revoked(certificate, ada, client):
     services.certificate_revoke(certificate, "Drive S3TA-1 was swapped before shipping", ada)
-    page = client.get(reverse("sanitization:verify", args=[certificate.number]))
+    page = client.get(
+        reverse("sanitization:verify", args=[certificate.number, certificate.verify_code])
+    )
     content = page.content.decode()
     assert "REVOKED" in content
     assert "Drive S3TA-1 was swapped before shipping" in content
