@@ -180,21 +180,32 @@ class App:
                 self.out(f"NOT POSSIBLE: {exc}. Overwrite it, or destroy it.")
                 return EXIT_UNSUPPORTED
             hpa = self.hpa(drive, runner)
+            # NIST asks every sanitization to be verified: sample before, compare after.
+            samples = [] if a.dry_run else methods.purge_samples(drive.path, drive.size)
             outcome = methods.run_purge(plan, runner)
             for line in outcome.commands:
                 self.out(f"  $ {line}")
             if a.dry_run:
                 return EXIT_OK
+            check = methods.verify_purge(drive.path, samples) if outcome.ok else None
+            errors = list(outcome.errors)
+            if check is not None:
+                errors += check.errors
+                if check.survived:
+                    errors.append(
+                        f"old data still readable at {len(check.survived)} sampled locations, "
+                        f"first at offset {check.survived[0]}"
+                    )
             fields = dict(
                 nist_category=plan.nist_category,
                 technique=plan.technique,
                 pattern="",
                 passes=1,
                 bytes_written=drive.size if outcome.ok else 0,
-                verification="none",
-                verification_result="not_verified",
-                passed=outcome.ok,
-                errors=outcome.errors,
+                verification="sampled",
+                verification_result=check.result if check else "failed",
+                passed=outcome.ok and check is not None and check.result == "passed",
+                errors=errors,
                 hpa_dco=hpa,
                 commands=outcome.commands,
             )

@@ -632,6 +632,63 @@ def run_purge(plan: PurgePlan, runner: Runner, *, poll_seconds=10.0, sleep=None)
     return PurgeResult(plan=plan, ok=not errors, errors=errors, commands=list(runner.log))
 
 
+# --- verification of a firmware Purge --------------------------------------------------------
+
+
+def purge_samples(
+    path: str, size: int, io: BlockIO | None = None, rng: random.Random | None = None
+) -> list[tuple[int, int, bytes]]:
+    """Before a firmware Purge: the NIST sample locations (see sample_plan) and a digest of
+    what each holds now, so that afterwards we can tell whether the old data is gone."""
+    io = io or BlockIO()
+    rng = rng or random.Random(os.urandom(16))
+    samples = []
+    fd = io.open_read(path)
+    try:
+        io.drop_cache(fd)
+        for offset, length in sample_plan(size, rng):
+            samples.append((offset, length, hashlib.sha256(io.pread(fd, length, offset)).digest()))
+    finally:
+        os.close(fd)
+    return samples
+
+
+@dataclass
+class PurgeVerification:
+    bytes_verified: int = 0
+    survived: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def result(self) -> str:
+        return "failed" if self.survived or self.errors else "passed"
+
+
+def verify_purge(
+    path: str, samples: list[tuple[int, int, bytes]], io: BlockIO | None = None
+) -> PurgeVerification:
+    """After a firmware Purge, read every sample again: each must have changed, or read back
+    blank (one byte value throughout, as a block erase leaves it). A sample that still holds
+    its old, non-blank content means data survived: the verification fails there."""
+    io = io or BlockIO()
+    check = PurgeVerification()
+    fd = io.open_read(path)
+    try:
+        io.drop_cache(fd)
+        for offset, length, before in samples:
+            got = io.pread(fd, length, offset)
+            if len(got) != length:
+                check.errors.append(f"short read at offset {offset + len(got)}")
+                break
+            check.bytes_verified += length
+            blank = got.count(got[:1]) == len(got)
+            if not blank and hashlib.sha256(got).digest() == before:
+                check.survived.append(offset)
+    finally:
+        os.close(fd)
+    return check
+
+
 def parse_hpa(text: str) -> str:
     """`hdparm -N DEV`: ' max sectors = 976773168/976773168, HPA is disabled'."""
     match = re.search(r"max sectors\s*=\s*(\d+)/(\d+),\s*HPA is (\w+)", text)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from greenit.assets.models import Asset
 from greenit.core import tags
@@ -20,7 +20,6 @@ from .models import (
     MediaType,
     NistCategory,
     Result,
-    Technique,
     Verification,
     VerificationResult,
 )
@@ -42,7 +41,10 @@ class RecordIn(Schema):
     asset_tag: str
     medium: MediumIn
     nist_category: NistCategory
-    technique: Technique
+    technique: str = Field(
+        description="A technique (overwrite, ata_sanitize, nvme_format, shred, …) or the wipe"
+        " agent's exact variant (ata_sanitize_block_erase, nvme_format_crypto, …)"
+    )
     pattern: str = ""
     passes: int = 0
     tool: str = ""

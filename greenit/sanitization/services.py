@@ -20,7 +20,7 @@ from greenit.assets.models import Asset, State
 
 from . import rules, signing
 from .guards import is_sanitized, missing
-from .models import Certificate, SanitizationRecord, StorageMedium, new_verify_code
+from .models import Certificate, SanitizationRecord, StorageMedium, Technique, new_verify_code
 
 WIPE_ROLES = (Role.TECHNICIAN, Role.ADMINISTRATOR)
 
@@ -93,6 +93,28 @@ RECORD_FIELDS = (
 )
 
 
+# The wipe agent names the exact variant of a firmware command; records keep the technique
+# and carry the variant in `pattern` (shown as "method used" on the certificate).
+TECHNIQUE_VARIANTS = {
+    "ata_secure_erase_enhanced": (Technique.ATA_SECURE_ERASE, "enhanced"),
+    "ata_sanitize_block_erase": (Technique.ATA_SANITIZE, "block erase"),
+    "ata_sanitize_crypto_scramble": (Technique.ATA_SANITIZE, "crypto scramble"),
+    "ata_sanitize_overwrite": (Technique.ATA_SANITIZE, "overwrite"),
+    "nvme_sanitize_block_erase": (Technique.NVME_SANITIZE, "block erase"),
+    "nvme_sanitize_overwrite": (Technique.NVME_SANITIZE, "overwrite"),
+    "nvme_sanitize_crypto_erase": (Technique.NVME_SANITIZE, "crypto erase"),
+    "nvme_format_user_data": (Technique.NVME_FORMAT, "user data erase (SES=1)"),
+    "nvme_format_crypto": (Technique.NVME_FORMAT, "crypto erase (SES=2)"),
+}
+
+
+def _technique_and_variant(fields: dict) -> None:
+    technique, variant = TECHNIQUE_VARIANTS.get(fields.get("technique", ""), (None, ""))
+    if technique is not None:
+        fields["technique"] = technique
+        fields["pattern"] = fields.get("pattern") or variant
+
+
 def record_sanitization(
     *,
     medium: StorageMedium,
@@ -114,6 +136,7 @@ def record_sanitization(
     unknown = set(fields) - set(RECORD_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    _technique_and_variant(fields)
     fields.setdefault("passes", 0)
     fields.setdefault("witness", "")
     fields.setdefault("location", medium.asset.location)

@@ -2,6 +2,7 @@
 `nvme id-ctrl`, and the exact argv lists, checked without running anything."""
 
 import json
+import os
 
 import pytest
 
@@ -227,6 +228,11 @@ def test_purge_writes_a_record_with_every_command(tmp_path, monkeypatch):
         }
     )
     monkeypatch.setattr(methods.time, "sleep", lambda s: None)
+    # The sample reads go to the drive itself (here /dev/sdb, which this machine lacks).
+    monkeypatch.setattr(methods, "purge_samples", lambda path, size: [(0, 4096, b"old")])
+    monkeypatch.setattr(
+        methods, "verify_purge", lambda path, samples: methods.PurgeVerification(4096)
+    )
 
     code, out = _purge_cli(tmp_path, runner)
 
@@ -235,6 +241,7 @@ def test_purge_writes_a_record_with_every_command(tmp_path, monkeypatch):
     rec = json.loads(path.read_text())
     assert rec["technique"] == "ata_sanitize_block_erase" and rec["nist_category"] == "purge"
     assert rec["result"] == "passed" and rec["hpa_dco"] == "no HPA"
+    assert (rec["verification"], rec["verification_result"]) == ("sampled", "passed")
     assert rec["commands"] == [
         "hdparm -I /dev/sdb",
         "hdparm -N /dev/sdb",
@@ -263,3 +270,49 @@ def test_overwrite_is_refused_while_an_hpa_hides_sectors(tmp_path):
     )  # fmt: skip
     assert code == cli.EXIT_REFUSED and "HPA present" in out[1]
     assert runner.calls == [["hdparm", "-N", "/dev/sdc"]]
+
+
+# --- verifying a firmware Purge: sample before, compare after --------------------------------
+
+
+def _drive_file(tmp_path, content: bytes):
+    target = tmp_path / "drive.img"
+    target.write_bytes(content)
+    return str(target)
+
+
+def test_a_purge_that_changed_every_sample_verifies(tmp_path):
+    size = 2 * 1024 * 1024
+    path = _drive_file(tmp_path, os.urandom(size))
+    samples = methods.purge_samples(path, size)
+    assert sum(length for _offset, length, _digest in samples) >= size // 10
+    with open(path, "r+b") as f:  # the drive's crypto erase: new random content
+        f.write(os.urandom(size))
+    check = methods.verify_purge(path, samples)
+    assert check.result == "passed" and check.bytes_verified >= size // 10
+
+
+def test_a_blank_drive_after_block_erase_verifies(tmp_path):
+    size = 1024 * 1024
+    path = _drive_file(tmp_path, b"\0" * size)  # even where it was blank before
+    samples = methods.purge_samples(path, size)
+    with open(path, "r+b") as f:
+        f.write(b"\xff" * size)
+    assert methods.verify_purge(path, samples).result == "passed"
+
+
+def test_old_data_that_survived_a_purge_fails_the_verification(tmp_path):
+    size = 1024 * 1024
+    old = os.urandom(size)
+    path = _drive_file(tmp_path, old)
+    samples = methods.purge_samples(path, size)
+    survivor_offset, survivor_length, _digest = samples[len(samples) // 2]
+    erased = bytearray(size)  # block erase reads back zeros, except one region it missed
+    erased[survivor_offset : survivor_offset + survivor_length] = old[
+        survivor_offset : survivor_offset + survivor_length
+    ]
+    with open(path, "r+b") as f:
+        f.write(erased)
+    check = methods.verify_purge(path, samples)
+    assert check.result == "failed"
+    assert check.survived == [survivor_offset]

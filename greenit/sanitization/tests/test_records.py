@@ -300,3 +300,32 @@ def test_the_api_hides_other_donors_devices_and_needs_a_technician(
         "/api/sanitization/records", body, content_type="application/json", **_bearer(lena)
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("media_type", "technique", "stored_as", "variant"),
+    [
+        ("sata_ssd", "ata_sanitize_block_erase", "ata_sanitize", "block erase"),
+        ("hdd", "ata_secure_erase_enhanced", "ata_secure_erase", "enhanced"),
+        ("nvme", "nvme_sanitize_crypto_erase", "nvme_sanitize", "crypto erase"),
+        ("nvme", "nvme_format_crypto", "nvme_format", "crypto erase (SES=2)"),
+    ],
+)
+def test_the_api_takes_the_wipe_agents_purge_variants(
+    client, alice, fresh_laptop, media_type, technique, stored_as, variant
+):
+    body = _agent_body(
+        fresh_laptop,
+        nist_category="purge",
+        technique=technique,
+        pattern="",
+        passes=0,
+        verification="sampled",
+    )
+    body["medium"]["media_type"] = media_type
+    response = client.post(
+        "/api/sanitization/records", body, content_type="application/json", **_bearer(alice)
+    )
+    assert response.status_code == 201, response.content
+    stored = SanitizationRecord.objects.get()
+    assert (stored.technique, stored.pattern) == (stored_as, variant)
