@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.donation_list, name="list"),
     path("new/", views.donation_create, name="create"),
     path("<int:pk>/", views.donation_detail, name="detail"),
+    path("photos/<int:pk>/", views.donation_photo, name="photo"),
     path("offers/", views.offer_queue, name="offers"),
     path("<int:pk>/accept/", views.donation_accept, name="accept"),
     path("<int:pk>/decline/", views.donation_decline, name="decline"),

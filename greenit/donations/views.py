@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
 
 from greenit.accounts.models import Role
+from greenit.core import files
 from greenit.core.decorators import staff_required
 from greenit.core.pagination import keyset_page
 
@@ -26,7 +27,7 @@ from .forms import (
     PickupForm,
     PublicOfferForm,
 )
-from .models import Donation, Pickup
+from .models import Donation, DonationPhoto, Pickup
 
 
 def _get_donation_for_user(request: HttpRequest, pk: int) -> Donation:
@@ -374,3 +375,13 @@ def day_sheet(request: HttpRequest) -> HttpResponse:
         "donations/day_sheet.html",
         {"drivers": drivers, "driver": driver, "day": day, "stops": stops},
     )
+
+
+@login_required
+def donation_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo of a donation, for those who may see the donation."""
+    photo = get_object_or_404(
+        DonationPhoto.objects.filter(donation__in=Donation.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    return files.serve(photo.image)

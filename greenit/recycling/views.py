@@ -1,20 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.accounts.models import Organisation
 from greenit.assets.models import Asset
-from greenit.core import tags
+from greenit.core import files, tags
 from greenit.core.decorators import staff_required
 from greenit.core.pagination import keyset_page
 
 from . import services
 from .forms import BatchCreateForm, CloseForm, LicenceForm, LooseWeightForm, ScanForm, ShipForm
-from .models import RecyclingBatch
+from .models import RecyclerLicence, RecyclingBatch
 
 
 def _get_batch_for_user(request: HttpRequest, number: str) -> RecyclingBatch:
@@ -199,3 +199,17 @@ def recyclers(request: HttpRequest) -> HttpResponse:
             "can_recycle": services.may_recycle(request.user),
         },
     )
+
+
+@staff_required()
+def batch_document(request: HttpRequest, number: str, which: str) -> HttpResponse:
+    """The batch's weight ticket or the recycler's certificate of recycling."""
+    if which not in ("weight-ticket", "certificate"):
+        raise Http404
+    batch = _get_batch_for_user(request, number)
+    return files.serve(batch.weight_ticket if which == "weight-ticket" else batch.certificate)
+
+
+@staff_required()
+def licence_document(request: HttpRequest, pk: int) -> HttpResponse:
+    return files.serve(get_object_or_404(RecyclerLicence, pk=pk).document)

@@ -314,3 +314,22 @@ def test_the_recyclers_page_shows_which_licences_are_valid(client, alice, green_
         "绿循环": True,
         "过期回收": False,
     }
+
+
+def test_the_weight_ticket_is_served_to_staff_only(client, batch, alice, bob):
+    services.batch_set_loose_weight(
+        batch=batch, category="cable", weight_kg=Decimal("4"), actor=alice
+    )
+    _ship(batch, alice)
+    url = reverse("recycling:document", args=[batch.number, "weight-ticket"])
+    client.force_login(alice)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert (
+        client.get(reverse("recycling:document", args=[batch.number, "other"])).status_code == 404
+    )
+    page = client.get(reverse("recycling:detail", args=[batch.number])).content.decode()
+    assert url in page and "/media/" not in page
+    client.force_login(bob)
+    assert client.get(url).status_code == 403
