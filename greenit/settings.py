@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "greenit.recycling",
     "greenit.collection",
     "greenit.sanitization",
+    "greenit.refurbishment",
 ]
 
 MIDDLEWARE = [
