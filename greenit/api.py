@@ -16,6 +16,7 @@ from greenit.collection.api import router as boxes_router
 from greenit.donations.api import router as donations_router
 from greenit.imports.api import router as imports_router
 from greenit.recycling.api import router as recycling_router
+from greenit.refurbishment.api import router as refurbishment_router
 from greenit.sanitization.api import router as sanitization_router
 
 
@@ -41,6 +42,7 @@ api.add_router("/boxes", boxes_router)
 api.add_router("/imports", imports_router)
 api.add_router("/recycling", recycling_router)
 api.add_router("/sanitization", sanitization_router)
+api.add_router("/refurbishment", refurbishment_router)
 
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/", include("greenit.imports.urls")),
     path("recycling/", include("greenit.recycling.urls")),
     path("sanitization/", include("greenit.sanitization.urls")),
+    path("refurbishment/", include("greenit.refurbishment.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
