@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, django_auth
 from greenit.accounts.models import ApiToken
 from greenit.assets.api import router as assets_router
 from greenit.assets.lifecycle import TransitionRefused
+from greenit.classrooms.api import router as classrooms_router
 from greenit.collection.api import router as boxes_router
 from greenit.donations.api import router as donations_router
 from greenit.imports.api import router as imports_router
@@ -42,6 +43,7 @@ api.add_router("/boxes", boxes_router)
 api.add_router("/imports", imports_router)
 api.add_router("/recycling", recycling_router)
 api.add_router("/sanitization", sanitization_router)
+api.add_router("/classrooms", classrooms_router)
 api.add_router("/refurbishment", refurbishment_router)
 
 

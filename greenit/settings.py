@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "greenit.collection",
     "greenit.sanitization",
     "greenit.refurbishment",
+    "greenit.classrooms",
 ]
 
 MIDDLEWARE = [
