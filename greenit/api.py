@@ -19,6 +19,7 @@ from greenit.imports.api import router as imports_router
 from greenit.recycling.api import router as recycling_router
 from greenit.refurbishment.api import router as refurbishment_router
 from greenit.sanitization.api import router as sanitization_router
+from greenit.support.api import router as support_router
 
 
 class TokenAuth(HttpBearer):
@@ -44,6 +45,7 @@ api.add_router("/imports", imports_router)
 api.add_router("/recycling", recycling_router)
 api.add_router("/sanitization", sanitization_router)
 api.add_router("/classrooms", classrooms_router)
+api.add_router("/support", support_router)
 api.add_router("/refurbishment", refurbishment_router)
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "greenit.sanitization",
     "greenit.refurbishment",
     "greenit.classrooms",
+    "greenit.support",
 ]
 
 MIDDLEWARE = [
