@@ -123,9 +123,11 @@ class SchoolApplicationPhoto(models.Model):
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ProjectQuerySet":
         """Staff see every project; a school contact its own; a sponsor contact those it funds."""
+        if not user.is_authenticated:
+            return self.none()
         if user.is_staff_member:
             return self
-        if user.is_authenticated and user.organisation_id:
+        if user.organisation_id:
             org = user.organisation_id
             funded = ClassroomSponsor.objects.filter(organisation_id=org).values("project_id")
             return self.filter(Q(school_id=org) | Q(pk__in=funded))

@@ -122,7 +122,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     if not public:
         user = request.user
         visible = ClassroomProject.objects.visible_to(user).filter(pk=found.project_id).exists()
-        if not visible or not (found.consent or user.is_staff_member):
+        if not visible or not (found.consent or user.is_staff_member):  # visible: logged in
             raise Http404
     return FileResponse(found.image.open("rb"))
 

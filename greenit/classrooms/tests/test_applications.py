@@ -32,8 +32,13 @@ FORM = {
 
 def _fields(**extra):
     data = {k: v for k, v in FORM.items() if k != "has_room"}
-    data.update(students_total=320, teachers=18, visually_impaired_students=4,
-                existing_computers=2, has_room=True)
+    data.update(
+        students_total=320,
+        teachers=18,
+        visually_impaired_students=4,
+        existing_computers=2,
+        has_room=True,
+    )
     data.update(extra)
     return data
 
@@ -57,7 +62,9 @@ def test_a_school_applies_without_an_account_and_gets_an_e_mail_in_its_language(
 
 @pytest.mark.django_db
 def test_a_bad_application_names_the_field_and_saves_nothing(client):
-    response = client.post(reverse("classrooms:apply"), {**FORM, "contact_email": "not-mail", "teachers": ""})
+    response = client.post(
+        reverse("classrooms:apply"), {**FORM, "contact_email": "not-mail", "teachers": ""}
+    )
     assert response.status_code == 200
     assert set(response.context["form"].errors) >= {"contact_email", "teachers"}
     assert not SchoolApplication.objects.exists()
@@ -153,7 +160,9 @@ def test_only_programme_managers_decide(application, alice, client):
 
 def test_the_review_page_approves_and_shows_the_result(application, paul, client):
     client.force_login(paul)
-    assert application.school_name in client.get(reverse("classrooms:applications")).content.decode()
+    assert (
+        application.school_name in client.get(reverse("classrooms:applications")).content.decode()
+    )
     url = reverse("classrooms:application", args=[application.pk])
     response = client.post(url, {"decision": "decline", "message": ""})
     assert response.status_code == 200
