@@ -3,12 +3,12 @@ a project, and `make_ready` for ready devices with a refurbishment grade."""
 
 import pytest
 
+from conftest import _person, wipe_drive
 from greenit.accounts.models import Organisation
 from greenit.assets import lifecycle
 from greenit.assets.models import State
 from greenit.classrooms.models import ClassroomProject, ClassroomSponsor
 from greenit.refurbishment.models import Refurbishment, SoftwareKit
-from conftest import _person, wipe_drive
 
 
 @pytest.fixture
