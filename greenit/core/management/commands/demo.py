@@ -24,6 +24,8 @@ from greenit.collection import services as box_services
 from greenit.collection.models import BoxEmptying, CollectionBox
 from greenit.donations import services as donation_services
 from greenit.donations.models import Donation
+from greenit.refurbishment.models import Refurbishment, SoftwareKit
+from greenit.refurbishment.rules import needs_software_kit
 from greenit.sanitization import services as sanitization
 from greenit.sanitization import signing
 
@@ -245,6 +247,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             self._offers_and_pickups(orgs, people)
             self._collection_boxes(orgs, logistics)
+        self._kits()
         serial_no = 0
         for d in range(donation_count):
             donor = donors[d % len(donors)]
@@ -524,6 +527,7 @@ class Command(BaseCommand):
                     verifier=admin,
                     fail_first=(n == 0 and i == 1),
                 )
+                self._refurbish(asset, tech=tech, at=at + timedelta(days=4), grade="B")
                 for step, target in enumerate((State.SANITIZED, State.TESTED), start=1):
                     lifecycle.transition(
                         asset, target, actor=tech, at=at + timedelta(days=2 + step)
@@ -534,6 +538,50 @@ class Command(BaseCommand):
                     certificate, "A drive serial was mistyped on intake; reissued.", admin
                 )
                 sanitization.certificate_issue(donation, admin)
+
+    def _kits(self) -> None:
+        """The software kits refurbished computers get: the current one and a retired one."""
+        contents = [
+            "Scratch 3 offline",
+            "Python 3 + Thonny",
+            "LibreOffice",
+            "NVDA screen reader (Chinese voice)",
+            "Rime Chinese input (pinyin)",
+        ]
+        SoftwareKit.objects.create(
+            name="Green IT offline education kit",
+            version="2025.2",
+            contents="\n".join(contents[:3]),
+            is_active=False,
+        )
+        self.kit = SoftwareKit.objects.create(
+            name="Green IT offline education kit", version="2026.1", contents="\n".join(contents)
+        )
+
+    def _refurbish(self, asset, *, tech, at, grade: str) -> None:
+        """The refurbishment record of a device tested at `at` (written directly, with its
+        date; the device moves on through the lifecycle as usual)."""
+        computer = needs_software_kit(asset)
+        failed = grade == "fail"
+        Refurbishment.objects.create(
+            asset=asset,
+            powers_on="fail" if failed else "pass",
+            powers_on_note="No POST, mainboard fault" if failed else "",
+            display="pass",
+            keyboard="pass" if computer else "na",
+            touchpad="pass" if asset.category == "laptop" else "na",
+            battery="pass" if asset.category == "laptop" else "na",
+            battery_health_percent=(62 + asset.pk % 35) if asset.category == "laptop" else None,
+            ram="pass" if computer else "na",
+            ram_gb=Decimal(4 + 4 * (asset.pk % 2)) if computer else None,
+            storage="pass" if computer else "na",
+            ports="pass",
+            wifi="pass" if asset.category == "laptop" else "na",
+            software_kit=self.kit if computer and not failed else None,
+            grade=grade,
+            technician=tech,
+            tested_at=at,
+        )
 
     def _walk(self, asset, stage: State, *, at, actors) -> None:
         if stage in (State.EXPECTED, State.RECEIVED):
@@ -554,6 +602,10 @@ class Command(BaseCommand):
                 verifier=actors.get("admin"),
                 fail_first=asset.pk % 37 == 5,
             )
+        if State.TESTED in path:
+            grade = "fail" if State.RECYCLING in path else "ABBC"[asset.pk % 4]
+            tested_at = at + timedelta(days=3 * path.index(State.TESTED))
+            self._refurbish(asset, tech=actors["tech"], at=tested_at, grade=grade)
         for step, target in enumerate(path[1:], start=1):
             lifecycle.transition(
                 asset,
