@@ -303,6 +303,8 @@ class Command(BaseCommand):
                 )
         self._certificates(orgs["auto"], people, now=now, rng=rng)
         self._import_and_recycling(orgs, people)
+        self._classrooms(orgs, people)
+        self._support(people)
 
     def _import_and_recycling(self, orgs, people) -> None:
         """East Auto's asset list imported (some devices arrived, some not yet), recyclers
@@ -583,6 +585,69 @@ class Command(BaseCommand):
             tested_at=at,
         )
 
+    def _support(self, people) -> None:
+        """Two support tickets of the opened classroom: one open, one resolved by a swap (the
+        broken laptop came back to the workshop, a ready one of the same kind went out)."""
+        from greenit.classrooms.models import Allocation
+        from greenit.refurbishment import services as refurbishment
+        from greenit.support import services as support
+
+        school_contact, admin = people["liu.school"], people["admin"]
+        deployed = [
+            a.asset
+            for a in Allocation.objects.active()
+            .filter(project__school=school_contact.organisation, asset__state=State.DEPLOYED)
+            .select_related("asset")
+            .order_by("pk")
+        ]
+        if len(deployed) < 2:
+            return
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            support.ticket_file(
+                actor=school_contact,
+                asset=deployed[0],
+                symptom="开机后屏幕一直黑屏，电源灯亮。The screen stays black after switching on.",
+            )
+            broken = support.ticket_file(
+                actor=school_contact,
+                asset=deployed[1],
+                symptom="Does not charge any more; the battery light blinks orange.",
+            )
+            spare = (
+                Asset.objects.filter(state=State.READY, category=deployed[1].category)
+                .order_by("pk")
+                .first()
+            )
+            if spare is None:  # a small demo: a tested one of the same kind is made ready
+                spare = (
+                    Asset.objects.filter(
+                        state=State.TESTED,
+                        category=deployed[1].category,
+                        refurbishment__grade__in=["A", "B", "C"],
+                        refurbishment__software_kit__isnull=False,
+                    )
+                    .order_by("pk")
+                    .first()
+                )
+                if spare is not None:
+                    refurbishment.refurbishment_mark_ready(asset=spare, actor=admin)
+            if spare is not None:
+                support.ticket_resolve(
+                    ticket=broken,
+                    actor=admin,
+                    resolution="swap",
+                    replacement_code=spare.tag,
+                    answer="A volunteer brought a replacement on Friday and took the old one.",
+                )
+            else:
+                support.ticket_resolve(
+                    ticket=broken,
+                    actor=admin,
+                    resolution="repair",
+                    answer="Replaced the charging port.",
+                    parts="DC jack",
+                )
+
     def _walk(self, asset, stage: State, *, at, actors) -> None:
         if stage in (State.EXPECTED, State.RECEIVED):
             return
@@ -733,3 +798,151 @@ class Command(BaseCommand):
             scheduled_for=timezone.localdate() + timedelta(days=1),
             assigned_to=logistics,
         )
+
+    def _classrooms(self, orgs, people) -> None:
+        """Three school applications (waiting, approved, declined) and three classroom projects
+        (equipping, ready, opened with its story and photos) with the demo's ready computers."""
+        from greenit.classrooms import services as classrooms
+        from greenit.classrooms.models import (
+            ClassroomProject,
+            ClassroomSponsor,
+            OpeningEvent,
+            SchoolApplication,
+        )
+
+        pm, logistics = people["chen.pm"], people["li.logistics"]
+        today = timezone.localdate()
+        school = dict(
+            school_type="primary", electricity="reliable", internet="mobile", has_room=True
+        )
+        SchoolApplication.objects.create(
+            school_name="遂川县草林镇小学",
+            province="江西省",
+            city="吉安市",
+            district="遂川县",
+            street="草林镇圩镇 6 号",
+            students_total=280,
+            students_by_grade="一年级: 52\n二年级: 47\n三年级: 45\n四年级: 46\n五、六年级: 90",
+            teachers=16,
+            visually_impaired_students=2,
+            existing_computers=1,
+            contact_name="Hu Min 胡敏",
+            contact_email="humin@example.org",
+            language="zh-hans",
+            **school,
+        )
+        SchoolApplication.objects.create(
+            school_name=orgs["school_yudu"].name,
+            province="江西省",
+            city="赣州市",
+            district="于都县",
+            students_total=410,
+            teachers=22,
+            existing_computers=3,
+            contact_name="Liu Qiang 刘强",
+            contact_email="liu.school@example.org",
+            status=SchoolApplication.Status.APPROVED,
+            review_notes="Visited the room: dry, lockable, two sockets per table.",
+            decided_at=timezone.now() - timedelta(days=120),
+            decided_by=pm,
+            organisation=orgs["school_yudu"],
+            **school,
+        )
+        SchoolApplication.objects.create(
+            school_name="Riverside International School",
+            province="上海市",
+            city="上海市",
+            district="闵行区",
+            students_total=900,
+            teachers=80,
+            existing_computers=200,
+            contact_name="Anna Smith",
+            contact_email="anna@example.org",
+            status=SchoolApplication.Status.DECLINED,
+            decision_message="Green IT Classrooms go to schools without computers.",
+            decided_at=timezone.now() - timedelta(days=30),
+            decided_by=pm,
+            **(school | {"internet": "broadband"}),
+        )
+        ready = list(
+            Asset.objects.filter(state=State.READY, category__in=["laptop", "desktop"]).order_by(
+                "state_changed_at", "pk"
+            )
+        )
+        plans = [
+            ("opened", "school_yudu", ["bank", "foundation"], 2, False),
+            ("ready", "school_blind", ["foundation"], 2, True),
+            ("equipping", "school_yongxin", ["bank"], 30, False),
+        ]
+        for status, key, sponsors, seats, blind in plans:
+            project = ClassroomProject.objects.create(
+                name=f"{orgs[key].name} 绿色IT教室",
+                school=orgs[key],
+                seats=seats,
+                target_opening=today + timedelta(days={"opened": -60}.get(status, 45)),
+                software_kit=self.kit,
+                needs_accessibility_kit=blind,
+                kit_screen_reader=blind,
+                kit_large_keys=blind,
+                kit_headphones=blind,
+                learning_en="Typing, office skills, Scratch and first steps in Python.",
+                learning_zh="打字、办公软件、Scratch 和 Python 入门。",
+            )
+            for n, sponsor in enumerate(sponsors):
+                ClassroomSponsor.objects.create(
+                    project=project, organisation=orgs[sponsor], amount=Decimal(120000 - n * 40000)
+                )
+            take, ready = ready[: min(seats, 2)], ready[min(seats, 2) :]
+            if take:
+                classrooms.allocate_by_tags(project=project, actor=pm, codes=[a.tag for a in take])
+            if status == "opened":
+                if take:
+                    classrooms.deliver(
+                        project=project,
+                        actor=logistics,
+                        on=today - timedelta(days=65),
+                        received_by="刘强",
+                    )
+                OpeningEvent.objects.create(
+                    project=project,
+                    date=today - timedelta(days=60),
+                    guests="Principal Liu Qiang; county education bureau",
+                    sponsor_representatives="Pujiang Commercial Bank CSR team (4)",
+                    volunteers="Six volunteers from the bank taught the first lessons.",
+                )
+                project.story_en = (
+                    "Until this autumn the 410 children of Hefeng shared three old computers. "
+                    "Now every class has two computer lessons a week: typing, Scratch games "
+                    "and, for the oldest, their first Python programs."
+                )
+                project.story_zh = (
+                    "今年秋天以前，禾丰镇中心小学的 410 名学生只有三台旧电脑。如今每个班每周有两节"
+                    "电脑课：打字、Scratch 游戏，高年级学生还写出了第一个 Python 程序。"
+                )
+                project.save(update_fields=["story_en", "story_zh"])
+                for caption, colour, consent in (
+                    ("Opening day: the first lesson", "#2e7d32", True),
+                    ("Children at the new computers", "#1565c0", False),
+                ):
+                    classrooms.photo_add(
+                        project=project,
+                        actor=pm,
+                        upload=_demo_photo(caption, colour),
+                        caption=caption,
+                        consent=consent,
+                    )
+            ClassroomProject.objects.filter(pk=project.pk).update(status=status)
+
+
+def _demo_photo(text: str, colour: str):
+    """A small picture drawn with Pillow (the demo has no real photos of children)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 400), colour)
+    ImageDraw.Draw(image).text((24, 24), text, fill="white")
+    out = io.BytesIO()
+    image.save(out, format="JPEG")
+    return SimpleUploadedFile("demo.jpg", out.getvalue(), content_type="image/jpeg")
