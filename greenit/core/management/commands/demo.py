@@ -304,7 +304,7 @@ class Command(BaseCommand):
         self._certificates(orgs["auto"], people, now=now, rng=rng)
         self._import_and_recycling(orgs, people)
         self._classrooms(orgs, people)
-        self._support(people)
+        self._support(people)  # after the classrooms: tickets of the opened one
 
     def _import_and_recycling(self, orgs, people) -> None:
         """East Auto's asset list imported (some devices arrived, some not yet), recyclers
