@@ -18,6 +18,7 @@ from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
 from greenit.classrooms.models import Allocation
 from greenit.core.images import clean_photo
+from greenit.refurbishment.rules import COMPUTER_CATEGORIES
 
 from .models import Ticket, TicketPhoto
 
@@ -49,6 +50,12 @@ def school_devices(user):
         allocations__released_at__isnull=True,
         allocations__project__school_id=user.organisation_id,
     )
+
+
+def interchangeable(a: str, b: str) -> bool:
+    """A computer replaces a computer (a laptop for a desktop is fine in a classroom); any other
+    device a device of the same category."""
+    return a == b or (a in COMPUTER_CATEGORIES and b in COMPUTER_CATEGORIES)
 
 
 def ticket_file(*, actor, asset: Asset, symptom: str, photos: list | None = None) -> Ticket:
@@ -125,7 +132,7 @@ def ticket_resolve(
     replacement_code: str = "",
 ) -> Ticket:
     """Resolve an open ticket. Advice needs the advice; a repair its notes (and the parts);
-    a swap the tag of a ready device of the same category: the old device comes back through
+    a swap the tag of a ready device of the same kind: the old device comes back through
     custody (deployed → received) and the new one is allocated to the same classroom and
     deployed, all in one transaction."""
     if not (actor.is_authenticated and actor.is_staff_member):
@@ -185,11 +192,14 @@ def _swap(ticket: Ticket, *, actor, code: str, note: str) -> Asset:
                 ]
             }
         )
-    if replacement.category != ticket.asset.category:
+    if not interchangeable(replacement.category, ticket.asset.category):
         raise ValidationError(
             {
                 "replacement": [
-                    _("%(tag)s is a %(new)s: replace a %(old)s with a %(old)s.")
+                    _(
+                        "%(tag)s is a %(new)s: replace a %(old)s with a device of the same "
+                        "kind (a computer with a computer)."
+                    )
                     % {
                         "tag": replacement.display_tag,
                         "new": replacement.category_label,

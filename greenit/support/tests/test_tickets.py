@@ -141,3 +141,9 @@ def test_only_staff_resolve(deployed, sam):
     ticket = services.ticket_file(actor=sam, asset=deployed[0], symptom="x")
     with pytest.raises(PermissionDenied):
         services.ticket_resolve(ticket=ticket, actor=sam, resolution="advice", answer="y")
+
+
+def test_a_desktop_may_replace_a_laptop_but_a_monitor_may_not():
+    assert services.interchangeable("desktop", "laptop")
+    assert not services.interchangeable("monitor_lcd", "laptop")
+    assert services.interchangeable("projector", "projector")

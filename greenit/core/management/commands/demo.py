@@ -24,7 +24,7 @@ from greenit.collection import services as box_services
 from greenit.collection.models import BoxEmptying, CollectionBox
 from greenit.donations import services as donation_services
 from greenit.donations.models import Donation
-from greenit.refurbishment.models import Refurbishment, SoftwareKit
+from greenit.refurbishment.models import CHECKS, Refurbishment, SoftwareKit
 from greenit.refurbishment.rules import needs_software_kit
 from greenit.sanitization import services as sanitization
 from greenit.sanitization import signing
@@ -589,7 +589,6 @@ class Command(BaseCommand):
         """Two support tickets of the opened classroom: one open, one resolved by a swap (the
         broken laptop came back to the workshop, a ready one of the same kind went out)."""
         from greenit.classrooms.models import Allocation
-        from greenit.refurbishment import services as refurbishment
         from greenit.support import services as support
 
         school_contact, admin = people["liu.school"], people["admin"]
@@ -600,37 +599,16 @@ class Command(BaseCommand):
             .select_related("asset")
             .order_by("pk")
         ]
-        if len(deployed) < 2:
+        if not deployed:
             return
+        broken_one = deployed[-1]
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            support.ticket_file(
-                actor=school_contact,
-                asset=deployed[0],
-                symptom="开机后屏幕一直黑屏，电源灯亮。The screen stays black after switching on.",
-            )
             broken = support.ticket_file(
                 actor=school_contact,
-                asset=deployed[1],
+                asset=broken_one,
                 symptom="Does not charge any more; the battery light blinks orange.",
             )
-            spare = (
-                Asset.objects.filter(state=State.READY, category=deployed[1].category)
-                .order_by("pk")
-                .first()
-            )
-            if spare is None:  # a small demo: a tested one of the same kind is made ready
-                spare = (
-                    Asset.objects.filter(
-                        state=State.TESTED,
-                        category=deployed[1].category,
-                        refurbishment__grade__in=["A", "B", "C"],
-                        refurbishment__software_kit__isnull=False,
-                    )
-                    .order_by("pk")
-                    .first()
-                )
-                if spare is not None:
-                    refurbishment.refurbishment_mark_ready(asset=spare, actor=admin)
+            spare = self._spare(broken_one, actor=admin)
             if spare is not None:
                 support.ticket_resolve(
                     ticket=broken,
@@ -639,6 +617,7 @@ class Command(BaseCommand):
                     replacement_code=spare.tag,
                     answer="A volunteer brought a replacement on Friday and took the old one.",
                 )
+                deployed[-1] = spare
             else:
                 support.ticket_resolve(
                     ticket=broken,
@@ -647,6 +626,41 @@ class Command(BaseCommand):
                     answer="Replaced the charging port.",
                     parts="DC jack",
                 )
+            support.ticket_file(
+                actor=school_contact,
+                asset=deployed[0],
+                symptom="开机后屏幕一直黑屏，电源灯亮。The screen stays black after switching on.",
+            )
+
+    def _spare(self, broken, *, actor):
+        """A ready device to replace `broken` (in a small demo, a tested or sanitized one of
+        the same kind is made ready for the swap)."""
+        from greenit.refurbishment import services as refurbishment
+        from greenit.refurbishment.rules import COMPUTER_CATEGORIES
+
+        kinds = COMPUTER_CATEGORIES if broken.category in COMPUTER_CATEGORIES else {broken.category}
+        same_kind = Asset.objects.filter(category__in=kinds).order_by("pk")
+        spare = same_kind.filter(state=State.READY).first()
+        if spare is None:
+            spare = same_kind.filter(
+                state=State.TESTED,
+                refurbishment__grade__in=["A", "B", "C"],
+                refurbishment__software_kit__isnull=False,
+            ).first()
+            if spare is None:
+                spare = same_kind.filter(state=State.SANITIZED).first()
+                if spare is not None:
+                    refurbishment.refurbishment_record(
+                        asset=spare,
+                        actor=actor,
+                        checks={name: "pass" for name, _label in CHECKS},
+                        grade="B",
+                        software_kit=self.kit,
+                        notes="Refurbished as a replacement under a support ticket.",
+                    )
+            if spare is not None:
+                refurbishment.refurbishment_mark_ready(asset=spare, actor=actor)
+        return spare
 
     def _walk(self, asset, stage: State, *, at, actors) -> None:
         if stage in (State.EXPECTED, State.RECEIVED):
