@@ -4,6 +4,7 @@ devices (allocations), a delivery, an opening event, photos and a story."""
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -197,6 +198,23 @@ class ClassroomProject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        application = self.application
+        if (
+            application
+            and application.visually_impaired_students
+            and not (self.needs_accessibility_kit)
+        ):
+            raise ValidationError(
+                {
+                    "needs_accessibility_kit": _(
+                        "The school has %(n)s visually impaired students: tick the "
+                        "accessibility kit."
+                    )
+                    % {"n": application.visually_impaired_students}
+                }
+            )
 
     @property
     def story(self) -> str:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("applications/", views.application_list, name="applications"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
+    path(
+        "applications/<int:pk>/photos/<int:photo>/",
+        views.application_photo,
+        name="application_photo",
+    ),
     path("projects/", views.project_list, name="projects"),
     path("projects/new/", views.project_form, name="project_new"),
     path("projects/<int:pk>/", views.project_detail, name="project"),

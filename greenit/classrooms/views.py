@@ -31,6 +31,7 @@ from .models import (
     ClassroomProject,
     ClassroomSponsor,
     SchoolApplication,
+    SchoolApplicationPhoto,
 )
 
 
@@ -114,6 +115,12 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@staff_required()
+def application_photo(request: HttpRequest, pk: int, photo: int) -> FileResponse:
+    found = get_object_or_404(SchoolApplicationPhoto, pk=photo, application_id=pk)
+    return FileResponse(found.image.open("rb"))
+
+
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """A photo: consented photos of opened classrooms are public; the rest only for those who
     may see the project (and photos without consent for staff only)."""
@@ -189,6 +196,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "can_decide": services.is_manager(request.user) and application.is_open,
             "photos": application.photos.all(),
+            "can_plan": services.is_manager(request.user)
+            and application.status == SchoolApplication.Status.APPROVED,
         },
     )
 
@@ -222,12 +231,29 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @staff_required(*services.MANAGER_ROLES)
 def project_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     project = get_object_or_404(ClassroomProject, pk=pk) if pk else None
-    form = ProjectForm(request.POST or None, instance=project)
+    initial = {}
+    if project is None and request.GET.get("application", "").isdigit():
+        # A new project for an approved school starts from what its application said.
+        application = get_object_or_404(
+            SchoolApplication.objects.select_related("organisation"),
+            pk=request.GET["application"],
+            status=SchoolApplication.Status.APPROVED,
+        )
+        project = ClassroomProject(application=application, school=application.organisation)
+        initial = {
+            "name": _("%(school)s Green IT Classroom") % {"school": application.school_name},
+            "needs_accessibility_kit": application.visually_impaired_students > 0,
+        }
+    form = ProjectForm(request.POST or None, instance=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         project = form.save()
         messages.success(request, _("Project saved."))
         return redirect("classrooms:project", pk=project.pk)
-    return render(request, "classrooms/project_form.html", {"form": form, "project": project})
+    return render(
+        request,
+        "classrooms/project_form.html",
+        {"form": form, "project": project if project and project.pk else None},
+    )
 
 
 @login_required

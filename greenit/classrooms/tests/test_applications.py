@@ -178,3 +178,43 @@ def test_donor_contacts_and_visitors_never_see_the_applications(application, bob
     assert client.get(url).status_code == 302  # to the login page
     client.force_login(bob)
     assert client.get(url).status_code == 403
+
+
+def test_a_project_for_an_approved_school_starts_from_its_application(application, paul, client):
+    services.application_approve(application=application, actor=paul)
+    application.refresh_from_db()
+    client.force_login(paul)
+    page = client.get(reverse("classrooms:application", args=[application.pk])).content.decode()
+    url = reverse("classrooms:project_new") + f"?application={application.pk}"
+    assert url.replace("&", "&amp;") in page or url in page
+    form = client.get(url).context["form"]
+    assert form.initial["needs_accessibility_kit"] is True
+    data = {"name": "Shazhouba classroom", "school": application.organisation_id, "seats": "30"}
+    response = client.post(url, data)
+    assert "visually impaired" in str(response.context["form"].errors["needs_accessibility_kit"])
+    response = client.post(url, {**data, "needs_accessibility_kit": "on"})
+    assert response.status_code == 302
+    project = application.projects.get()
+    assert project.school == application.organisation and project.needs_accessibility_kit
+
+
+def test_staff_see_the_photos_sent_with_an_application_and_nobody_else(
+    paul, bob, client, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(out, format="PNG")
+    application = services.application_submit(
+        photos=[SimpleUploadedFile("room.png", out.getvalue())], **_fields()
+    )
+    photo = application.photos.get()
+    url = reverse("classrooms:application_photo", args=[application.pk, photo.pk])
+    client.force_login(paul)
+    assert client.get(url).status_code == 200
+    client.force_login(bob)
+    assert client.get(url).status_code == 403
