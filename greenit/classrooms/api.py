@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from . import services
 from .models import Allocation, ClassroomProject, SchoolApplication
@@ -18,6 +19,11 @@ class SponsorOut(Schema):
     currency: str
 
 
+class ChecklistItem(Schema):
+    item: str
+    done: bool
+
+
 class ProjectOut(Schema):
     id: int
     name: str
@@ -30,6 +36,11 @@ class ProjectOut(Schema):
     status: str
     devices: list[str]
     sponsors: list[SponsorOut]
+    checklist: list[ChecklistItem]
+
+    @staticmethod
+    def resolve_checklist(obj: ClassroomProject):
+        return [{"item": str(text), "done": done} for text, done in services.missing(obj)]
 
     @staticmethod
     def resolve_devices(obj: ClassroomProject):
@@ -76,6 +87,16 @@ class DeliveryOut(Schema):
     project_id: int
     date: date
     received_by: str
+
+
+class StatusIn(Schema):
+    status: str = Field(description="planned, equipping, ready, opened or closed")
+
+
+class PhotoOut(Schema):
+    id: int
+    caption: str
+    consent: bool
 
 
 class ApplicationOut(Schema):
@@ -156,6 +177,36 @@ def deliver(request, pk: int, payload: DeliveryIn):
         project=project, actor=request.user, on=payload.date, received_by=payload.received_by
     )
     return Status(201, delivery)
+
+
+@router.post("/projects/{pk}/status", response=ProjectOut)
+def set_status(request, pk: int, payload: StatusIn):
+    """Move a project on (programme managers): ready needs a device for every seat, opened
+    needs the delivery and the opening event (422 says what is missing)."""
+    return services.project_status(
+        project=_project(request, pk), actor=request.user, status=payload.status
+    )
+
+
+@router.post("/projects/{pk}/photos", response={201: PhotoOut})
+def add_photo(
+    request,
+    pk: int,
+    image: File[UploadedFile],
+    caption: Form[str],
+    consent: Form[bool] = False,
+):
+    """Add a photo (multipart: `image`, `caption`, `consent`): JPEG, PNG or WebP up to
+    PHOTO_MAX_MB, stored re-encoded without EXIF (no GPS position); 422 otherwise. Only
+    photos with `consent` appear on the public page."""
+    photo = services.photo_add(
+        project=_project(request, pk),
+        actor=request.user,
+        upload=image,
+        caption=caption,
+        consent=consent,
+    )
+    return Status(201, photo)
 
 
 @router.get("/applications", response=list[ApplicationOut])

@@ -80,3 +80,38 @@ def test_the_public_api_lists_opened_classrooms_without_an_account(project, clie
     assert client.get("/api/classrooms/public").json() == []
     ClassroomProject.objects.filter(pk=project.pk).update(status="opened")
     assert client.get("/api/classrooms/public").json()[0]["name"] == project.name
+
+
+def test_the_api_adds_a_photo_without_its_gps_position_and_refuses_a_non_image(
+    project, paul, client, settings, tmp_path
+):
+    import io
+
+    from PIL import Image
+
+    from greenit.classrooms.tests.test_photos import GPS_IFD, _jpeg_with_gps
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(paul)
+    url = f"/api/classrooms/projects/{project.pk}/photos"
+    upload = io.BytesIO(_jpeg_with_gps())
+    upload.name = "gps.jpg"
+    response = client.post(url, {"image": upload, "caption": "Opening", "consent": "true"})
+    assert response.status_code == 201 and response.json()["consent"] is True
+    stored = project.photos.get()
+    assert not Image.open(stored.image.open("rb")).getexif().get_ifd(GPS_IFD)
+    text = io.BytesIO(b"hello")
+    text.name = "notes.txt"
+    response = client.post(url, {"image": text, "caption": "Notes"})
+    assert response.status_code == 422
+    assert "notes.txt is not a photo we can read" in response.json()["errors"]["image"][0]
+
+
+def test_the_api_shows_the_checklist_and_moves_the_status(project, paul, client):
+    client.force_login(paul)
+    row = client.get(f"/api/classrooms/projects/{project.pk}").json()
+    assert {"item": "Software kit chosen", "done": True} in row["checklist"]
+    response = _post(client, f"/api/classrooms/projects/{project.pk}/status", {"status": "ready"})
+    assert response.status_code == 422 and "0 of 3 seats" in response.json()["errors"]["status"][0]
+    response = _post(client, f"/api/classrooms/projects/{project.pk}/status", {"status": "closed"})
+    assert response.status_code == 200 and response.json()["status"] == "closed"
