@@ -10,7 +10,10 @@ def kit(db) -> SoftwareKit:
     return SoftwareKit.objects.create(
         name="Green IT offline education kit",
         version="2026.1",
-        contents="Scratch 3 offline\nPython 3 + Thonny\nLibreOffice\nNVDA screen reader\nRime 中文输入",
+        contents="\n".join(
+            ["Scratch 3 offline", "Python 3 + Thonny", "LibreOffice", "NVDA screen reader"]
+            + ["Rime 中文输入"]
+        ),
     )
 
 
