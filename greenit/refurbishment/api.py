@@ -1,8 +1,10 @@
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from greenit.assets.models import Asset
@@ -137,7 +139,15 @@ def record_refurbishment(request, tag: str, payload: RefurbishmentIn):
     asset = _asset(request, tag)
     kit = None
     if payload.software_kit_id is not None:
-        kit = get_object_or_404(SoftwareKit, pk=payload.software_kit_id)
+        kit = SoftwareKit.objects.filter(pk=payload.software_kit_id).first()
+        if kit is None:
+            raise ValidationError(
+                {
+                    "software_kit_id": [
+                        _("No software kit has this id: see /api/refurbishment/kits.")
+                    ]
+                }
+            )
     with transaction.atomic():  # with mark_ready: both or neither
         services.refurbishment_record(
             asset=asset,

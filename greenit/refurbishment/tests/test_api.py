@@ -77,3 +77,14 @@ def test_a_donor_contact_may_not_record_or_read_tests(client, bob, alice, saniti
 def test_the_api_lists_software_kits(client, alice, kit):
     kits = client.get("/api/refurbishment/kits", **_auth(alice)).json()
     assert kits[0]["contents"][-1] == "Rime 中文输入"
+
+
+def test_an_unknown_software_kit_is_named_in_the_422(client, alice, sanitized_laptop):
+    response = client.post(
+        f"/api/refurbishment/{sanitized_laptop.tag}",
+        {"checks": all_pass(), "grade": "A", "software_kit_id": 999},
+        content_type="application/json",
+        **_auth(alice),
+    )
+    assert response.status_code == 422
+    assert "software_kit_id" in response.json()["errors"]
