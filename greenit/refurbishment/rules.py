@@ -20,6 +20,9 @@ def why_not_ready(asset) -> str | None:
     record = Refurbishment.objects.filter(asset=asset).first()
     if record is None:
         return _("This device has no refurbishment record: record its test first.")
+    back = asset.events.filter(from_state="deployed").order_by("-at", "-pk").first()
+    if back is not None and record.tested_at < back.at:
+        return _("This device came back from a school: test it again before marking it ready.")
     if record.grade not in PASSING_GRADES:
         return _(
             "This device was graded “%(grade)s”: only grade A, B or C can go to a classroom."
