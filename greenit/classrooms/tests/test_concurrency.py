@@ -88,3 +88,32 @@ def test_two_managers_scanning_the_same_tag_at_once_allocate_it_once(
     results = _race(2, allocate)
     assert len([r for r in results if isinstance(r, Exception)]) == 1
     assert Allocation.objects.filter(asset=asset).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_posting_to_the_api_at_once_get_different_devices(
+    project, other_project, paul, chen, make_ready
+):
+    import json
+
+    from django.test import Client
+
+    for _ in range(4):
+        make_ready()
+    jobs = iter([(project, paul), (other_project, chen)])
+
+    def post():
+        target, manager = next(jobs)
+        client = Client()
+        client.force_login(manager)
+        return client.post(
+            f"/api/classrooms/projects/{target.pk}/allocations",
+            json.dumps({"category": "laptop", "count": 2}),
+            content_type="application/json",
+        )
+
+    responses = _race(2, post)
+    assert [r.status_code for r in responses] == [201, 201]
+    tags = [row["asset_tag"] for r in responses for row in r.json()]
+    assert len(tags) == len(set(tags)) == 4
+    assert Allocation.objects.active().values("asset").distinct().count() == 4
