@@ -218,3 +218,20 @@ def test_staff_see_the_photos_sent_with_an_application_and_nobody_else(
     assert client.get(url).status_code == 200
     client.force_login(bob)
     assert client.get(url).status_code == 403
+
+
+def test_the_decision_e_mail_is_written_in_the_language_the_school_used(paul, client, monkeypatch):
+    client.post(reverse("classrooms:apply"), FORM, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    application = SchoolApplication.objects.get()
+    rendered_in = []
+    real_render = services.render_to_string
+
+    def spy(*args, **kwargs):
+        from django.utils import translation
+
+        rendered_in.append(translation.get_language())
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(services, "render_to_string", spy)
+    services.application_decline(application=application, actor=paul, reason="没有合适的房间")
+    assert rendered_in == ["zh-hans"]
