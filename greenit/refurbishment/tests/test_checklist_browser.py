@@ -14,8 +14,12 @@ pytestmark = [
 ]
 
 
-def test_a_technician_works_through_the_checklist_with_the_keyboard(page, alice, laptop):
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_a_technician_works_through_the_checklist_with_the_keyboard(
+    page, live_server, alice, laptop, lang
+):
     lifecycle.transition(laptop, State.SANITIZED, actor=alice)
+    page.context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
     log_in(page, "alice", "alice-Pa55word!")
     page.goto(f"/refurbishment/assets/{laptop.tag}/")
     expect(page.locator("h1")).to_have_count(1)
@@ -29,7 +33,10 @@ def test_a_technician_works_through_the_checklist_with_the_keyboard(page, alice,
     page.locator("main button[type=submit]").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.locator("main .errors")).to_contain_text("grade it fail")
+    expect(page.locator("main .errors")).to_contain_text(
+        "grade it fail" if lang == "en" else "请评为不合格"
+    )
+    expect(page.locator("html")).to_have_attribute("lang", "en" if lang == "en" else "zh-Hans")
     result = Axe().run(page)
     assert result.violations_count == 0, result.generate_report()
     laptop.refresh_from_db()
@@ -39,6 +46,6 @@ def test_a_technician_works_through_the_checklist_with_the_keyboard(page, alice,
     page.locator("main button[type=submit]").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.locator(".messages")).to_contain_text("In recycling")
+    expect(page.locator(".messages")).to_contain_text(laptop.display_tag)
     laptop.refresh_from_db()
     assert laptop.state == State.RECYCLING
