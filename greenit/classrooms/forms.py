@@ -1,10 +1,11 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from greenit.accounts.models import Organisation
 from greenit.core import categories
 from greenit.donations.forms import MultipleFileField
-from greenit.refurbishment.models import Grade
+from greenit.refurbishment.models import Grade, SoftwareKit
 
 from .models import ClassroomProject, ClassroomSponsor, OpeningEvent, SchoolApplication
 
@@ -108,6 +109,11 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = Organisation.objects.filter(is_school=True)
+        # Kits in use, and the one already chosen even if it was retired since.
+        current = self.instance.software_kit_id
+        self.fields["software_kit"].queryset = SoftwareKit.objects.filter(
+            Q(is_active=True) | Q(pk=current)
+        )
 
 
 class SponsorForm(forms.ModelForm):

@@ -325,6 +325,11 @@ def sponsor_add(request, project):
     form = SponsorForm(request.POST, prefix="sponsor", instance=ClassroomSponsor(project=project))
     if not form.is_valid():
         raise _invalid(form)
+    if project.sponsorships.filter(organisation=form.cleaned_data["organisation"]).exists():
+        raise ValidationError(
+            _("%(sponsor)s already funds this project.")
+            % {"sponsor": form.cleaned_data["organisation"]}
+        )
     form.save()
     return _("Sponsor added.")
 

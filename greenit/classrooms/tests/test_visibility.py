@@ -75,3 +75,18 @@ def test_a_programme_manager_creates_a_project(paul, school, kit, client):
     )
     assert response.status_code == 302
     assert ClassroomProject.objects.get(name="New room").seats == 20
+
+
+def test_a_sponsor_is_added_once_with_a_clear_message_the_second_time(
+    project, foundation, paul, client
+):
+    client.force_login(paul)
+    url = reverse("classrooms:sponsor_add", args=[project.pk])
+    data = {
+        "sponsor-organisation": foundation.pk,
+        "sponsor-amount": "1000",
+        "sponsor-currency": "CNY",
+    }
+    response = client.post(url, data, follow=True)
+    assert "already funds this project" in response.content.decode()
+    assert project.sponsorships.count() == 1
