@@ -144,6 +144,8 @@ def ticket_resolve(
         raise ValidationError({"answer": [_("Write the advice the school should follow.")]})
     if resolution == Ticket.Resolution.REPAIR and not answer:
         raise ValidationError({"answer": [_("Write what was repaired.")]})
+    if len(parts) > 300:
+        raise ValidationError({"parts": [_("List the parts in at most 300 characters.")]})
     if resolution == Ticket.Resolution.SWAP:
         _check_swap_roles(actor)
         if not replacement_code:
@@ -157,7 +159,7 @@ def ticket_resolve(
         ticket.status = Ticket.Status.RESOLVED
         ticket.resolution = resolution
         ticket.answer = answer
-        ticket.parts = parts[:300]
+        ticket.parts = parts
         ticket.resolved_by = actor
         ticket.resolved_at = timezone.now()
         ticket.save(

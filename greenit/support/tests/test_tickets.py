@@ -147,3 +147,12 @@ def test_a_desktop_may_replace_a_laptop_but_a_monitor_may_not():
     assert services.interchangeable("desktop", "laptop")
     assert not services.interchangeable("monitor_lcd", "laptop")
     assert services.interchangeable("projector", "projector")
+
+
+def test_a_parts_list_that_is_too_long_is_refused(deployed, sam, alice):
+    ticket = services.ticket_file(actor=sam, asset=deployed[0], symptom="x")
+    with pytest.raises(ValidationError) as error:
+        services.ticket_resolve(
+            ticket=ticket, actor=alice, resolution="repair", answer="fixed", parts="x" * 301
+        )
+    assert "parts" in error.value.message_dict
