@@ -89,6 +89,17 @@ class DeliveryOut(Schema):
     received_by: str
 
 
+class OpeningIn(Schema):
+    date: date
+    guests: str = ""
+    sponsor_representatives: str = ""
+    volunteers: str = ""
+
+
+class OpeningOut(OpeningIn):
+    project_id: int
+
+
 class StatusIn(Schema):
     status: str = Field(description="planned, equipping, ready, opened or closed")
 
@@ -177,6 +188,14 @@ def deliver(request, pk: int, payload: DeliveryIn):
         project=project, actor=request.user, on=payload.date, received_by=payload.received_by
     )
     return Status(201, delivery)
+
+
+@router.put("/projects/{pk}/opening", response=OpeningOut)
+def record_opening(request, pk: int, payload: OpeningIn):
+    """Record or correct the opening event (programme managers)."""
+    return services.opening_record(
+        project=_project(request, pk), actor=request.user, **payload.dict()
+    )
 
 
 @router.post("/projects/{pk}/status", response=ProjectOut)

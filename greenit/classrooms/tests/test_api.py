@@ -115,3 +115,14 @@ def test_the_api_shows_the_checklist_and_moves_the_status(project, paul, client)
     assert response.status_code == 422 and "0 of 3 seats" in response.json()["errors"]["status"][0]
     response = _post(client, f"/api/classrooms/projects/{project.pk}/status", {"status": "closed"})
     assert response.status_code == 200 and response.json()["status"] == "closed"
+
+
+def test_the_api_records_the_opening_event_for_managers_only(project, paul, stella, client):
+    url = f"/api/classrooms/projects/{project.pk}/opening"
+    body = json.dumps({"date": "2026-09-10", "guests": "Principal Liu"})
+    client.force_login(stella)
+    assert client.put(url, body, content_type="application/json").status_code == 403
+    client.force_login(paul)
+    response = client.put(url, body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["guests"] == "Principal Liu"
+    assert project.opening.date.isoformat() == "2026-09-10"
