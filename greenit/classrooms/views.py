@@ -220,11 +220,19 @@ def project_list(request: HttpRequest) -> HttpResponse:
         .select_related("school")
         .annotate(devices=Count("allocations", filter=Q(allocations__released_at__isnull=True)))
     )
+    status = request.GET.get("status", "")
+    if status in ClassroomProject.Status.values:
+        projects = projects.filter(status=status)
     page = keyset_page(projects, request.GET, size=settings.PAGE_SIZE)
     return render(
         request,
         "classrooms/projects.html",
-        {"page": page, "can_manage": services.is_manager(request.user)},
+        {
+            "page": page,
+            "can_manage": services.is_manager(request.user),
+            "status": status,
+            "statuses": ClassroomProject.Status.choices,
+        },
     )
 
 

@@ -102,3 +102,10 @@ def test_a_contacts_home_page_lists_its_classrooms(project, other_project, stell
 @pytest.mark.django_db
 def test_the_welcome_page_invites_schools_to_apply(client):
     assert reverse("classrooms:apply") in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_project_list_filters_by_status(project, other_project, paul, client):
+    ClassroomProject.objects.filter(pk=other_project.pk).update(status="ready")
+    client.force_login(paul)
+    page = client.get(reverse("classrooms:projects") + "?status=ready").content.decode()
+    assert other_project.name in page and project.name not in page
