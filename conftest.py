@@ -164,6 +164,22 @@ def wipe_drive(asset, operator, *, serial: str = "", result: str = "passed"):
     return medium
 
 
+def refurbish(asset, technician, *, grade: str = "B"):
+    """A passing refurbishment record for `asset` (computers get a software kit), so that the
+    lifecycle lets it move from tested to ready (written directly; the state is unchanged)."""
+    from greenit.refurbishment.models import Refurbishment, SoftwareKit
+    from greenit.refurbishment.rules import needs_software_kit
+
+    kit = None
+    if needs_software_kit(asset):
+        kit, _created = SoftwareKit.objects.get_or_create(
+            name="Test kit", version="1", defaults={"contents": "Scratch"}
+        )
+    return Refurbishment.objects.create(
+        asset=asset, grade=grade, software_kit=kit, technician=technician
+    )
+
+
 @pytest.fixture
 def wipe(alice):
     def make(asset, *, serial: str = "", result: str = "passed"):

@@ -12,11 +12,14 @@ from ninja.security import HttpBearer, django_auth
 from greenit.accounts.models import ApiToken
 from greenit.assets.api import router as assets_router
 from greenit.assets.lifecycle import TransitionRefused
+from greenit.classrooms.api import router as classrooms_router
 from greenit.collection.api import router as boxes_router
 from greenit.donations.api import router as donations_router
 from greenit.imports.api import router as imports_router
 from greenit.recycling.api import router as recycling_router
+from greenit.refurbishment.api import router as refurbishment_router
 from greenit.sanitization.api import router as sanitization_router
+from greenit.support.api import router as support_router
 
 
 class TokenAuth(HttpBearer):
@@ -41,6 +44,9 @@ api.add_router("/boxes", boxes_router)
 api.add_router("/imports", imports_router)
 api.add_router("/recycling", recycling_router)
 api.add_router("/sanitization", sanitization_router)
+api.add_router("/classrooms", classrooms_router)
+api.add_router("/support", support_router)
+api.add_router("/refurbishment", refurbishment_router)
 
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:

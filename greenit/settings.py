@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "greenit.recycling",
     "greenit.collection",
     "greenit.sanitization",
+    "greenit.refurbishment",
+    "greenit.classrooms",
+    "greenit.support",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from greenit.assets.models import Asset, State
+from greenit.classrooms.models import ClassroomProject
 from greenit.core import categories
 from greenit.donations.models import Donation
 
@@ -32,7 +33,10 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         )
     donations = Donation.objects.visible_to(user).select_related("donor_organisation")[:20]
-    return render(request, "core/contact_home.html", {"donations": donations})
+    classrooms = ClassroomProject.objects.visible_to(user)[:20]
+    return render(
+        request, "core/contact_home.html", {"donations": donations, "classrooms": classrooms}
+    )
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

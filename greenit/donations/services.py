@@ -1,6 +1,5 @@
 """Donation workflows shared by the staff pages, the donor portal and the API."""
 
-import io
 import logging
 import smtplib
 import uuid
@@ -10,7 +9,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from greenit.accounts.models import Role, User
 from greenit.core import categories
+from greenit.core.images import clean_photo
 
 from .models import Donation, DonationItem, DonationPhoto, Pickup, PickupLine
 
@@ -27,7 +26,6 @@ logger = logging.getLogger(__name__)
 RECORDING_ROLES = (Role.LOGISTICS, Role.TECHNICIAN)
 # Who accepts offers, schedules pickups and drives them.
 LOGISTICS_ROLES = (Role.LOGISTICS,)
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_PHOTOS = 5
 
 
@@ -52,39 +50,6 @@ def _validation_errors(obj, prefix: str = "", exclude: tuple[str, ...] = ()) -> 
     except ValidationError as error:
         return {f"{prefix}{field}": msgs for field, msgs in error.message_dict.items()}
     return {}
-
-
-def clean_photo(upload) -> ContentFile:
-    """A JPEG, PNG or WebP under PHOTO_MAX_BYTES, re-encoded so that nothing but the pixels
-    is kept (no EXIF: no place, no camera serial); ValidationError otherwise."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    name = getattr(upload, "name", "photo")
-    if upload.size > settings.PHOTO_MAX_BYTES:
-        raise ValidationError(
-            _("%(name)s is larger than %(mb)s MB: send a smaller photo.")
-            % {"name": name, "mb": round(settings.PHOTO_MAX_BYTES / 1_000_000, 1)}
-        )
-    try:
-        image = Image.open(upload)
-        kind = image.format
-        image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise ValidationError(
-            _("%(name)s is not a photo we can read: send a JPEG, PNG or WebP file.")
-            % {"name": name}
-        ) from error
-    if kind not in PHOTO_FORMATS:
-        raise ValidationError(
-            _("%(name)s is a %(kind)s file: send a JPEG, PNG or WebP photo.")
-            % {"name": name, "kind": kind}
-        )
-    image = ImageOps.exif_transpose(image)
-    if kind == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    out = io.BytesIO()
-    image.save(out, format=kind)  # a fresh file: the EXIF block is not copied
-    return ContentFile(out.getvalue(), name=f"photo.{PHOTO_FORMATS[kind]}")
 
 
 def donation_create(

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
+from conftest import refurbish
 from greenit.accounts.models import ApiToken
 from greenit.assets import lifecycle
 from greenit.assets.forms import LABEL_LAYOUTS, LabelForm
@@ -37,6 +38,7 @@ def _move(client, asset, to: str, **headers):
 
 
 def test_the_device_page_shows_the_whole_chain_of_custody(client, alice, laptop):
+    refurbish(laptop, alice)
     steps = [
         (State.SANITIZED, "nwipe 1 pass zeros, verified"),
         (State.TESTED, "Checklist passed; grade B"),

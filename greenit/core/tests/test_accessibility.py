@@ -88,12 +88,28 @@ DONOR_VIEWS = {
     "imports:list",
     "imports:new",
 }
+CLASSROOM_PUBLIC_VIEWS = {
+    "classrooms:public_list",
+    "classrooms:public_detail",
+    "classrooms:apply",
+}
+CLASSROOM_CONTACT_VIEWS = {"classrooms:projects", "classrooms:project"}
+CLASSROOM_STAFF_VIEWS = CLASSROOM_CONTACT_VIEWS | {
+    "classrooms:applications",
+    "classrooms:application",
+    "classrooms:public_list",
+    "classrooms:public_detail",
+}
+CLASSROOM_MANAGER_VIEWS = CLASSROOM_STAFF_VIEWS | {
+    "classrooms:project_new",
+    "classrooms:project_edit",
+}
 MUST_REACH = {
-    None: {"core:home", "accounts:login", "donate:offer"},
+    None: {"core:home", "accounts:login", "donate:offer"} | CLASSROOM_PUBLIC_VIEWS,
     "admin": STAFF_VIEWS | SANITIZATION_VIEWS,
-    "li.logistics": LOGISTICS_VIEWS,
+    "li.logistics": LOGISTICS_VIEWS | CLASSROOM_STAFF_VIEWS,
     "wang.tech": INTAKE_VIEWS | SANITIZATION_VIEWS,
-    "chen.pm": STAFF_VIEWS,
+    "chen.pm": STAFF_VIEWS | CLASSROOM_MANAGER_VIEWS,
     # East Auto's asset list and certificates are in the demo.
     "zhao.donor": DONOR_VIEWS
     | {
@@ -102,8 +118,9 @@ MUST_REACH = {
         "sanitization:certificates",
         "sanitization:verify",
     },
-    "sun.bank": DONOR_VIEWS,
-    "liu.school": {"core:home", "donations:list", "assets:list", "accounts:tokens"},
+    "sun.bank": DONOR_VIEWS | CLASSROOM_CONTACT_VIEWS,
+    "liu.school": {"core:home", "donations:list", "assets:list", "accounts:tokens"}
+    | CLASSROOM_CONTACT_VIEWS,
 }
 
 _axe = Axe()
@@ -128,6 +145,25 @@ RESET_FOCUS = """() => {
     document.body.removeAttribute("tabindex");
   }
 }"""
+
+# Refurbishment (technicians) and support (every member of staff; a school contact sees its
+# classroom and tickets).
+REFURBISHMENT_VIEWS = {
+    "refurbishment:queue",
+    "refurbishment:asset",
+    "refurbishment:kits",
+    "refurbishment:kit_add",
+    "refurbishment:kit_edit",
+}
+SUPPORT_VIEWS = {"support:home", "support:ticket"}
+for _role, _views in {
+    "admin": REFURBISHMENT_VIEWS | SUPPORT_VIEWS,
+    "wang.tech": REFURBISHMENT_VIEWS | SUPPORT_VIEWS,
+    "chen.pm": SUPPORT_VIEWS,
+    "li.logistics": SUPPORT_VIEWS,
+    "liu.school": SUPPORT_VIEWS | {"support:new"},
+}.items():
+    MUST_REACH[_role] = MUST_REACH[_role] | _views
 
 
 @pytest.fixture

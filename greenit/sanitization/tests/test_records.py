@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from conftest import refurbish
 from greenit.accounts.models import ApiToken
 from greenit.assets import lifecycle
 from greenit.assets.models import AppendOnly, State
@@ -60,6 +61,7 @@ def test_the_last_passed_record_moves_the_device_to_sanitized(alice, fresh_lapto
 
 
 def test_a_device_back_from_a_school_is_sanitized_again(alice, paul, laptop, record):
+    refurbish(laptop, alice)
     for target, actor in (
         (State.SANITIZED, alice),
         (State.TESTED, alice),

@@ -24,6 +24,8 @@ from greenit.collection import services as box_services
 from greenit.collection.models import BoxEmptying, CollectionBox
 from greenit.donations import services as donation_services
 from greenit.donations.models import Donation
+from greenit.refurbishment.models import CHECKS, Refurbishment, SoftwareKit
+from greenit.refurbishment.rules import needs_software_kit
 from greenit.sanitization import services as sanitization
 from greenit.sanitization import signing
 
@@ -245,6 +247,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             self._offers_and_pickups(orgs, people)
             self._collection_boxes(orgs, logistics)
+        self._kits()
         serial_no = 0
         for d in range(donation_count):
             donor = donors[d % len(donors)]
@@ -300,6 +303,8 @@ class Command(BaseCommand):
                 )
         self._certificates(orgs["auto"], people, now=now, rng=rng)
         self._import_and_recycling(orgs, people)
+        self._classrooms(orgs, people)
+        self._support(people)  # after the classrooms: tickets of the opened one
 
     def _import_and_recycling(self, orgs, people) -> None:
         """East Auto's asset list imported (some devices arrived, some not yet), recyclers
@@ -524,6 +529,7 @@ class Command(BaseCommand):
                     verifier=admin,
                     fail_first=(n == 0 and i == 1),
                 )
+                self._refurbish(asset, tech=tech, at=at + timedelta(days=4), grade="B")
                 for step, target in enumerate((State.SANITIZED, State.TESTED), start=1):
                     lifecycle.transition(
                         asset, target, actor=tech, at=at + timedelta(days=2 + step)
@@ -534,6 +540,127 @@ class Command(BaseCommand):
                     certificate, "A drive serial was mistyped on intake; reissued.", admin
                 )
                 sanitization.certificate_issue(donation, admin)
+
+    def _kits(self) -> None:
+        """The software kits refurbished computers get: the current one and a retired one."""
+        contents = [
+            "Scratch 3 offline",
+            "Python 3 + Thonny",
+            "LibreOffice",
+            "NVDA screen reader (Chinese voice)",
+            "Rime Chinese input (pinyin)",
+        ]
+        SoftwareKit.objects.create(
+            name="Green IT offline education kit",
+            version="2025.2",
+            contents="\n".join(contents[:3]),
+            is_active=False,
+        )
+        self.kit = SoftwareKit.objects.create(
+            name="Green IT offline education kit", version="2026.1", contents="\n".join(contents)
+        )
+
+    def _refurbish(self, asset, *, tech, at, grade: str) -> None:
+        """The refurbishment record of a device tested at `at` (written directly, with its
+        date; the device moves on through the lifecycle as usual)."""
+        computer = needs_software_kit(asset)
+        failed = grade == "fail"
+        Refurbishment.objects.create(
+            asset=asset,
+            powers_on="fail" if failed else "pass",
+            powers_on_note="No POST, mainboard fault" if failed else "",
+            display="pass",
+            keyboard="pass" if computer else "na",
+            touchpad="pass" if asset.category == "laptop" else "na",
+            battery="pass" if asset.category == "laptop" else "na",
+            battery_health_percent=(62 + asset.pk % 35) if asset.category == "laptop" else None,
+            ram="pass" if computer else "na",
+            ram_gb=Decimal(4 + 4 * (asset.pk % 2)) if computer else None,
+            storage="pass" if computer else "na",
+            ports="pass",
+            wifi="pass" if asset.category == "laptop" else "na",
+            software_kit=self.kit if computer and not failed else None,
+            grade=grade,
+            technician=tech,
+            tested_at=at,
+        )
+
+    def _support(self, people) -> None:
+        """Two support tickets of the opened classroom: one open, one resolved by a swap (the
+        broken laptop came back to the workshop, a ready one of the same kind went out)."""
+        from greenit.classrooms.models import Allocation
+        from greenit.support import services as support
+
+        school_contact, admin = people["liu.school"], people["admin"]
+        deployed = [
+            a.asset
+            for a in Allocation.objects.active()
+            .filter(project__school=school_contact.organisation, asset__state=State.DEPLOYED)
+            .select_related("asset")
+            .order_by("pk")
+        ]
+        if not deployed:
+            return
+        broken_one = deployed[-1]
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            broken = support.ticket_file(
+                actor=school_contact,
+                asset=broken_one,
+                symptom="Does not charge any more; the battery light blinks orange.",
+            )
+            spare = self._spare(broken_one, actor=admin)
+            if spare is not None:
+                support.ticket_resolve(
+                    ticket=broken,
+                    actor=admin,
+                    resolution="swap",
+                    replacement_code=spare.tag,
+                    answer="A volunteer brought a replacement on Friday and took the old one.",
+                )
+                deployed[-1] = spare
+            else:
+                support.ticket_resolve(
+                    ticket=broken,
+                    actor=admin,
+                    resolution="repair",
+                    answer="Replaced the charging port.",
+                    parts="DC jack",
+                )
+            support.ticket_file(
+                actor=school_contact,
+                asset=deployed[0],
+                symptom="开机后屏幕一直黑屏，电源灯亮。The screen stays black after switching on.",
+            )
+
+    def _spare(self, broken, *, actor):
+        """A ready device to replace `broken` (in a small demo, a tested or sanitized one of
+        the same kind is made ready for the swap)."""
+        from greenit.refurbishment import services as refurbishment
+        from greenit.refurbishment.rules import COMPUTER_CATEGORIES
+
+        kinds = COMPUTER_CATEGORIES if broken.category in COMPUTER_CATEGORIES else {broken.category}
+        same_kind = Asset.objects.filter(category__in=kinds).order_by("pk")
+        spare = same_kind.filter(state=State.READY).first()
+        if spare is None:
+            spare = same_kind.filter(
+                state=State.TESTED,
+                refurbishment__grade__in=["A", "B", "C"],
+                refurbishment__software_kit__isnull=False,
+            ).first()
+            if spare is None:
+                spare = same_kind.filter(state=State.SANITIZED).first()
+                if spare is not None:
+                    refurbishment.refurbishment_record(
+                        asset=spare,
+                        actor=actor,
+                        checks={name: "pass" for name, _label in CHECKS},
+                        grade="B",
+                        software_kit=self.kit,
+                        notes="Refurbished as a replacement under a support ticket.",
+                    )
+            if spare is not None:
+                refurbishment.refurbishment_mark_ready(asset=spare, actor=actor)
+        return spare
 
     def _walk(self, asset, stage: State, *, at, actors) -> None:
         if stage in (State.EXPECTED, State.RECEIVED):
@@ -554,6 +681,10 @@ class Command(BaseCommand):
                 verifier=actors.get("admin"),
                 fail_first=asset.pk % 37 == 5,
             )
+        if State.TESTED in path:
+            grade = "fail" if State.RECYCLING in path else "ABBC"[asset.pk % 4]
+            tested_at = at + timedelta(days=3 * path.index(State.TESTED))
+            self._refurbish(asset, tech=actors["tech"], at=tested_at, grade=grade)
         for step, target in enumerate(path[1:], start=1):
             lifecycle.transition(
                 asset,
@@ -681,3 +812,151 @@ class Command(BaseCommand):
             scheduled_for=timezone.localdate() + timedelta(days=1),
             assigned_to=logistics,
         )
+
+    def _classrooms(self, orgs, people) -> None:
+        """Three school applications (waiting, approved, declined) and three classroom projects
+        (equipping, ready, opened with its story and photos) with the demo's ready computers."""
+        from greenit.classrooms import services as classrooms
+        from greenit.classrooms.models import (
+            ClassroomProject,
+            ClassroomSponsor,
+            OpeningEvent,
+            SchoolApplication,
+        )
+
+        pm, logistics = people["chen.pm"], people["li.logistics"]
+        today = timezone.localdate()
+        school = dict(
+            school_type="primary", electricity="reliable", internet="mobile", has_room=True
+        )
+        SchoolApplication.objects.create(
+            school_name="遂川县草林镇小学",
+            province="江西省",
+            city="吉安市",
+            district="遂川县",
+            street="草林镇圩镇 6 号",
+            students_total=280,
+            students_by_grade="一年级: 52\n二年级: 47\n三年级: 45\n四年级: 46\n五、六年级: 90",
+            teachers=16,
+            visually_impaired_students=2,
+            existing_computers=1,
+            contact_name="Hu Min 胡敏",
+            contact_email="humin@example.org",
+            language="zh-hans",
+            **school,
+        )
+        SchoolApplication.objects.create(
+            school_name=orgs["school_yudu"].name,
+            province="江西省",
+            city="赣州市",
+            district="于都县",
+            students_total=410,
+            teachers=22,
+            existing_computers=3,
+            contact_name="Liu Qiang 刘强",
+            contact_email="liu.school@example.org",
+            status=SchoolApplication.Status.APPROVED,
+            review_notes="Visited the room: dry, lockable, two sockets per table.",
+            decided_at=timezone.now() - timedelta(days=120),
+            decided_by=pm,
+            organisation=orgs["school_yudu"],
+            **school,
+        )
+        SchoolApplication.objects.create(
+            school_name="Riverside International School",
+            province="上海市",
+            city="上海市",
+            district="闵行区",
+            students_total=900,
+            teachers=80,
+            existing_computers=200,
+            contact_name="Anna Smith",
+            contact_email="anna@example.org",
+            status=SchoolApplication.Status.DECLINED,
+            decision_message="Green IT Classrooms go to schools without computers.",
+            decided_at=timezone.now() - timedelta(days=30),
+            decided_by=pm,
+            **(school | {"internet": "broadband"}),
+        )
+        ready = list(
+            Asset.objects.filter(state=State.READY, category__in=["laptop", "desktop"]).order_by(
+                "state_changed_at", "pk"
+            )
+        )
+        plans = [
+            ("opened", "school_yudu", ["bank", "foundation"], 2, False),
+            ("ready", "school_blind", ["foundation"], 2, True),
+            ("equipping", "school_yongxin", ["bank"], 30, False),
+        ]
+        for status, key, sponsors, seats, blind in plans:
+            project = ClassroomProject.objects.create(
+                name=f"{orgs[key].name} 绿色IT教室",
+                school=orgs[key],
+                seats=seats,
+                target_opening=today + timedelta(days={"opened": -60}.get(status, 45)),
+                software_kit=self.kit,
+                needs_accessibility_kit=blind,
+                kit_screen_reader=blind,
+                kit_large_keys=blind,
+                kit_headphones=blind,
+                learning_en="Typing, office skills, Scratch and first steps in Python.",
+                learning_zh="打字、办公软件、Scratch 和 Python 入门。",
+            )
+            for n, sponsor in enumerate(sponsors):
+                ClassroomSponsor.objects.create(
+                    project=project, organisation=orgs[sponsor], amount=Decimal(120000 - n * 40000)
+                )
+            take, ready = ready[: min(seats, 2)], ready[min(seats, 2) :]
+            if take:
+                classrooms.allocate_by_tags(project=project, actor=pm, codes=[a.tag for a in take])
+            if status == "opened":
+                if take:
+                    classrooms.deliver(
+                        project=project,
+                        actor=logistics,
+                        on=today - timedelta(days=65),
+                        received_by="刘强",
+                    )
+                OpeningEvent.objects.create(
+                    project=project,
+                    date=today - timedelta(days=60),
+                    guests="Principal Liu Qiang; county education bureau",
+                    sponsor_representatives="Pujiang Commercial Bank CSR team (4)",
+                    volunteers="Six volunteers from the bank taught the first lessons.",
+                )
+                project.story_en = (
+                    "Until this autumn the 410 children of Hefeng shared three old computers. "
+                    "Now every class has two computer lessons a week: typing, Scratch games "
+                    "and, for the oldest, their first Python programs."
+                )
+                project.story_zh = (
+                    "今年秋天以前，禾丰镇中心小学的 410 名学生只有三台旧电脑。如今每个班每周有两节"
+                    "电脑课：打字、Scratch 游戏，高年级学生还写出了第一个 Python 程序。"
+                )
+                project.save(update_fields=["story_en", "story_zh"])
+                for caption, colour, consent in (
+                    ("Opening day: the first lesson", "#2e7d32", True),
+                    ("Children at the new computers", "#1565c0", False),
+                ):
+                    classrooms.photo_add(
+                        project=project,
+                        actor=pm,
+                        upload=_demo_photo(caption, colour),
+                        caption=caption,
+                        consent=consent,
+                    )
+            ClassroomProject.objects.filter(pk=project.pk).update(status=status)
+
+
+def _demo_photo(text: str, colour: str):
+    """A small picture drawn with Pillow (the demo has no real photos of children)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 400), colour)
+    ImageDraw.Draw(image).text((24, 24), text, fill="white")
+    out = io.BytesIO()
+    image.save(out, format="JPEG")
+    return SimpleUploadedFile("demo.jpg", out.getvalue(), content_type="image/jpeg")

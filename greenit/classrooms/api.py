@@ -1,0 +1,264 @@
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from . import services
+from .models import Allocation, ClassroomProject, SchoolApplication
+
+router = Router(tags=["classrooms"])
+
+
+class SponsorOut(Schema):
+    organisation_id: int
+    name: str = Field(alias="organisation.name")
+    amount: Decimal | None = None
+    currency: str
+
+
+class ChecklistItem(Schema):
+    item: str
+    done: bool
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    school_id: int
+    school: str = Field(alias="school.name")
+    seats: int
+    target_opening: date | None
+    software_kit_id: int | None
+    needs_accessibility_kit: bool
+    status: str
+    devices: list[str]
+    sponsors: list[SponsorOut]
+    checklist: list[ChecklistItem]
+
+    @staticmethod
+    def resolve_checklist(obj: ClassroomProject):
+        return [{"item": str(text), "done": done} for text, done in services.missing(obj)]
+
+    @staticmethod
+    def resolve_devices(obj: ClassroomProject):
+        return [a.asset.display_tag for a in obj.allocations.active().select_related("asset")]
+
+    @staticmethod
+    def resolve_sponsors(obj: ClassroomProject, context):
+        rows = list(obj.sponsorships.select_related("organisation"))
+        if not context["request"].user.is_staff_member:
+            for row in rows:  # amounts are between staff and each sponsor
+                row.amount = None
+        return rows
+
+
+class PublicProjectOut(Schema):
+    id: int
+    name: str
+    school: str = Field(alias="school.name")
+    province: str = Field(alias="school.province")
+    seats: int
+    story_en: str
+    story_zh: str
+
+
+class AllocateIn(Schema):
+    category: str = ""
+    count: int = 0
+    min_grade: str = Field("C", description="A, B or C: the worst grade accepted")
+    codes: list[str] = Field([], description="Scanned asset tags; used instead of category")
+
+
+class AllocationOut(Schema):
+    id: int
+    project_id: int
+    asset_tag: str = Field(alias="asset.display_tag")
+
+
+class DeliveryIn(Schema):
+    date: date
+    received_by: str = Field(description="The person at the school who received the devices")
+
+
+class DeliveryOut(Schema):
+    project_id: int
+    date: date
+    received_by: str
+
+
+class OpeningIn(Schema):
+    date: date
+    guests: str = ""
+    sponsor_representatives: str = ""
+    volunteers: str = ""
+
+
+class OpeningOut(OpeningIn):
+    project_id: int
+
+
+class StatusIn(Schema):
+    status: str = Field(description="planned, equipping, ready, opened or closed")
+
+
+class PhotoOut(Schema):
+    id: int
+    caption: str
+    consent: bool
+
+
+class ApplicationOut(Schema):
+    id: int
+    school_name: str
+    province: str
+    city: str
+    students_total: int
+    visually_impaired_students: int
+    status: str
+    decision_message: str
+    organisation_id: int | None
+
+
+class DecisionIn(Schema):
+    decision: str = Field(description="approve, decline or more_info")
+    message: str = Field("", description="The reason for declining, or what to send us")
+    notes: str = ""
+
+
+def _project(request, pk: int) -> ClassroomProject:
+    return get_object_or_404(
+        ClassroomProject.objects.visible_to(request.user).select_related("school"), pk=pk
+    )
+
+
+@router.get("/public", response=list[PublicProjectOut], auth=None)
+def public_classrooms(request):
+    """Opened classrooms, as on the public page (no account needed)."""
+    return list(ClassroomProject.objects.public().select_related("school"))
+
+
+@router.get("/projects", response=list[ProjectOut])
+def list_projects(request):
+    """Classroom projects: all for staff; a school contact its own, a sponsor contact the
+    projects it funds."""
+    return list(ClassroomProject.objects.visible_to(request.user).select_related("school"))
+
+
+@router.get("/projects/{pk}", response=ProjectOut)
+def get_project(request, pk: int):
+    """One classroom project (404 when the caller may not see it)."""
+    return _project(request, pk)
+
+
+@router.post("/projects/{pk}/allocations", response={201: list[AllocationOut]})
+def allocate(request, pk: int, payload: AllocateIn):
+    """Allocate ready devices: by scanned `codes`, or the `count` oldest of `category` graded
+    `min_grade` or better. All or nothing; 422 says why (e.g. too few free devices)."""
+    project = _project(request, pk)
+    if payload.codes:
+        made = services.allocate_by_tags(project=project, actor=request.user, codes=payload.codes)
+    else:
+        made = services.allocate_by_category(
+            project=project,
+            actor=request.user,
+            category=payload.category,
+            count=payload.count,
+            min_grade=payload.min_grade,
+        )
+    return Status(201, made)
+
+
+@router.post("/allocations/{pk}/unallocate", response=AllocationOut)
+def unallocate(request, pk: int):
+    """Take a device out of its project before delivery: it is ready again."""
+    if not services.is_manager(request.user):
+        raise PermissionDenied("Only programme managers manage classrooms.")
+    allocation = get_object_or_404(Allocation.objects.select_related("asset"), pk=pk)
+    return services.unallocate(allocation=allocation, actor=request.user)
+
+
+@router.post("/projects/{pk}/delivery", response={201: DeliveryOut})
+def deliver(request, pk: int, payload: DeliveryIn):
+    """Record the delivery: every allocated device becomes deployed, all or nothing."""
+    project = _project(request, pk)
+    delivery = services.deliver(
+        project=project, actor=request.user, on=payload.date, received_by=payload.received_by
+    )
+    return Status(201, delivery)
+
+
+@router.put("/projects/{pk}/opening", response=OpeningOut)
+def record_opening(request, pk: int, payload: OpeningIn):
+    """Record or correct the opening event (programme managers)."""
+    return services.opening_record(
+        project=_project(request, pk), actor=request.user, **payload.dict()
+    )
+
+
+@router.post("/projects/{pk}/status", response=ProjectOut)
+def set_status(request, pk: int, payload: StatusIn):
+    """Move a project on (programme managers): ready needs a device for every seat, opened
+    needs the delivery and the opening event (422 says what is missing)."""
+    return services.project_status(
+        project=_project(request, pk), actor=request.user, status=payload.status
+    )
+
+
+@router.post("/projects/{pk}/photos", response={201: PhotoOut})
+def add_photo(
+    request,
+    pk: int,
+    image: File[UploadedFile],
+    caption: Form[str],
+    consent: Form[bool] = False,
+):
+    """Add a photo (multipart: `image`, `caption`, `consent`): JPEG, PNG or WebP up to
+    PHOTO_MAX_MB, stored re-encoded without EXIF (no GPS position); 422 otherwise. Only
+    photos with `consent` appear on the public page."""
+    photo = services.photo_add(
+        project=_project(request, pk),
+        actor=request.user,
+        upload=image,
+        caption=caption,
+        consent=consent,
+    )
+    return Status(201, photo)
+
+
+@router.get("/applications", response=list[ApplicationOut])
+def list_applications(request, status: str = ""):
+    """School applications (staff only), newest first; filter by `status`."""
+    if not request.user.is_staff_member:
+        raise PermissionDenied("Staff only.")
+    rows = SchoolApplication.objects.all()
+    if status:
+        rows = rows.filter(status=status)
+    return list(rows[:500])
+
+
+@router.post("/applications/{pk}/decision", response=ApplicationOut)
+def decide(request, pk: int, payload: DecisionIn):
+    """Approve (creates the school and its contact account), decline with a reason, or ask
+    for more information; the school is e-mailed."""
+    if not request.user.is_staff_member:
+        raise PermissionDenied("Staff only.")
+    application = get_object_or_404(SchoolApplication, pk=pk)
+    if payload.decision == "approve":
+        return services.application_approve(
+            application=application, actor=request.user, notes=payload.notes
+        )
+    if payload.decision == "decline":
+        return services.application_decline(
+            application=application, actor=request.user, reason=payload.message, notes=payload.notes
+        )
+    if payload.decision == "more_info":
+        return services.application_ask_for_information(
+            application=application,
+            actor=request.user,
+            question=payload.message,
+            notes=payload.notes,
+        )
+    raise ValidationError({"decision": ["Choose approve, decline or more_info."]})

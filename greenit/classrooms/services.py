@@ -1,0 +1,498 @@
+"""Classroom workflows shared by the pages and the API: each one checks the rule, writes in one
+transaction, and e-mails after the commit."""
+
+import logging
+import smtplib
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from greenit.accounts.models import Organisation, Role, User
+from greenit.assets import lifecycle
+from greenit.assets.models import Asset, State
+from greenit.core.images import clean_photo
+from greenit.refurbishment.models import Grade
+
+from .models import (
+    Allocation,
+    ClassroomPhoto,
+    ClassroomProject,
+    Delivery,
+    OpeningEvent,
+    SchoolApplication,
+    SchoolApplicationPhoto,
+)
+
+logger = logging.getLogger(__name__)
+
+MANAGER_ROLES = (Role.PROGRAMME_MANAGER,)
+DELIVERY_ROLES = (Role.PROGRAMME_MANAGER, Role.LOGISTICS)
+MAX_PHOTOS = 5
+# Best first: a minimum grade of B accepts A and B.
+GRADE_ORDER = (Grade.A, Grade.B, Grade.C)
+OPEN_FOR_DEVICES = (
+    ClassroomProject.Status.PLANNED,
+    ClassroomProject.Status.EQUIPPING,
+    ClassroomProject.Status.READY,
+)
+
+
+def is_manager(user) -> bool:
+    return bool(user.is_authenticated and user.is_staff_member and user.has_role(*MANAGER_ROLES))
+
+
+def _require(actor, roles, message: str) -> None:
+    if not (actor.is_authenticated and actor.is_staff_member and actor.has_role(*roles)):
+        raise PermissionDenied(message)
+
+
+def _require_manager(actor) -> None:
+    _require(actor, MANAGER_ROLES, _("Only programme managers manage classrooms."))
+
+
+def _send(*, to: str, language: str, subject, template: str, context: dict) -> bool:
+    """E-mail in the reader's language; a mail server that is down never undoes the change."""
+    if not to:
+        return False
+    context = {**context, "site_url": settings.SITE_URL, "organisation": settings.ORGANISATION_NAME}
+    with translation.override(language or "en"):
+        text = subject()
+        body = render_to_string(template, context)
+    try:
+        send_mail(text, body, None, [to], fail_silently=False)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Could not send %s to %s", template, to)
+        return False
+    return True
+
+
+# School applications -------------------------------------------------------------------
+
+
+def application_submit(*, photos: list | None = None, **fields) -> SchoolApplication:
+    """The public form: anyone, no account. Raises ValidationError naming every bad field and
+    writes nothing; the school gets an acknowledgement in the language it used."""
+    fields.setdefault("language", (translation.get_language() or "en")[:10])
+    application = SchoolApplication(status=SchoolApplication.Status.PENDING, **fields)
+    errors: dict[str, list] = {}
+    try:
+        application.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    images = []
+    if len(photos or []) > MAX_PHOTOS:
+        errors["photos"] = [_("Send at most %(n)s photos.") % {"n": MAX_PHOTOS}]
+    for upload in (photos or [])[:MAX_PHOTOS]:
+        try:
+            images.append(clean_photo(upload))
+        except ValidationError as error:
+            errors.setdefault("photos", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        application.save()
+        for image in images:
+            SchoolApplicationPhoto.objects.create(application=application, image=image)
+    _notify_school(application, "received")
+    return application
+
+
+APPLICATION_SUBJECTS = {
+    "received": lambda: _("We received your application for a Green IT Classroom"),
+    "approved": lambda: _("Your school is approved for a Green IT Classroom"),
+    "declined": lambda: _("About your application for a Green IT Classroom"),
+    "more_info": lambda: _("We need more information about your application"),
+}
+
+
+def _notify_school(application: SchoolApplication, step: str, **context) -> bool:
+    return _send(
+        to=application.contact_email,
+        language=application.language,
+        subject=APPLICATION_SUBJECTS[step],
+        template=f"classrooms/email/application_{step}.txt",
+        context={"application": application, **context},
+    )
+
+
+def _locked_open_application(application: SchoolApplication) -> SchoolApplication:
+    locked = SchoolApplication.objects.select_for_update().get(pk=application.pk)
+    if not locked.is_open:
+        raise ValidationError(
+            _("This application is already %(status)s: nothing changed.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def _decide(application, *, actor, status: str, message: str, notes: str) -> SchoolApplication:
+    application.status = status
+    application.decision_message = message
+    if notes:
+        application.review_notes = notes
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.save(
+        update_fields=["status", "decision_message", "review_notes", "decided_at", "decided_by"]
+    )
+    return application
+
+
+def application_decline(
+    *, application: SchoolApplication, actor, reason: str, notes: str = ""
+) -> SchoolApplication:
+    """Decline with a reason the school reads in the e-mail."""
+    _require_manager(actor)
+    if not reason.strip():
+        raise ValidationError({"message": [_("Say why: the school reads this reason.")]})
+    with transaction.atomic():
+        application = _locked_open_application(application)
+        _decide(
+            application,
+            actor=actor,
+            status=SchoolApplication.Status.DECLINED,
+            message=reason.strip(),
+            notes=notes,
+        )
+    _notify_school(application, "declined")
+    return application
+
+
+def application_ask_for_information(
+    *, application: SchoolApplication, actor, question: str, notes: str = ""
+) -> SchoolApplication:
+    """Ask the school for more; the application stays open."""
+    _require_manager(actor)
+    if not question.strip():
+        raise ValidationError({"message": [_("Write what the school should send us.")]})
+    with transaction.atomic():
+        application = _locked_open_application(application)
+        _decide(
+            application,
+            actor=actor,
+            status=SchoolApplication.Status.MORE_INFO,
+            message=question.strip(),
+            notes=notes,
+        )
+    _notify_school(application, "more_info")
+    return application
+
+
+def _username_for(email: str) -> str:
+    base = slugify(email.split("@")[0]) or "school"
+    name, n = base[:140], 1
+    while User.objects.filter(username=name).exists():
+        n += 1
+        name = f"{base[:140]}-{n}"
+    return name
+
+
+def application_approve(
+    *, application: SchoolApplication, actor, notes: str = ""
+) -> SchoolApplication:
+    """Approve: the school becomes an organisation (is_school) with a contact account, all in
+    one transaction; the contact gets an e-mail with a link to choose a password."""
+    _require_manager(actor)
+    with transaction.atomic():
+        application = _locked_open_application(application)
+        if User.objects.filter(email__iexact=application.contact_email).exists():
+            raise ValidationError(
+                {
+                    "contact_email": [
+                        _(
+                            "Someone already has an account with %(email)s: ask the school "
+                            "for another contact address before approving."
+                        )
+                        % {"email": application.contact_email}
+                    ]
+                }
+            )
+        school = Organisation.objects.create(
+            name=application.school_name,
+            is_school=True,
+            province=application.province,
+            city=application.city,
+            district=application.district,
+            street=application.street,
+            email=application.contact_email,
+            phone=application.contact_phone,
+        )
+        first, _space, last = application.contact_name.partition(" ")
+        contact = User(
+            username=_username_for(application.contact_email),
+            email=application.contact_email,
+            first_name=first[:150],
+            last_name=last[:150],
+            phone=application.contact_phone,
+            organisation=school,
+        )
+        contact.set_unusable_password()
+        contact.save()
+        application.organisation = school
+        _decide(
+            application,
+            actor=actor,
+            status=SchoolApplication.Status.APPROVED,
+            message="",
+            notes=notes,
+        )
+        application.save(update_fields=["organisation"])
+    link = settings.SITE_URL + reverse(
+        "accounts:set_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(contact.pk)),
+            "token": default_token_generator.make_token(contact),
+        },
+    )
+    _notify_school(application, "approved", contact=contact, link=link)
+    return application
+
+
+# Projects ------------------------------------------------------------------------------
+
+
+def project_status(*, project: ClassroomProject, actor, status: str) -> ClassroomProject:
+    """Move a project on. Ready needs a device for every seat; opened needs the delivery and
+    the opening event."""
+    _require_manager(actor)
+    if status not in ClassroomProject.Status.values:
+        raise ValidationError({"status": [_("Choose one of the listed statuses.")]})
+    with transaction.atomic():
+        project = ClassroomProject.objects.select_for_update().get(pk=project.pk)
+        allocated = project.allocations.active().count()
+        if status == ClassroomProject.Status.READY and allocated < project.seats:
+            raise ValidationError(
+                {
+                    "status": [
+                        _(
+                            "Only %(n)s of %(seats)s seats have a device: allocate more before "
+                            "the project is ready."
+                        )
+                        % {"n": allocated, "seats": project.seats}
+                    ]
+                }
+            )
+        if status == ClassroomProject.Status.OPENED and not (
+            Delivery.objects.filter(project=project).exists()
+            and OpeningEvent.objects.filter(project=project).exists()
+        ):
+            raise ValidationError(
+                {
+                    "status": [
+                        _("Record the delivery and the opening event before opening the classroom.")
+                    ]
+                }
+            )
+        project.status = status
+        project.save(update_fields=["status"])
+    return project
+
+
+def missing(project: ClassroomProject) -> list[tuple[str, bool]]:
+    """The project's checklist: (what, done) in the order the work is done."""
+    allocated = project.allocations.active().count()
+    items = [
+        (
+            _("Devices allocated: %(n)s of %(seats)s seats")
+            % {"n": allocated, "seats": project.seats},
+            allocated >= project.seats,
+        ),
+        (_("Software kit chosen"), project.software_kit_id is not None),
+        (_("Sponsor found"), project.sponsorships.exists()),
+    ]
+    if project.needs_accessibility_kit:
+        items.append((_("Accessibility kit complete"), project.accessibility_kit_complete))
+    items += [
+        (_("Devices delivered"), Delivery.objects.filter(project=project).exists()),
+        (_("Opening event recorded"), OpeningEvent.objects.filter(project=project).exists()),
+        (_("Story in English and Chinese"), bool(project.story_en and project.story_zh)),
+        (_("A photo with consent to publish"), project.photos.consented().exists()),
+    ]
+    return items
+
+
+# Allocation ----------------------------------------------------------------------------
+
+
+def _check_open(project: ClassroomProject) -> ClassroomProject:
+    locked = ClassroomProject.objects.select_for_update().get(pk=project.pk)
+    if locked.status not in OPEN_FOR_DEVICES:
+        raise ValidationError(
+            _("This project is %(status)s: devices can no longer be allocated or unallocated.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def _allocate(project: ClassroomProject, assets: list[Asset], actor) -> list[Allocation]:
+    made = []
+    for asset in assets:
+        lifecycle.transition(
+            asset, State.ALLOCATED, actor=actor, note=_("Allocated to %(p)s") % {"p": project}
+        )
+        try:
+            with transaction.atomic():
+                made.append(
+                    Allocation.objects.create(project=project, asset=asset, allocated_by=actor)
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("Device %(tag)s is already in another classroom project.")
+                % {"tag": asset.display_tag}
+            ) from None
+    if made and project.status == ClassroomProject.Status.PLANNED:
+        project.status = ClassroomProject.Status.EQUIPPING
+        project.save(update_fields=["status"])
+    return made
+
+
+def allocate_by_category(
+    *, project: ClassroomProject, actor, category: str, count: int, min_grade: str = Grade.C
+) -> list[Allocation]:
+    """Allocate the `count` oldest ready devices of `category` graded `min_grade` or better.
+    Rows another manager is taking right now are skipped (never waited for, never shared);
+    if fewer than `count` are free, nothing is allocated."""
+    _require_manager(actor)
+    if min_grade not in GRADE_ORDER:
+        raise ValidationError({"min_grade": [_("Choose grade A, B or C.")]})
+    if count < 1:
+        raise ValidationError({"count": [_("Allocate at least one device.")]})
+    grades = GRADE_ORDER[: GRADE_ORDER.index(min_grade) + 1]
+    with transaction.atomic():
+        project = _check_open(project)
+        assets = list(
+            Asset.objects.filter(
+                state=State.READY, category=category, refurbishment__grade__in=grades
+            )
+            .order_by("state_changed_at", "pk")
+            .select_for_update(skip_locked=True, of=("self",))[:count]
+        )
+        if len(assets) < count:
+            raise ValidationError(
+                {
+                    "count": [
+                        _(
+                            "Only %(n)s ready devices of this category and grade are free: "
+                            "ask for fewer or lower the minimum grade."
+                        )
+                        % {"n": len(assets)}
+                    ]
+                }
+            )
+        return _allocate(project, assets, actor)
+
+
+def allocate_by_tags(*, project: ClassroomProject, actor, codes: list[str]) -> list[Allocation]:
+    """Allocate scanned devices (tags or serials); one unknown or unready code allocates none."""
+    _require_manager(actor)
+    codes = [c.strip() for c in codes if c.strip()]
+    if not codes:
+        raise ValidationError({"codes": [_("Scan or type at least one asset tag.")]})
+    with transaction.atomic():
+        project = _check_open(project)
+        assets, errors = [], []
+        for code in dict.fromkeys(codes):
+            found = list(Asset.objects.find(code).select_for_update()[:2])
+            if len(found) != 1:
+                errors.append(_("%(code)s: no single device has this tag.") % {"code": code})
+            elif found[0].state != State.READY:
+                errors.append(
+                    _("%(code)s is %(state)s, not ready for a classroom.")
+                    % {"code": code, "state": found[0].state_label}
+                )
+            else:
+                assets.append(found[0])
+        if errors:
+            raise ValidationError({"codes": errors})
+        return _allocate(project, assets, actor)
+
+
+def unallocate(*, allocation: Allocation, actor) -> Allocation:
+    """Take a device back out of a project before delivery: it is ready again."""
+    _require_manager(actor)
+    with transaction.atomic():
+        allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+        if allocation.released_at is not None:
+            raise ValidationError(_("This device was already unallocated."))
+        _check_open(allocation.project)
+        lifecycle.transition(allocation.asset, State.READY, actor=actor, note=_("Unallocated"))
+        allocation.released_at = timezone.now()
+        allocation.released_by = actor
+        allocation.save(update_fields=["released_at", "released_by"])
+    return allocation
+
+
+# Delivery and opening ------------------------------------------------------------------
+
+
+def deliver(*, project: ClassroomProject, actor, on: date, received_by: str) -> Delivery:
+    """Every allocated device moves to deployed, at the school, in one transaction: if one
+    cannot move, none does and no delivery is recorded."""
+    _require(actor, DELIVERY_ROLES, _("Only programme managers and logistics record deliveries."))
+    if not received_by.strip():
+        raise ValidationError(
+            {"received_by": [_("Write the name of the person at the school who received them.")]}
+        )
+    with transaction.atomic():
+        project = (
+            ClassroomProject.objects.select_for_update().select_related("school").get(pk=project.pk)
+        )
+        if Delivery.objects.filter(project=project).exists():
+            raise ValidationError(_("The delivery of this project is already recorded."))
+        allocations = list(project.allocations.active().select_related("asset"))
+        if not allocations:
+            raise ValidationError(_("No device is allocated to this project: allocate first."))
+        for allocation in allocations:
+            lifecycle.transition(
+                allocation.asset,
+                State.DEPLOYED,
+                actor=actor,
+                location=project.school.name[:100],
+                note=_("Delivered; received by %(name)s") % {"name": received_by.strip()},
+            )
+        delivery = Delivery.objects.create(
+            project=project, date=on, received_by=received_by.strip(), recorded_by=actor
+        )
+        if project.status in (ClassroomProject.Status.PLANNED, ClassroomProject.Status.EQUIPPING):
+            project.status = ClassroomProject.Status.READY
+            project.save(update_fields=["status"])
+    return delivery
+
+
+def opening_record(*, project: ClassroomProject, actor, **fields) -> OpeningEvent:
+    """Record (or correct) the opening event."""
+    _require_manager(actor)
+    event = OpeningEvent.objects.filter(project=project).first() or OpeningEvent(project=project)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean()
+    event.save()
+    return event
+
+
+def photo_add(
+    *, project: ClassroomProject, actor, upload, caption: str, consent: bool
+) -> ClassroomPhoto:
+    """A photo, re-encoded without EXIF (no GPS position); refused if not JPEG/PNG/WebP or
+    too large."""
+    _require_manager(actor)
+    if not caption.strip():
+        raise ValidationError({"caption": [_("Describe the photo in a few words.")]})
+    try:
+        image = clean_photo(upload)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from None
+    return ClassroomPhoto.objects.create(
+        project=project, image=image, caption=caption.strip(), consent=consent, uploaded_by=actor
+    )

@@ -1,0 +1,131 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from greenit.assets.models import State
+from greenit.classrooms import services
+from greenit.classrooms.models import Allocation, ClassroomProject
+
+
+def test_allocating_by_category_takes_the_oldest_ready_devices_of_the_minimum_grade_or_better(
+    project, paul, make_ready
+):
+    oldest_c, old_a, newer_b, newest_a = (make_ready(grade=g) for g in "CABA")
+    made = services.allocate_by_category(
+        project=project, actor=paul, category="laptop", count=2, min_grade="B"
+    )
+    assert [a.asset_id for a in made] == [old_a.pk, newer_b.pk]
+    for asset in (old_a, newer_b):
+        asset.refresh_from_db()
+        assert asset.state == State.ALLOCATED
+    oldest_c.refresh_from_db()
+    assert oldest_c.state == State.READY
+    project.refresh_from_db()
+    assert project.status == ClassroomProject.Status.EQUIPPING
+
+
+def test_too_few_free_devices_allocates_none_and_says_so(project, paul, make_ready):
+    make_ready(grade="A")
+    make_ready(grade="C")
+    with pytest.raises(ValidationError) as error:
+        services.allocate_by_category(
+            project=project, actor=paul, category="laptop", count=2, min_grade="A"
+        )
+    assert "Only 1 ready devices" in error.value.message_dict["count"][0]
+    assert not Allocation.objects.exists()
+
+
+def test_allocating_by_scanning_tags_and_one_bad_tag_allocates_none(
+    project, paul, make_ready, laptop
+):
+    ready = make_ready()
+    with pytest.raises(ValidationError) as error:
+        services.allocate_by_tags(
+            project=project, actor=paul, codes=[ready.display_tag, laptop.tag, "ZZZZ-9999"]
+        )
+    messages = error.value.message_dict["codes"]
+    assert len(messages) == 2 and "not ready" in messages[0]
+    assert not Allocation.objects.exists()
+    made = services.allocate_by_tags(project=project, actor=paul, codes=[ready.display_tag.lower()])
+    assert made[0].asset_id == ready.pk
+
+
+def test_the_database_keeps_a_device_in_at_most_one_project(project, other_project, make_ready):
+    asset = make_ready()
+    Allocation.objects.create(project=project, asset=asset)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Allocation.objects.create(project=other_project, asset=asset)
+
+
+def test_a_device_in_one_project_cannot_be_allocated_to_another(
+    project, other_project, paul, make_ready
+):
+    asset = make_ready()
+    services.allocate_by_tags(project=project, actor=paul, codes=[asset.tag])
+    with pytest.raises(ValidationError):
+        services.allocate_by_tags(project=other_project, actor=paul, codes=[asset.tag])
+    assert Allocation.objects.active().get().project == project
+
+
+def test_unallocating_makes_the_device_ready_again_and_keeps_the_history(
+    project, other_project, paul, make_ready
+):
+    asset = make_ready()
+    (allocation,) = services.allocate_by_tags(project=project, actor=paul, codes=[asset.tag])
+    services.unallocate(allocation=allocation, actor=paul)
+    asset.refresh_from_db()
+    assert asset.state == State.READY
+    assert asset.events.order_by("-pk").first().to_state == State.READY
+    services.allocate_by_tags(project=other_project, actor=paul, codes=[asset.tag])
+    assert Allocation.objects.filter(asset=asset).count() == 2
+    with pytest.raises(ValidationError):
+        services.unallocate(allocation=allocation, actor=paul)
+
+
+def test_only_programme_managers_allocate(project, alice, bob, make_ready):
+    asset = make_ready()
+    for person in (alice, bob):
+        with pytest.raises(PermissionDenied):
+            services.allocate_by_tags(project=project, actor=person, codes=[asset.tag])
+
+
+def test_a_project_is_ready_only_when_every_seat_has_a_device(project, paul, make_ready):
+    for _ in range(2):
+        make_ready()
+    services.allocate_by_category(project=project, actor=paul, category="laptop", count=2)
+    with pytest.raises(ValidationError) as error:
+        services.project_status(project=project, actor=paul, status="ready")
+    assert "2 of 3 seats" in error.value.message_dict["status"][0]
+    make_ready()
+    services.allocate_by_category(project=project, actor=paul, category="laptop", count=1)
+    assert services.project_status(project=project, actor=paul, status="ready").status == "ready"
+
+
+def test_the_checklist_says_what_is_missing(project, paul, make_ready):
+    project.needs_accessibility_kit = True
+    project.save()
+    checklist = dict((str(text), done) for text, done in services.missing(project))
+    assert checklist["Devices allocated: 0 of 3 seats"] is False
+    assert checklist["Software kit chosen"] is True
+    assert checklist["Accessibility kit complete"] is False
+    assert checklist["Devices delivered"] is False
+
+
+def test_the_project_page_allocates_and_unallocates(project, paul, make_ready, client):
+    make_ready()
+    client.force_login(paul)
+    url = reverse("classrooms:allocate_category", args=[project.pk])
+    response = client.post(
+        url, {"cat-category": "laptop", "cat-count": "1", "cat-min_grade": "C"}, follow=True
+    )
+    assert "1 devices allocated" in response.content.decode()
+    allocation = Allocation.objects.get()
+    response = client.post(
+        reverse("classrooms:unallocate", args=[project.pk, allocation.pk]), follow=True
+    )
+    assert "ready again" in response.content.decode()
+    response = client.post(
+        url, {"cat-category": "laptop", "cat-count": "5", "cat-min_grade": "C"}, follow=True
+    )
+    assert "Only 1 ready devices" in response.content.decode()

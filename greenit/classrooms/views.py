@@ -1,0 +1,423 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
+
+from greenit.core.decorators import staff_required
+from greenit.core.pagination import keyset_page
+
+from . import services
+from .forms import (
+    AllocateCategoryForm,
+    AllocateTagsForm,
+    ApplicationForm,
+    DeliveryForm,
+    OpeningForm,
+    PhotoForm,
+    ProjectForm,
+    ReviewForm,
+    SponsorForm,
+    StatusForm,
+)
+from .models import (
+    Allocation,
+    ClassroomPhoto,
+    ClassroomProject,
+    ClassroomSponsor,
+    SchoolApplication,
+    SchoolApplicationPhoto,
+)
+
+
+def _show_errors(error: ValidationError, form) -> None:
+    if hasattr(error, "error_dict"):
+        for field, msgs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, msgs)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+# The public pages ----------------------------------------------------------------------
+
+
+def _apply_limited(request: HttpRequest) -> bool:
+    usage = get_usage(
+        request, group="school-apply", key="ip", rate=settings.OFFER_RATE, increment=True
+    )
+    return usage is not None and usage["count"] > usage["limit"]
+
+
+def apply(request: HttpRequest) -> HttpResponse:
+    """A school applies for a classroom: anyone, no account; a honeypot and a rate limit per
+    address keep bots out."""
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("website"):
+            return redirect("classrooms:apply_thanks")
+        if _apply_limited(request):
+            form.add_error(
+                None,
+                _(
+                    "We received several applications from your address just now. Please try "
+                    "again in an hour, or call us."
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("website", None)
+            try:
+                services.application_submit(photos=data.pop("photos", []), **data)
+            except ValidationError as error:
+                _show_errors(error, form)
+            else:
+                return redirect("classrooms:apply_thanks")
+    return render(request, "classrooms/apply.html", {"form": form}, status=status)
+
+
+def apply_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "classrooms/apply_thanks.html")
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    projects = (
+        ClassroomProject.objects.public()
+        .select_related("school", "opening")
+        .prefetch_related("sponsorships__organisation")
+    )
+    return render(request, "classrooms/public_list.html", {"projects": projects})
+
+
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        ClassroomProject.objects.public().select_related("school", "software_kit", "opening"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "classrooms/public_detail.html",
+        {
+            "project": project,
+            "sponsors": project.sponsorships.select_related("organisation"),
+            "photos": project.photos.consented(),
+        },
+    )
+
+
+@staff_required()
+def application_photo(request: HttpRequest, pk: int, photo: int) -> FileResponse:
+    found = get_object_or_404(SchoolApplicationPhoto, pk=photo, application_id=pk)
+    return FileResponse(found.image.open("rb"))
+
+
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo: consented photos of opened classrooms are public; the rest only for those who
+    may see the project (and photos without consent for staff only)."""
+    found = get_object_or_404(ClassroomPhoto.objects.select_related("project"), pk=pk)
+    public = found.consent and found.project.status == ClassroomProject.Status.OPENED
+    if not public:
+        user = request.user
+        visible = ClassroomProject.objects.visible_to(user).filter(pk=found.project_id).exists()
+        if not visible or not (found.consent or user.is_staff_member):  # visible: logged in
+            raise Http404
+    return FileResponse(found.image.open("rb"))
+
+
+# Staff: school applications ------------------------------------------------------------
+
+
+@staff_required()
+def application_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    rows = SchoolApplication.objects.all()
+    if status == "open":
+        rows = rows.filter(
+            status__in=[SchoolApplication.Status.PENDING, SchoolApplication.Status.MORE_INFO]
+        )
+    elif status in SchoolApplication.Status.values:
+        rows = rows.filter(status=status)
+    page = keyset_page(rows, request.GET, size=settings.PAGE_SIZE)
+    return render(
+        request,
+        "classrooms/applications.html",
+        {"page": page, "status": status, "statuses": SchoolApplication.Status.choices},
+    )
+
+
+@staff_required()
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(SchoolApplication, pk=pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if not services.is_manager(request.user):
+            raise PermissionDenied(_("Only programme managers decide on applications."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == "approve":
+                    services.application_approve(
+                        application=application, actor=request.user, notes=data["notes"]
+                    )
+                elif data["decision"] == "decline":
+                    services.application_decline(
+                        application=application,
+                        actor=request.user,
+                        reason=data["message"],
+                        notes=data["notes"],
+                    )
+                else:
+                    services.application_ask_for_information(
+                        application=application,
+                        actor=request.user,
+                        question=data["message"],
+                        notes=data["notes"],
+                    )
+            except ValidationError as error:
+                _show_errors(error, form)
+            else:
+                messages.success(request, _("Decision saved; the school was e-mailed."))
+                return redirect("classrooms:application", pk=application.pk)
+    return render(
+        request,
+        "classrooms/application.html",
+        {
+            "application": application,
+            "form": form,
+            "can_decide": services.is_manager(request.user) and application.is_open,
+            "photos": application.photos.all(),
+            "can_plan": services.is_manager(request.user)
+            and application.status == SchoolApplication.Status.APPROVED,
+        },
+    )
+
+
+# Projects ------------------------------------------------------------------------------
+
+
+def _get_project_for_user(request: HttpRequest, pk: int) -> ClassroomProject:
+    """The project if this user may see it; 404 otherwise, so ids reveal nothing."""
+    return get_object_or_404(
+        ClassroomProject.objects.visible_to(request.user).select_related("school", "software_kit"),
+        pk=pk,
+    )
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = (
+        ClassroomProject.objects.visible_to(request.user)
+        .select_related("school")
+        .annotate(devices=Count("allocations", filter=Q(allocations__released_at__isnull=True)))
+    )
+    status = request.GET.get("status", "")
+    if status in ClassroomProject.Status.values:
+        projects = projects.filter(status=status)
+    page = keyset_page(projects, request.GET, size=settings.PAGE_SIZE)
+    return render(
+        request,
+        "classrooms/projects.html",
+        {
+            "page": page,
+            "can_manage": services.is_manager(request.user),
+            "status": status,
+            "statuses": ClassroomProject.Status.choices,
+        },
+    )
+
+
+@staff_required(*services.MANAGER_ROLES)
+def project_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    project = get_object_or_404(ClassroomProject, pk=pk) if pk else None
+    initial = {}
+    if project is None and request.GET.get("application", "").isdigit():
+        # A new project for an approved school starts from what its application said.
+        application = get_object_or_404(
+            SchoolApplication.objects.select_related("organisation"),
+            pk=request.GET["application"],
+            status=SchoolApplication.Status.APPROVED,
+        )
+        project = ClassroomProject(application=application, school=application.organisation)
+        initial = {
+            "name": _("%(school)s Green IT Classroom") % {"school": application.school_name},
+            "needs_accessibility_kit": application.visually_impaired_students > 0,
+        }
+    form = ProjectForm(request.POST or None, instance=project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        project = form.save()
+        messages.success(request, _("Project saved."))
+        return redirect("classrooms:project", pk=project.pk)
+    return render(
+        request,
+        "classrooms/project_form.html",
+        {"form": form, "project": project if project and project.pk else None},
+    )
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project_for_user(request, pk)
+    manager = services.is_manager(request.user)
+    allocations = project.allocations.active().select_related("asset")
+    photos = project.photos.all() if request.user.is_staff_member else project.photos.consented()
+    return render(
+        request,
+        "classrooms/project.html",
+        {
+            "project": project,
+            "checklist": services.missing(project),
+            "sponsors": project.sponsorships.select_related("organisation"),
+            "allocations": allocations,
+            "delivery": getattr(project, "delivery", None),
+            "opening": getattr(project, "opening", None),
+            "photos": photos,
+            "manager": manager,
+            "can_deliver": request.user.is_staff_member
+            and request.user.has_role(*services.DELIVERY_ROLES),
+            "open_for_devices": project.status in services.OPEN_FOR_DEVICES,
+            "sponsor_form": SponsorForm(prefix="sponsor"),
+            "status_form": StatusForm(initial={"status": project.status}),
+            "category_form": AllocateCategoryForm(prefix="cat"),
+            "tags_form": AllocateTagsForm(prefix="tags"),
+            "delivery_form": DeliveryForm(prefix="delivery"),
+            "opening_form": OpeningForm(
+                instance=getattr(project, "opening", None), prefix="opening"
+            ),
+            "photo_form": PhotoForm(prefix="photo"),
+        },
+    )
+
+
+def _manager_post(view):
+    """A manager's POST on a project page; errors come back as a message on the page."""
+
+    @staff_required(*services.MANAGER_ROLES)
+    @require_POST
+    def wrapper(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
+        project = get_object_or_404(ClassroomProject, pk=pk)
+        try:
+            text = view(request, project, **kwargs)
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            if text:
+                messages.success(request, text)
+        return redirect("classrooms:project", pk=project.pk)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _invalid(form) -> ValidationError:
+    return ValidationError(
+        [
+            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
+            for f, e in form.errors.items()
+        ]
+    )
+
+
+@_manager_post
+def sponsor_add(request, project):
+    form = SponsorForm(request.POST, prefix="sponsor", instance=ClassroomSponsor(project=project))
+    if not form.is_valid():
+        raise _invalid(form)
+    if project.sponsorships.filter(organisation=form.cleaned_data["organisation"]).exists():
+        raise ValidationError(
+            _("%(sponsor)s already funds this project.")
+            % {"sponsor": form.cleaned_data["organisation"]}
+        )
+    form.save()
+    return _("Sponsor added.")
+
+
+@_manager_post
+def status_change(request, project):
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    services.project_status(project=project, actor=request.user, status=form.cleaned_data["status"])
+    return _("Status changed.")
+
+
+@_manager_post
+def allocate_category(request, project):
+    form = AllocateCategoryForm(request.POST, prefix="cat")
+    if not form.is_valid():
+        raise _invalid(form)
+    made = services.allocate_by_category(project=project, actor=request.user, **form.cleaned_data)
+    return _("%(n)s devices allocated.") % {"n": len(made)}
+
+
+@_manager_post
+def allocate_tags(request, project):
+    form = AllocateTagsForm(request.POST, prefix="tags")
+    if not form.is_valid():
+        raise _invalid(form)
+    made = services.allocate_by_tags(
+        project=project, actor=request.user, codes=form.cleaned_data["codes"].split()
+    )
+    return _("%(n)s devices allocated.") % {"n": len(made)}
+
+
+@_manager_post
+def unallocate(request, project, allocation: int):
+    found = get_object_or_404(Allocation, pk=allocation, project=project)
+    services.unallocate(allocation=found, actor=request.user)
+    return _("Device %(tag)s is ready again.") % {"tag": found.asset.display_tag}
+
+
+@staff_required(*services.DELIVERY_ROLES)
+@require_POST
+def deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(ClassroomProject, pk=pk)
+    form = DeliveryForm(request.POST, prefix="delivery")
+    try:
+        if not form.is_valid():
+            raise _invalid(form)
+        services.deliver(
+            project=project,
+            actor=request.user,
+            on=form.cleaned_data["date"],
+            received_by=form.cleaned_data["received_by"],
+        )
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("Delivery recorded: every device is deployed at the school."))
+    return redirect("classrooms:project", pk=project.pk)
+
+
+@_manager_post
+def opening(request, project):
+    form = OpeningForm(request.POST, prefix="opening")
+    if not form.is_valid():
+        raise _invalid(form)
+    services.opening_record(project=project, actor=request.user, **form.cleaned_data)
+    return _("Opening event saved.")
+
+
+@_manager_post
+def photo_add(request, project):
+    form = PhotoForm(request.POST, request.FILES, prefix="photo")
+    if not form.is_valid():
+        raise _invalid(form)
+    services.photo_add(
+        project=project,
+        actor=request.user,
+        upload=form.cleaned_data["image"],
+        caption=form.cleaned_data["caption"],
+        consent=form.cleaned_data["consent"],
+    )
+    return _("Photo added.")

@@ -1,0 +1,46 @@
+"""Photos people upload (donation offers, classroom openings, support tickets): only JPEG, PNG
+or WebP, size-limited, and re-encoded so that nothing but the pixels is kept. Photos of a
+classroom show children: the place a phone wrote into the EXIF block must never be published."""
+
+import io
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+def clean_photo(upload) -> ContentFile:
+    """A JPEG, PNG or WebP under PHOTO_MAX_BYTES, re-encoded so that nothing but the pixels
+    is kept (no EXIF: no place, no camera serial); ValidationError otherwise."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    name = getattr(upload, "name", "photo")
+    if upload.size > settings.PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _("%(name)s is larger than %(mb)s MB: send a smaller photo.")
+            % {"name": name, "mb": round(settings.PHOTO_MAX_BYTES / 1_000_000, 1)}
+        )
+    try:
+        image = Image.open(upload)
+        kind = image.format
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise ValidationError(
+            _("%(name)s is not a photo we can read: send a JPEG, PNG or WebP file.")
+            % {"name": name}
+        ) from error
+    if kind not in PHOTO_FORMATS:
+        raise ValidationError(
+            _("%(name)s is a %(kind)s file: send a JPEG, PNG or WebP photo.")
+            % {"name": name, "kind": kind}
+        )
+    image = ImageOps.exif_transpose(image)
+    if kind == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format=kind)  # a fresh file: the EXIF block is not copied
+    return ContentFile(out.getvalue(), name=f"photo.{PHOTO_FORMATS[kind]}")

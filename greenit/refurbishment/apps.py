@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RefurbishmentConfig(AppConfig):
+    name = "greenit.refurbishment"
+    label = "refurbishment"
+    verbose_name = _("Refurbishment")
+
+    def ready(self) -> None:
+        from . import guards  # noqa: F401 -- registers the lifecycle guard

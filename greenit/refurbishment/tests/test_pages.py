@@ -1,0 +1,110 @@
+from django.urls import reverse
+
+from greenit.assets.models import State
+from greenit.refurbishment.models import CHECKS, Refurbishment, SoftwareKit
+
+
+def _form(kit=None, **overrides) -> dict:
+    data = {name: "pass" for name, _label in CHECKS}
+    data.update(
+        {
+            "grade": "A",
+            "battery_health_percent": "85",
+            "ram_gb": "8",
+            "software_kit": kit.pk if kit else "",
+            "notes": "",
+            "parts-TOTAL_FORMS": "3",
+            "parts-INITIAL_FORMS": "0",
+            "parts-MIN_NUM_FORMS": "0",
+            "parts-MAX_NUM_FORMS": "20",
+            "parts-0-part": "Battery 45 Wh",
+            "parts-0-quantity": "1",
+        }
+    )
+    data.update(overrides)
+    return data
+
+
+def test_the_queue_lists_sanitized_devices_and_tested_ones(client, alice, sanitized_laptop):
+    client.force_login(alice)
+    page = client.get(reverse("refurbishment:queue"))
+    assert page.status_code == 200
+    assert sanitized_laptop.display_tag in page.content.decode()
+
+
+def test_the_queue_is_for_technicians(client, lena, bob):
+    for person in (lena, bob):
+        client.force_login(person)
+        assert client.get(reverse("refurbishment:queue")).status_code == 403
+
+
+def test_a_technician_records_a_test_and_marks_the_laptop_ready(
+    client, alice, sanitized_laptop, kit
+):
+    client.force_login(alice)
+    url = reverse("refurbishment:asset", args=[sanitized_laptop.tag])
+    form = client.get(url)
+    assert form.status_code == 200
+    assert 'name="powers_on"' in form.content.decode()
+    response = client.post(url, _form(kit))
+    assert response.status_code == 302
+    record = Refurbishment.objects.get(asset=sanitized_laptop)
+    assert (record.grade, record.battery_health_percent, record.parts.get().part) == (
+        "A",
+        85,
+        "Battery 45 Wh",
+    )
+    client.post(reverse("refurbishment:ready", args=[sanitized_laptop.tag]))
+    sanitized_laptop.refresh_from_db()
+    assert sanitized_laptop.state == State.READY
+
+
+def test_a_bad_form_names_the_field_and_saves_nothing(client, alice, sanitized_laptop):
+    client.force_login(alice)
+    url = reverse("refurbishment:asset", args=[sanitized_laptop.tag])
+    response = client.post(url, _form(powers_on="fail", grade="B"))
+    assert response.status_code == 400
+    assert "grade it fail" in response.content.decode()
+    assert not Refurbishment.objects.exists()
+    response = client.post(url, _form(battery_health_percent="140"))
+    assert response.status_code == 400
+    assert not Refurbishment.objects.exists()
+
+
+def test_marking_a_computer_ready_without_a_kit_says_why(client, alice, sanitized_laptop):
+    client.force_login(alice)
+    url = reverse("refurbishment:asset", args=[sanitized_laptop.tag])
+    client.post(url, _form())
+    page = client.get(url).content.decode()
+    assert "software kit" in page
+    response = client.post(reverse("refurbishment:ready", args=[sanitized_laptop.tag]), follow=True)
+    assert "software kit" in response.content.decode()
+    sanitized_laptop.refresh_from_db()
+    assert sanitized_laptop.state == State.TESTED
+
+
+def test_the_asset_page_links_to_the_test(client, alice, sanitized_laptop):
+    client.force_login(alice)
+    page = client.get(reverse("assets:detail", args=[sanitized_laptop.tag])).content.decode()
+    assert reverse("refurbishment:asset", args=[sanitized_laptop.tag]) in page
+
+
+def test_technicians_manage_software_kits(client, alice, paul):
+    client.force_login(alice)
+    response = client.post(
+        reverse("refurbishment:kit_add"),
+        {
+            "name": "Green IT kit",
+            "version": "2026.2",
+            "contents": "Scratch\nNVDA",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    kit = SoftwareKit.objects.get()
+    assert kit.items == ["Scratch", "NVDA"]
+    refused = client.post(reverse("refurbishment:kit_add"), {"name": "", "version": ""})
+    assert refused.status_code == 400
+    client.force_login(paul)
+    assert "Green IT kit" in client.get(reverse("refurbishment:kits")).content.decode()
+    assert client.get(reverse("refurbishment:kit_edit", args=[kit.pk])).status_code == 403

@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from greenit.assets.models import Asset, State
+from greenit.core import categories, tags
+from greenit.core.decorators import staff_required
+
+from . import services
+from .forms import PartFormSet, RefurbishmentForm, SoftwareKitForm
+from .models import CHECKS, Refurbishment, SoftwareKit
+from .rules import why_not_ready
+
+
+def waiting_for_test():
+    """Sanitized devices, and received ones that hold no data: they wait for their test."""
+    return Asset.objects.filter(
+        Q(state=State.SANITIZED)
+        | Q(state=State.RECEIVED) & ~Q(category__in=categories.data_bearing_codes())
+    )
+
+
+@staff_required(*services.TECHNICIANS)
+def queue(request: HttpRequest) -> HttpResponse:
+    waiting = waiting_for_test().select_related("donation").order_by("pk")
+    tested = (
+        Asset.objects.filter(state=State.TESTED)
+        .select_related("refurbishment", "refurbishment__software_kit")
+        .order_by("pk")
+    )
+    return render(
+        request,
+        "refurbishment/queue.html",
+        {
+            "waiting": list(waiting[:200]),
+            "waiting_total": waiting.count(),
+            "tested": list(tested[:200]),
+            "tested_total": tested.count(),
+        },
+    )
+
+
+def _asset(request, tag: str) -> Asset:
+    return get_object_or_404(
+        Asset.objects.visible_to(request.user).select_related("donation"),
+        tag=tags.normalise(tag),
+    )
+
+
+@staff_required(*services.TECHNICIANS)
+def asset_test(request: HttpRequest, tag: str) -> HttpResponse:
+    """The checklist of one device: record (or redo) its test and grade, then mark it ready."""
+    asset = _asset(request, tag)
+    record = Refurbishment.objects.filter(asset=asset).select_related("software_kit").first()
+    if request.method == "POST":
+        form = RefurbishmentForm(request.POST)
+        parts = PartFormSet(request.POST, prefix="parts")
+        if form.is_valid() and parts.is_valid():
+            data = form.cleaned_data
+            try:
+                services.refurbishment_record(
+                    asset=asset,
+                    actor=request.user,
+                    checks={name: data[name] for name, _label in CHECKS},
+                    check_notes={name: data[f"{name}_note"] for name, _label in CHECKS},
+                    battery_health_percent=data["battery_health_percent"],
+                    ram_gb=data["ram_gb"],
+                    software_kit=data["software_kit"],
+                    grade=data["grade"],
+                    notes=data["notes"],
+                    parts=[
+                        {"part": p["part"], "quantity": p["quantity"] or 1, "note": p["note"]}
+                        for p in parts.cleaned_data
+                        if p.get("part")
+                    ],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Test recorded: %(tag)s is now %(state)s.")
+                    % {"tag": asset.display_tag, "state": asset.get_state_display()},
+                )
+                return redirect("refurbishment:asset", tag=asset.tag)
+        status = 400
+    else:
+        form = RefurbishmentForm(initial=RefurbishmentForm.initial_from(record))
+        initial_parts = [
+            {"part": p.part, "quantity": p.quantity, "note": p.note}
+            for p in (record.parts.all() if record else [])
+        ]
+        parts = PartFormSet(prefix="parts", initial=initial_parts)
+        status = 200
+    return render(
+        request,
+        "refurbishment/asset.html",
+        {
+            "asset": asset,
+            "record": record,
+            "form": form,
+            "parts": parts,
+            "testable": asset.state in services.TESTABLE_STATES,
+            "not_ready_because": why_not_ready(asset) if asset.state == State.TESTED else None,
+        },
+        status=status,
+    )
+
+
+@staff_required(*services.TECHNICIANS)
+@require_POST
+def mark_ready(request: HttpRequest, tag: str) -> HttpResponse:
+    asset = _asset(request, tag)
+    try:
+        services.refurbishment_mark_ready(asset=asset, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    else:
+        messages.success(
+            request, _("%(tag)s is ready for a classroom.") % {"tag": asset.display_tag}
+        )
+    return redirect("refurbishment:asset", tag=asset.tag)
+
+
+@staff_required()
+def kit_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "refurbishment/kits.html",
+        {"kits": SoftwareKit.objects.all(), "can_edit": services.may_refurbish(request.user)},
+    )
+
+
+@staff_required(*services.TECHNICIANS)
+def kit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    kit = get_object_or_404(SoftwareKit, pk=pk) if pk else None
+    form = SoftwareKitForm(request.POST or None, instance=kit)
+    if request.method == "POST" and form.is_valid():
+        kit = form.save()
+        messages.success(request, _("Saved software kit %(kit)s.") % {"kit": kit})
+        return redirect("refurbishment:kits")
+    return render(
+        request,
+        "refurbishment/kit_form.html",
+        {"form": form, "kit": kit},
+        status=400 if form.errors else 200,
+    )
