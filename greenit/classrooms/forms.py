@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.accounts.models import Organisation
 from greenit.core import categories
+from greenit.core.forms import honeypot_field
 from greenit.donations.forms import MultipleFileField
 from greenit.refurbishment.models import Grade, SoftwareKit
 
@@ -20,12 +21,7 @@ class ApplicationForm(forms.ModelForm):
         required=False,
         help_text=_("Up to 5 photos, JPEG, PNG or WebP."),
     )
-    # People never see or reach it; bots that fill every field give themselves away.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    website = honeypot_field()
 
     class Meta:
         model = SchoolApplication

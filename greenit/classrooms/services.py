@@ -1,16 +1,12 @@
 """Classroom workflows shared by the pages and the API: each one checks the rule, writes in one
 transaction, and e-mails after the commit."""
 
-import logging
-import smtplib
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -22,6 +18,7 @@ from greenit.accounts.models import Organisation, Role, User
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
 from greenit.core.images import clean_photo
+from greenit.core.mail import send_in_language
 from greenit.refurbishment.models import Grade
 
 from .models import (
@@ -33,8 +30,6 @@ from .models import (
     SchoolApplication,
     SchoolApplicationPhoto,
 )
-
-logger = logging.getLogger(__name__)
 
 MANAGER_ROLES = (Role.PROGRAMME_MANAGER,)
 DELIVERY_ROLES = (Role.PROGRAMME_MANAGER, Role.LOGISTICS)
@@ -59,22 +54,6 @@ def _require(actor, roles, message: str) -> None:
 
 def _require_manager(actor) -> None:
     _require(actor, MANAGER_ROLES, _("Only programme managers manage classrooms."))
-
-
-def _send(*, to: str, language: str, subject, template: str, context: dict) -> bool:
-    """E-mail in the reader's language; a mail server that is down never undoes the change."""
-    if not to:
-        return False
-    context = {**context, "site_url": settings.SITE_URL, "organisation": settings.ORGANISATION_NAME}
-    with translation.override(language or "en"):
-        text = subject()
-        body = render_to_string(template, context)
-    try:
-        send_mail(text, body, None, [to], fail_silently=False)
-    except (OSError, smtplib.SMTPException):
-        logger.exception("Could not send %s to %s", template, to)
-        return False
-    return True
 
 
 # School applications -------------------------------------------------------------------
@@ -117,7 +96,7 @@ APPLICATION_SUBJECTS = {
 
 
 def _notify_school(application: SchoolApplication, step: str, **context) -> bool:
-    return _send(
+    return send_in_language(
         to=application.contact_email,
         language=application.language,
         subject=APPLICATION_SUBJECTS[step],

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.accounts.models import Organisation
 from greenit.core import categories
+from greenit.core.forms import honeypot_field
 
 from . import services
 from .models import Donation, DonationItem
@@ -100,12 +101,7 @@ class PublicOfferForm(forms.ModelForm):
         required=False,
         help_text=_("Up to 5 photos, JPEG, PNG or WebP."),
     )
-    # A field people never see or reach; bots that fill every field give themselves away.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    website = honeypot_field()
 
     class Meta:
         model = Donation

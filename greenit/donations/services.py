@@ -1,27 +1,21 @@
 """Donation workflows shared by the staff pages, the donor portal and the API."""
 
-import logging
-import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from greenit.accounts.models import Role, User
 from greenit.core import categories
 from greenit.core.images import clean_photo
+from greenit.core.mail import send_in_language
 
 from .models import Donation, DonationItem, DonationPhoto, Pickup, PickupLine
-
-logger = logging.getLogger(__name__)
 
 RECORDING_ROLES = (Role.LOGISTICS, Role.TECHNICIAN)
 # Who accepts offers, schedules pickups and drives them.
@@ -151,28 +145,16 @@ def notify_donor(donation: Donation, step: str, *, pickup: Pickup | None = None)
     """Tell the donor, in the language they used, what happened; False if there is no address.
 
     Sent with Django's e-mail framework (console by default, SMTP when EMAIL_BACKEND says)."""
-    address = donation.notify_address
-    if not address:
-        return False
-    context = {
-        "donation": donation,
-        "pickup": pickup,
-        "site_url": settings.SITE_URL,
-        "organisation": settings.ORGANISATION_NAME,
-    }
-    with translation.override(donation.language or "en"):
-        subject = EMAIL_SUBJECTS[step]() % {
-            "ref": donation.reference,
-            "date": pickup.date.isoformat() if pickup else "",
-        }
-        body = render_to_string(f"donations/email/{step}.txt", context)
-    try:
-        send_mail(subject, body, None, [address], fail_silently=False)
-    except (OSError, smtplib.SMTPException):
-        # The change is already saved; a mail server that is down must not undo or hide it.
-        logger.exception("Could not e-mail %s about donation %s", step, donation.reference)
-        return False
-    return True
+    return send_in_language(
+        to=donation.notify_address,
+        language=donation.language,
+        subject=lambda: (
+            EMAIL_SUBJECTS[step]()
+            % {"ref": donation.reference, "date": pickup.date.isoformat() if pickup else ""}
+        ),
+        template=f"donations/email/{step}.txt",
+        context={"donation": donation, "pickup": pickup},
+    )
 
 
 # Accepting and declining offers --------------------------------------------------------

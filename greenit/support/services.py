@@ -2,15 +2,9 @@
 deployed device of its classroom; staff resolve it by advice, repair or swap. Each writes in one
 transaction; the school contact is e-mailed after the commit."""
 
-import logging
-import smtplib
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -18,11 +12,10 @@ from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
 from greenit.classrooms.models import Allocation
 from greenit.core.images import clean_photo
+from greenit.core.mail import send_in_language
 from greenit.refurbishment.rules import COMPUTER_CATEGORIES
 
 from .models import Ticket, TicketPhoto
-
-logger = logging.getLogger(__name__)
 
 MAX_PHOTOS = 5
 SWAP_STEPS = (
@@ -241,20 +234,10 @@ def _swap(ticket: Ticket, *, actor, code: str, note: str) -> Asset:
 def notify_resolved(ticket: Ticket) -> bool:
     """E-mail the school contact who filed the ticket, in the language they used; a mail server
     that is down is logged and never undoes the resolution."""
-    address = ticket.reported_by.email
-    if not address:
-        return False
-    context = {
-        "ticket": ticket,
-        "site_url": settings.SITE_URL,
-        "organisation": settings.ORGANISATION_NAME,
-    }
-    with translation.override(ticket.language or "en"):
-        subject = _("Support ticket %(n)s is resolved") % {"n": ticket.number}
-        body = render_to_string("support/email/resolved.txt", context)
-    try:
-        send_mail(subject, body, None, [address], fail_silently=False)
-    except (OSError, smtplib.SMTPException):
-        logger.exception("Could not e-mail the resolution of ticket %s", ticket.number)
-        return False
-    return True
+    return send_in_language(
+        to=ticket.reported_by.email,
+        language=ticket.language,
+        subject=lambda: _("Support ticket %(n)s is resolved") % {"n": ticket.number},
+        template="support/email/resolved.txt",
+        context={"ticket": ticket},
+    )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from greenit.accounts.models import User
 from greenit.classrooms import services
 from greenit.classrooms.models import SchoolApplication
+from greenit.core import mail as greenit_mail
 
 FORM = {
     "school_name": "瑞金市沙洲坝小学",
@@ -224,7 +225,7 @@ def test_the_decision_e_mail_is_written_in_the_language_the_school_used(paul, cl
     client.post(reverse("classrooms:apply"), FORM, HTTP_ACCEPT_LANGUAGE="zh-hans")
     application = SchoolApplication.objects.get()
     rendered_in = []
-    real_render = services.render_to_string
+    real_render = greenit_mail.render_to_string
 
     def spy(*args, **kwargs):
         from django.utils import translation
@@ -232,6 +233,6 @@ def test_the_decision_e_mail_is_written_in_the_language_the_school_used(paul, cl
         rendered_in.append(translation.get_language())
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(services, "render_to_string", spy)
+    monkeypatch.setattr(greenit_mail, "render_to_string", spy)
     services.application_decline(application=application, actor=paul, reason="没有合适的房间")
     assert rendered_in == ["zh-hans"]

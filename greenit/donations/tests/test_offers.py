@@ -9,6 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from greenit.accounts.models import ApiToken
+from greenit.core import mail
 from greenit.donations import services
 from greenit.donations.models import Donation, DonationItem, DonationPhoto
 
@@ -285,7 +286,7 @@ def test_the_accepted_e_mail_is_written_in_chinese_for_a_chinese_donor(
     client.post(reverse("donate:offer"), _offer(), HTTP_ACCEPT_LANGUAGE="zh-hans")
     offer = Donation.objects.get()
     rendered_in = []
-    real_render = services.render_to_string
+    real_render = mail.render_to_string
 
     def spy(*args, **kwargs):
         from django.utils import translation
@@ -293,7 +294,7 @@ def test_the_accepted_e_mail_is_written_in_chinese_for_a_chinese_donor(
         rendered_in.append(translation.get_language())
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(services, "render_to_string", spy)
+    monkeypatch.setattr(mail, "render_to_string", spy)
     services.donation_accept(donation=offer, actor=lena)  # lena's request would be English
     assert rendered_in == ["zh-hans"]
     assert len(mailoutbox) == 2
@@ -396,7 +397,7 @@ def test_a_mail_server_that_is_down_does_not_undo_the_decision(lena, offer, monk
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(mail, "send_mail", broken)
     services.donation_accept(donation=offer, actor=lena)
     offer.refresh_from_db()
     assert offer.status == Donation.Status.ACCEPTED
