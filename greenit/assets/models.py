@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core import categories, tags
+from greenit.core.append_only import AppendOnlyModel
 
 
 class State(models.TextChoices):
@@ -116,19 +117,7 @@ class Asset(models.Model):
         return categories.get(self.category).holds_data
 
 
-class AppendOnly(Exception):
-    pass
-
-
-class CustodyEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnly("custody events are append-only")
-
-    def delete(self):
-        raise AppendOnly("custody events are append-only")
-
-
-class CustodyEvent(models.Model):
+class CustodyEvent(AppendOnlyModel):
     """One link in a device's chain of custody. Written once by lifecycle.transition(), never
     changed: the model refuses, and a database trigger refuses too (see migrations)."""
 
@@ -149,8 +138,6 @@ class CustodyEvent(models.Model):
     location = models.CharField(_("where"), max_length=100, blank=True)
     note = models.TextField(_("why"), blank=True)
 
-    objects = CustodyEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["asset", "at", "pk"]
         verbose_name = _("custody event")
@@ -159,11 +146,3 @@ class CustodyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset_id}: {self.from_state or '∅'} → {self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnly("custody events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("custody events are append-only")

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from greenit.assets.models import AppendOnly
 from greenit.core import tags
+from greenit.core.append_only import AppendOnlyModel
 
 
 class MediaType(models.TextChoices):
@@ -92,15 +92,7 @@ class StorageMedium(models.Model):
         return self.serial or f"{self.get_media_type_display()} #{self.pk}"
 
 
-class RecordQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnly("sanitization records are append-only")
-
-    def delete(self):
-        raise AppendOnly("sanitization records are append-only")
-
-
-class SanitizationRecord(models.Model):
+class SanitizationRecord(AppendOnlyModel):
     """What was done to one medium, by whom, with which tool, and how it was verified.
     Written once, never changed: the model refuses, and a database trigger refuses too."""
 
@@ -147,8 +139,6 @@ class SanitizationRecord(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("stored"), default=timezone.now)
 
-    objects = RecordQuerySet.as_manager()
-
     class Meta:
         ordering = ["medium", "ended_at", "pk"]
         verbose_name = _("sanitization record")
@@ -157,14 +147,6 @@ class SanitizationRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.medium}: {self.nist_category} {self.technique} {self.result}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnly("sanitization records are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("sanitization records are append-only")
 
     @property
     def passed(self) -> bool:

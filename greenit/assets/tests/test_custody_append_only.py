@@ -11,7 +11,8 @@ from django.urls import reverse
 from greenit.accounts.models import User
 from greenit.assets import lifecycle
 from greenit.assets.admin import CustodyEventInline
-from greenit.assets.models import AppendOnly, Asset, CustodyEvent, State
+from greenit.assets.models import Asset, CustodyEvent, State
+from greenit.core.append_only import AppendOnly
 
 TABLE = connection.ops.quote_name(CustodyEvent._meta.db_table)
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from conftest import refurbish
 from greenit.accounts.models import ApiToken
 from greenit.assets import lifecycle
-from greenit.assets.models import AppendOnly, State
+from greenit.assets.models import State
+from greenit.core.append_only import AppendOnly
 from greenit.sanitization import services
 from greenit.sanitization.models import SanitizationRecord, StorageMedium
 
