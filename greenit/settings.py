@@ -220,6 +220,9 @@ IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "50")) * 1_000_000)
 SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", DATA_DIR / "signing_key.pem"))
 SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
 
+# Label PDFs for at most this many devices are made in the request; bigger ones by the
+# task worker, with progress on the page.
+LABELS_INLINE_MAX = int(os.environ.get("LABELS_INLINE_MAX", "300"))
 # Rows per page in staff lists.
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))
 

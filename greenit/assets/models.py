@@ -146,3 +146,46 @@ class CustodyEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.asset_id}: {self.from_state or '∅'} → {self.to_state}"
+
+
+class LabelSheet(models.Model):
+    """A label PDF too big to make in a request (thousands of devices): the task worker makes
+    it and the page shows how far it has got."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    donation = models.ForeignKey(
+        "donations.Donation", on_delete=models.CASCADE, related_name="label_sheets"
+    )
+    layout = models.CharField(_("label sheet"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    labels = models.PositiveIntegerField(_("labels"), default=0)
+    labels_done = models.PositiveIntegerField(_("labels made"), default=0)
+    file = models.FileField(_("PDF"), upload_to="labels/%Y/%m/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("label sheet")
+        verbose_name_plural = _("label sheets")
+
+    def __str__(self) -> str:
+        return f"{self.donation_id}: {self.layout} × {self.labels}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.labels_done / self.labels) if self.labels else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -10,13 +10,14 @@ from django.views.decorators.http import require_POST
 from greenit.accounts.models import Role
 from greenit.core import tags
 from greenit.core.decorators import staff_required
+from greenit.core.files import serve
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
 from . import labels as label_sheets
 from . import lifecycle, services
 from .forms import AssetEditForm, AssetFilterForm, IntakeForm, LabelForm, TransitionForm
-from .models import Asset
+from .models import Asset, LabelSheet
 
 
 def _get_asset_for_user(request: HttpRequest, tag: str) -> Asset:
@@ -156,13 +157,56 @@ def intake(request: HttpRequest) -> HttpResponse:
 @login_required
 def labels(request: HttpRequest, donation_pk: int) -> HttpResponse:
     donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_pk)
-    form = LabelForm(request.GET or None)
-    if not form.is_valid():
-        return render(request, "assets/labels.html", {"donation": donation, "form": form})
-    assets = list(donation.assets.order_by("pk").only("tag", "category", "serial"))
-    if not assets:
+    form = LabelForm(request.POST or request.GET or None)
+    count = donation.assets.count()
+    big = not label_sheets.made_in_request(count)
+    # A big PDF is made by the worker: asking for one changes something, so it takes a POST.
+    if not form.is_valid() or (big and request.method != "POST"):
+        context = {
+            "donation": donation,
+            "form": form,
+            "count": count,
+            "big": big,
+            "sheets": donation.label_sheets.all()[:5],
+        }
+        return render(request, "assets/labels.html", context)
+    layout = form.cleaned_data["layout"]
+    if not count:
         raise Http404(_("This donation has no devices yet."))
-    pdf = label_sheets.render_pdf(assets, layout=form.cleaned_data["layout"])
+    if big:
+        sheet = label_sheets.label_sheet_request(
+            donation=donation, layout=layout, actor=request.user
+        )
+        return redirect("assets:label_sheet", sheet.pk)
+    pdf = label_sheets.render_pdf(label_sheets.assets_for_labels(donation), layout=layout)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="labels-{donation.reference}.pdf"'
     return response
+
+
+def _get_label_sheet_for_user(request: HttpRequest, pk: int) -> LabelSheet:
+    return get_object_or_404(
+        LabelSheet.objects.select_related("donation").filter(
+            donation__in=Donation.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def label_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = _get_label_sheet_for_user(request, pk)
+    template = (
+        "assets/label_sheet_progress.html"
+        if request.headers.get("HX-Request")
+        else "assets/label_sheet.html"
+    )
+    return render(request, template, {"sheet": sheet, "donation": sheet.donation})
+
+
+@login_required
+def label_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = _get_label_sheet_for_user(request, pk)
+    if sheet.status != LabelSheet.Status.DONE:
+        raise Http404
+    return serve(sheet.file)
