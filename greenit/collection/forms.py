@@ -58,3 +58,30 @@ class EmptyingForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class BoxForm(forms.ModelForm):
+    """Place a box, or move it, rename its site, put it back in service or remove it."""
+
+    status = forms.ChoiceField(
+        label=_("State"),
+        choices=[
+            ("", _("Leave as it is")),
+            (CollectionBox.Status.OK, _("In service (seen to: closes open reports)")),
+            (CollectionBox.Status.REMOVED, _("Removed")),
+        ],
+        required=False,
+    )
+
+    class Meta:
+        model = CollectionBox
+        fields = ["code", "host", "site", "province", "city", "district", "street", "placed_on"]
+        widgets = {"placed_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = self.fields["host"].queryset.order_by("name")
+        if self.instance.pk:
+            del self.fields["code"]  # printed on the sticker: a new code is a new box
+        else:
+            del self.fields["status"]

@@ -169,3 +169,40 @@ def emptying_record(
         box.last_emptied_at = now
         box.save(update_fields=["status", "last_emptied_at"])
     return emptying
+
+
+BOX_FIELDS = ("code", "host", "site", "province", "city", "district", "street", "placed_on")
+
+
+def box_place(*, actor, **fields) -> CollectionBox:
+    """A new box at a host site; its sticker can be printed at once."""
+    _require_logistics(actor)
+    if extra := set(fields) - set(BOX_FIELDS):
+        raise TypeError(f"box_place() does not set {sorted(extra)}")
+    box = CollectionBox(**fields)
+    box.full_clean()
+    box.save()
+    return box
+
+
+def box_update(*, box: CollectionBox, actor, status: str | None = None, **fields) -> CollectionBox:
+    """Move, rename or take a box out of service. Putting a full or damaged box back in
+    service closes its open reports: someone has seen to it."""
+    _require_logistics(actor)
+    if extra := set(fields) - (set(BOX_FIELDS) - {"code"}):
+        raise TypeError(f"box_update() does not set {sorted(extra)}")
+    with transaction.atomic():
+        box = CollectionBox.objects.select_for_update().get(pk=box.pk)
+        for name, value in fields.items():
+            setattr(box, name, value)
+        if status is not None and status != box.status:
+            if status not in (CollectionBox.Status.OK, CollectionBox.Status.REMOVED):
+                raise ValidationError(
+                    {"status": [_("A box is put in service or removed; reports say it is full.")]}
+                )
+            if status == CollectionBox.Status.OK:
+                box.open_reports().update(resolved_at=timezone.now())
+            box.status = status
+        box.full_clean()
+        box.save()
+    return box

@@ -12,7 +12,14 @@ from greenit.accounts.models import Role
 from greenit.core.decorators import staff_required
 
 from . import services, stickers
-from .forms import BoxFilterForm, EmptyingForm, ReportForm, ScheduleForm, WeightFormSet
+from .forms import (
+    BoxFilterForm,
+    BoxForm,
+    EmptyingForm,
+    ReportForm,
+    ScheduleForm,
+    WeightFormSet,
+)
 from .models import CollectionBox
 
 
@@ -65,6 +72,7 @@ def box_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "boxes": boxes,
             "counts": [(v, label, counts.get(v, 0)) for v, label in CollectionBox.Status.choices],
+            "may_place": request.user.has_role(*services.EMPTYING_ROLES),
         },
     )
 
@@ -148,3 +156,44 @@ def box_sticker(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(stickers.render_pdf(box), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="box-{box.code}.pdf"'
     return response
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, msgs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, msgs)
+    else:
+        form.add_error(None, error.messages)
+
+
+@staff_required(Role.LOGISTICS)
+def box_new(request: HttpRequest) -> HttpResponse:
+    form = BoxForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            box = services.box_place(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Box %(code)s placed: print its QR sticker.") % {"code": box.code}
+            )
+            return redirect("collection:detail", code=box.code)
+    return render(request, "collection/edit.html", {"form": form, "box": None})
+
+
+@staff_required(Role.LOGISTICS)
+def box_edit(request: HttpRequest, code: str) -> HttpResponse:
+    box = _box(code)
+    form = BoxForm(request.POST or None, instance=box)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        status = fields.pop("status") or None
+        try:
+            services.box_update(box=_box(code), actor=request.user, status=status, **fields)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Box %(code)s saved.") % {"code": box.code})
+            return redirect("collection:detail", code=box.code)
+    return render(request, "collection/edit.html", {"form": form, "box": box})

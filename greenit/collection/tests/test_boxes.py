@@ -341,3 +341,78 @@ def test_the_qr_sticker_is_a_pdf_with_the_code_and_the_bilingual_instruction(cli
         assert "SH-001" in text
         assert "扫码告诉我们箱子满了" in text.replace(" ", "")
         assert "Scan to tell us this box is full" in text
+
+
+# Placing and editing boxes (logistics, on pages rather than in the admin)
+
+
+def test_logistics_places_a_box_and_lands_on_it_ready_to_print_the_sticker(client, lena, east_auto):
+    client.force_login(lena)
+    assert "Place a collection box" in client.get(reverse("collection:list")).content.decode()
+    response = client.post(
+        reverse("collection:new"),
+        {
+            "code": "SH-042",
+            "host": east_auto.pk,
+            "site": "嘉定工厂前台",
+            "province": "上海市",
+            "city": "上海市",
+            "district": "嘉定区",
+            "street": "安亭镇墨玉路 1 号",
+            "placed_on": "2026-11-20",
+        },
+    )
+    assert response.url == reverse("collection:detail", args=["SH-042"])
+    box = CollectionBox.objects.get(code="SH-042")
+    assert (box.host, box.site, box.status) == (east_auto, "嘉定工厂前台", "ok")
+    page = client.get(response.url).content.decode()
+    assert reverse("collection:sticker", args=["SH-042"]) in page
+
+
+def test_a_box_code_already_in_use_is_refused_with_the_field_named(client, lena, box, east_auto):
+    client.force_login(lena)
+    response = client.post(
+        reverse("collection:new"),
+        {"code": "SH-001", "host": east_auto.pk, "site": "另一处", "placed_on": "2026-11-20"},
+    )
+    assert response.status_code == 200
+    assert "code" in response.context["form"].errors
+    assert CollectionBox.objects.count() == 1
+
+
+def test_a_box_without_site_or_host_names_both_fields(client, lena):
+    client.force_login(lena)
+    response = client.post(reverse("collection:new"), {"code": "SH-050", "placed_on": "2026-11-20"})
+    assert {"site", "host"} <= set(response.context["form"].errors)
+    assert not CollectionBox.objects.exists()
+
+
+def test_putting_a_damaged_box_back_in_service_closes_its_reports(client, lena, box, east_auto):
+    services.box_report(box=box, kind="damaged")
+    client.force_login(lena)
+    response = client.post(
+        reverse("collection:edit", args=[box.code]),
+        {"host": east_auto.pk, "site": "嘉定工厂二楼", "placed_on": "2026-01-05", "status": "ok"},
+    )
+    assert response.url == reverse("collection:detail", args=[box.code])
+    box.refresh_from_db()
+    assert (box.status, box.site) == ("ok", "嘉定工厂二楼")
+    assert not box.open_reports().exists()
+
+
+def test_removing_a_box_keeps_its_code_and_history(client, lena, box, east_auto):
+    client.force_login(lena)
+    client.post(
+        reverse("collection:edit", args=[box.code]),
+        {"host": east_auto.pk, "site": box.site, "placed_on": "2026-01-05", "status": "removed"},
+    )
+    box.refresh_from_db()
+    assert (box.code, box.status) == ("SH-001", "removed")
+
+
+def test_only_logistics_places_or_edits_boxes(client, alice, box, east_auto):
+    client.force_login(alice)  # a technician
+    assert client.get(reverse("collection:new")).status_code == 403
+    assert client.get(reverse("collection:edit", args=[box.code])).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.box_place(actor=alice, code="SH-9", host=east_auto, site="x")

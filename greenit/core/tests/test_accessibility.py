@@ -77,6 +77,8 @@ LOGISTICS_VIEWS = INTAKE_VIEWS | {
     "donations:pickup_schedule",
     "donations:pickup_collect",
     "collection:empty",
+    "collection:new",
+    "collection:edit",
 }
 DONOR_VIEWS = {
     "core:home",
