@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "greenit.refurbishment",
     "greenit.classrooms",
     "greenit.support",
+    "greenit.enquiries",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_RATE = os.environ.get("LOGIN_RATE", "10/15m")
 # Public donation offers allowed per client address (no account needed to offer).
 OFFER_RATE = os.environ.get("OFFER_RATE", "5/h")
+# Messages allowed per client address on the public contact form /contact/.
+ENQUIRY_RATE = os.environ.get("ENQUIRY_RATE", "5/h")
+# Who hears of every new enquiry by e-mail (comma-separated addresses; none by default).
+MANAGERS = [("", address) for address in env_list("ENQUIRY_NOTIFY", "")]
 # "Full" / "damaged" reports allowed per client address and, separately, per collection box.
 BOX_REPORT_RATE = os.environ.get("BOX_REPORT_RATE", "5/h")
 # Largest photo accepted with an offer, in megabytes.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from greenit.api import api
+from greenit.enquiries import urls as enquiry_urls
 
 urlpatterns = [
     path("", include("greenit.core.urls")),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("refurbishment/", include("greenit.refurbishment.urls")),
     path("classrooms/", include("greenit.classrooms.urls")),
     path("support/", include("greenit.support.urls")),
+    path("enquiries/", include("greenit.enquiries.urls")),
+    path("contact/", include(enquiry_urls.public_urlpatterns)),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

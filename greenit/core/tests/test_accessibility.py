@@ -43,6 +43,8 @@ SKIP_VIEWS = {"accounts:logout", "set_language"}
 # would otherwise pass with nothing checked.
 STAFF_VIEWS = {
     "core:home",
+    "enquiries:inbox",
+    "enquiries:detail",
     "donations:list",
     "donations:detail",
     "assets:list",
@@ -91,6 +93,7 @@ DONOR_VIEWS = {
     "imports:new",
 }
 CLASSROOM_PUBLIC_VIEWS = {
+    "contact:contact",
     "classrooms:public_list",
     "classrooms:public_detail",
     "classrooms:apply",

@@ -248,6 +248,7 @@ class Command(BaseCommand):
             self._offers_and_pickups(orgs, people)
             self._collection_boxes(orgs, logistics)
         self._kits()
+        self._enquiries(people)
         serial_no = 0
         for d in range(donation_count):
             donor = donors[d % len(donors)]
@@ -540,6 +541,63 @@ class Command(BaseCommand):
                     certificate, "A drive serial was mistyped on intake; reissued.", admin
                 )
                 sanitization.certificate_issue(donation, admin)
+
+    def _enquiries(self, people) -> None:
+        """A few messages from the contact form: new, answered and closed."""
+        from greenit.enquiries.models import Enquiry, EnquiryReply
+
+        now = timezone.now()
+        rows = [
+            (
+                "volunteer",
+                "周婷",
+                "zhou.ting@example.com",
+                "浦江银行",
+                "zh-hans",
+                "我们公司有二十名员工想参加下个月的教室开班活动，请问如何报名？",
+                "new",
+            ),
+            (
+                "donate",
+                "Mark Evans",
+                "mark.evans@example.com",
+                "Evans & Partners",
+                "en",
+                "We are replacing 60 laptops in March. Do you collect from Pudong?",
+                "answered",
+            ),
+            (
+                "press",
+                "李记者",
+                "li.reporter@example.com",
+                "新民晚报",
+                "zh-hans",
+                "想采访江西的绿色 IT 教室项目。",
+                "new",
+            ),
+            ("other", "Spam Bot", "bot@example.net", "", "en", "Cheap watches!!!", "closed"),
+        ]
+        for n, (topic, name, email, org, language, message, status) in enumerate(rows):
+            enquiry = Enquiry.objects.create(
+                topic=topic,
+                name=name,
+                email=email,
+                organisation_name=org,
+                language=language,
+                message=message,
+                status=status,
+                created_at=now - timedelta(days=6 - n, hours=n),
+                handled_by=people["chen.pm"] if status != "new" else None,
+                closed_at=now if status == "closed" else None,
+                close_reason="Spam" if status == "closed" else "",
+            )
+            if status == "answered":
+                EnquiryReply.objects.create(
+                    enquiry=enquiry,
+                    body="Yes, we collect anywhere in Shanghai. Li from logistics will call you.",
+                    sent_by=people["chen.pm"],
+                    delivered=True,
+                )
 
     def _kits(self) -> None:
         """The software kits refurbished computers get: the current one and a retired one."""
