@@ -1,0 +1,271 @@
+"""Backups that restore: the database, the uploaded files and the signing key in one archive.
+
+An archive (`greenit-backup-<time>.tar.gz`) holds
+
+- `database.sqlite3` — an online copy made with SQLite's backup API (consistent while the
+  app keeps running), or `database.pgdump` — `pg_dump --format=custom` of PostgreSQL;
+- `media/…` — uploaded files, when they are on local disk (S3-compatible storage is backed
+  up by the bucket's own versioning and replication; the manifest says so);
+- `signing_key.pem` — the Ed25519 key that signs certificates of sanitization (without it,
+  new certificates need a new key); the archive is therefore as secret as the key;
+- `manifest.json` — format, time, database vendor, the last migration of every app, the
+  number of rows of every table and the SHA-256 of the database part.
+
+Restoring checks the archive against its manifest, refuses to overwrite a database that
+already holds data unless forced, restores the same vendor it came from (a SQLite backup
+into SQLite, a PostgreSQL one into PostgreSQL), then compares every table's row count with
+the manifest before it migrates to the code's schema."""
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import connection, connections
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+FORMAT = 1
+DB_PARTS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+
+
+class BackupError(Exception):
+    """What is wrong with a backup or a restore, said so that the operator knows the fix."""
+
+
+@dataclass
+class Manifest:
+    format: int
+    created_at: str
+    vendor: str
+    migrations: dict[str, str]
+    counts: dict[str, int]
+    database_sha256: str
+    media: str
+    media_files: int
+    signing_key: bool
+
+    @classmethod
+    def read(cls, data: bytes) -> "Manifest":
+        try:
+            fields = json.loads(data)
+            return cls(**fields)
+        except (ValueError, TypeError) as error:
+            raise BackupError(f"manifest.json is not a greenit backup manifest: {error}") from error
+
+
+def table_counts() -> dict[str, int]:
+    """Rows in every table of every installed model (what a restore must give back)."""
+    counts = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.managed and not model._meta.proxy:
+            counts[model._meta.db_table] = model._base_manager.using("default").count()
+    return dict(sorted(counts.items()))
+
+
+def _latest_migrations() -> dict[str, str]:
+    latest: dict[str, str] = {}
+    for app, name in MigrationRecorder(connection).migration_qs.values_list("app", "name"):
+        latest[app] = max(latest.get(app, ""), name)
+    return dict(sorted(latest.items()))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _pg_env(db: dict) -> dict[str, str]:
+    env = {**os.environ}
+    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER")):
+        if db.get(key):
+            env[var] = str(db[key])
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    return env
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    tool = command[0]
+    if shutil.which(tool) is None:
+        raise BackupError(
+            f"{tool} is not installed: install the PostgreSQL client "
+            "(Debian: apt-get install postgresql-client) of the server's major version."
+        )
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise BackupError(f"{tool} failed: {result.stderr.strip()[:2000]}")
+
+
+def _dump_database(dest: Path) -> None:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        target = sqlite3.connect(dest)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+    elif connection.vendor == "postgresql":
+        _run(
+            ["pg_dump", "--format=custom", "--no-owner", f"--file={dest}", db["NAME"]],
+            _pg_env(db),
+        )
+    else:
+        raise BackupError(f"backups of {connection.vendor} databases are not supported")
+
+
+def _local_media_root() -> Path | None:
+    storage = default_storage
+    if isinstance(storage, FileSystemStorage):
+        return Path(storage.location)
+    return None
+
+
+def backup_create(*, output_dir: Path, include_signing_key: bool = True) -> Path:
+    """Write one archive into `output_dir` and return its path."""
+    vendor = connection.vendor
+    if vendor not in DB_PARTS:
+        raise BackupError(f"backups of {vendor} databases are not supported")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    now = timezone.now()
+    archive = output_dir / f"greenit-backup-{now:%Y%m%d-%H%M%S}.tar.gz"
+    with tempfile.TemporaryDirectory(prefix="greenit-backup-") as tmp:
+        db_part = Path(tmp) / DB_PARTS[vendor]
+        # Counted next to the copy: on a busy site a few rows may come in between, so the
+        # manifest says what is in the copy only within that margin. Restores compare exactly.
+        _dump_database(db_part)
+        counts = table_counts()
+        media_root = _local_media_root()
+        media_files = []
+        if media_root is not None and media_root.exists():
+            media_files = sorted(p for p in media_root.rglob("*") if p.is_file())
+        key_file = Path(settings.SIGNING_KEY_FILE)
+        with_key = include_signing_key and key_file.exists()
+        manifest = Manifest(
+            format=FORMAT,
+            created_at=now.isoformat(),
+            vendor=vendor,
+            migrations=_latest_migrations(),
+            counts=counts,
+            database_sha256=_sha256(db_part),
+            media="local" if media_root is not None else "remote storage: not in this archive",
+            media_files=len(media_files),
+            signing_key=with_key,
+        )
+        partial = archive.with_suffix(".partial")
+        with tarfile.open(partial, "w:gz") as tar:
+            data = json.dumps(manifest.__dict__, indent=2).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size, info.mtime = len(data), int(now.timestamp())
+            tar.addfile(info, io.BytesIO(data))
+            tar.add(db_part, arcname=db_part.name)
+            for path in media_files:
+                tar.add(path, arcname=f"media/{path.relative_to(media_root).as_posix()}")
+            if with_key:
+                tar.add(key_file, arcname="signing_key.pem")
+        partial.rename(archive)  # never a half-written archive under the final name
+        archive.chmod(0o600)
+    return archive
+
+
+def _database_has_data() -> bool:
+    from greenit.accounts.models import User
+    from greenit.assets.models import Asset
+    from greenit.donations.models import Donation
+
+    try:
+        return User.objects.exists() or Donation.objects.exists() or Asset.objects.exists()
+    except Exception:  # no tables yet: an empty database
+        return False
+
+
+def _restore_database(part: Path) -> None:
+    connections.close_all()
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        source = sqlite3.connect(part)
+        try:
+            connection.ensure_connection()
+            source.backup(connection.connection)
+        finally:
+            source.close()
+    else:
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={db['NAME']}",
+                str(part),
+            ],
+            _pg_env(db),
+        )
+    connections.close_all()
+
+
+def backup_restore(*, archive: Path, force: bool = False) -> Manifest:
+    """Put an archive back: database, media, signing key. Returns its manifest."""
+    if not archive.is_file():
+        raise BackupError(f"{archive}: no such file")
+    try:
+        tar = tarfile.open(archive, "r:gz")
+    except (tarfile.TarError, OSError) as error:
+        raise BackupError(f"{archive} is not a greenit backup (.tar.gz): {error}") from error
+    with tar, tempfile.TemporaryDirectory(prefix="greenit-restore-") as tmp:
+        try:
+            manifest = Manifest.read(tar.extractfile("manifest.json").read())
+        except KeyError as error:
+            raise BackupError(f"{archive} has no manifest.json: not a greenit backup") from error
+        if manifest.format != FORMAT:
+            raise BackupError(f"backup format {manifest.format} is not {FORMAT}: use that version")
+        if manifest.vendor != connection.vendor:
+            raise BackupError(
+                f"this backup is of a {manifest.vendor} database and DATABASE_URL points at "
+                f"{connection.vendor}: restore into {manifest.vendor}"
+            )
+        if not force and _database_has_data():
+            raise BackupError(
+                "the database already holds data: restore into an empty database, "
+                "or add --force to replace everything in it"
+            )
+        tar.extractall(tmp, filter="data")
+        part = Path(tmp) / DB_PARTS[manifest.vendor]
+        if not part.is_file() or _sha256(part) != manifest.database_sha256:
+            raise BackupError(f"{part.name} is missing or damaged (SHA-256 differs): not restored")
+        _restore_database(part)
+        restored = table_counts()
+        differs = {
+            table: (count, restored.get(table))
+            for table, count in manifest.counts.items()
+            if restored.get(table) != count
+        }
+        if differs:
+            shown = ", ".join(f"{t}: {a} in the backup, {b} now" for t, (a, b) in differs.items())
+            raise BackupError(f"the restored database does not match the manifest: {shown}")
+        media = Path(tmp) / "media"
+        media_root = _local_media_root()
+        if media.is_dir() and media_root is not None:
+            shutil.copytree(media, media_root, dirs_exist_ok=True)
+        key = Path(tmp) / "signing_key.pem"
+        if key.is_file():
+            target = Path(settings.SIGNING_KEY_FILE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(key, target)
+            target.chmod(0o600)
+    return manifest

@@ -1,0 +1,126 @@
+"""`greenit backup` and `greenit restore`: an archive of the database, the uploaded files and
+the signing key that puts everything back, checked table by table; a damaged archive, a
+database of the other kind or a database that already holds data are refused with the fix."""
+
+import io
+import json
+import tarfile
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from greenit.assets import lifecycle
+from greenit.assets.models import Asset, CustodyEvent, State
+from greenit.core import backup
+from greenit.donations.models import DonationPhoto
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def site(alice, make_donation, make_asset, east_auto, media):
+    donation = make_donation(east_auto)
+    laptop = make_asset(donation, serial="BK0001", state=State.EXPECTED)
+    lifecycle.transition(laptop, State.RECEIVED, actor=alice)
+    photo = DonationPhoto(donation=donation)
+    photo.image.save("boxes.jpg", ContentFile(b"\xff\xd8 a photo"), save=True)
+    return {"donation": donation, "laptop": laptop, "photo": photo}
+
+
+def _backup(tmp_path) -> object:
+    out = io.StringIO()
+    call_command("backup", output=tmp_path / "backups", stdout=out)
+    (archive,) = (tmp_path / "backups").glob("greenit-backup-*.tar.gz")
+    assert str(archive) in out.getvalue()
+    return archive
+
+
+def test_a_backup_restores_every_row_file_and_the_signing_key(site, tmp_path, media, settings):
+    archive = _backup(tmp_path)
+    before = backup.table_counts()
+    key = settings.SIGNING_KEY_FILE.read_bytes()
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    assert backup.DB_PARTS[connection.vendor] in names
+    assert "signing_key.pem" in names
+    assert any(n.startswith("media/") and n.endswith(".jpg") for n in names)
+    assert manifest["counts"]["assets_custodyevent"] == 2
+    assert (archive.stat().st_mode & 0o777) == 0o600  # holds the signing key
+
+    # Disaster: the devices, the photo and the key are gone.
+    Asset.objects.filter(pk=site["laptop"].pk).update(state=State.RECYCLED)
+    (media / site["photo"].image.name).unlink()
+    settings.SIGNING_KEY_FILE.unlink()
+    out = io.StringIO()
+    call_command("restore", str(archive), force=True, stdout=out)
+
+    assert "every table's row count matches the manifest" in out.getvalue()
+    assert backup.table_counts() == before
+    assert Asset.objects.get(pk=site["laptop"].pk).state == State.RECEIVED
+    events = CustodyEvent.objects.filter(asset=site["laptop"]).values_list("to_state", flat=True)
+    assert list(events) == [State.EXPECTED, State.RECEIVED]
+    assert (media / site["photo"].image.name).read_bytes() == b"\xff\xd8 a photo"
+    assert settings.SIGNING_KEY_FILE.read_bytes() == key
+
+
+def test_restore_refuses_a_database_that_holds_data_unless_forced(site, tmp_path):
+    archive = _backup(tmp_path)
+    with pytest.raises(CommandError, match="already holds data.*--force"):
+        call_command("restore", str(archive), stdout=io.StringIO())
+
+
+def test_a_damaged_archive_is_refused_and_nothing_is_changed(site, tmp_path):
+    archive = _backup(tmp_path)
+    damaged = tmp_path / "damaged.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(damaged, "w:gz") as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member).read()
+            if member.name == backup.DB_PARTS[connection.vendor]:
+                data = data[:-100] + bytes(100)
+            member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    Asset.objects.filter(pk=site["laptop"].pk).update(location="shelf 9")
+    with pytest.raises(CommandError, match="damaged"):
+        call_command("restore", str(damaged), force=True, stdout=io.StringIO())
+    assert Asset.objects.get(pk=site["laptop"].pk).location == "shelf 9"
+
+
+def test_a_file_that_is_not_a_backup_is_refused_with_what_it_is(tmp_path):
+    junk = tmp_path / "notes.tar.gz"
+    junk.write_bytes(b"not an archive")
+    with pytest.raises(CommandError, match="not a greenit backup"):
+        call_command("restore", str(junk), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("restore", str(tmp_path / "missing.tar.gz"), stdout=io.StringIO())
+
+
+def test_a_backup_of_the_other_kind_of_database_is_refused(site, tmp_path):
+    archive = _backup(tmp_path)
+    other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
+    forged = tmp_path / "other.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(forged, "w:gz") as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member).read()
+            if member.name == "manifest.json":
+                data = json.dumps({**json.loads(data), "vendor": other}).encode()
+                member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    with pytest.raises(CommandError, match=f"backup is of a {other} database"):
+        call_command("restore", str(forged), force=True, stdout=io.StringIO())
+
+
+def test_the_signing_key_can_be_left_out(site, tmp_path):
+    call_command("backup", output=tmp_path / "b", without_signing_key=True, stdout=io.StringIO())
+    (archive,) = (tmp_path / "b").glob("*.tar.gz")
+    with tarfile.open(archive) as tar:
+        assert "signing_key.pem" not in tar.getnames()
