@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "greenit.refurbishment",
     "greenit.classrooms",
     "greenit.support",
+    "greenit.volunteers",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,9 @@ IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "50")) * 1_000_000)
 # and, optionally, a folder of older public keys (PEM) kept after a key rotation.
 SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", DATA_DIR / "signing_key.pem"))
 SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
+
+# Hours a guest volunteer's unconfirmed sign-up holds a place before it is released.
+VOLUNTEER_HOLD_HOURS = int(os.environ.get("VOLUNTEER_HOLD_HOURS", "24"))
 
 # Rows per page in staff lists.
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))
