@@ -1,6 +1,6 @@
 """Volunteer workflows shared by the pages, the API and the reminder command. Each one checks
 the rule, writes in one transaction (the shift row locked while places are counted), and
-e-mails after the commit."""
+e-mails after it (a mail server that is down never undoes a sign-up)."""
 
 import datetime
 from collections.abc import Iterable
@@ -71,7 +71,7 @@ def _taken(shift: Shift) -> int:
 
 def _fill_from_waitlist(shift: Shift) -> list[SignUp]:
     """Moves the first on the waitlist up while places are free (shift row locked by the
-    caller); they are e-mailed after the commit."""
+    caller, who e-mails them after the commit)."""
     free = shift.capacity - _taken(shift)
     if free <= 0:
         return []
@@ -85,8 +85,12 @@ def _fill_from_waitlist(shift: Shift) -> list[SignUp]:
         signup.status = SignUp.Status.CONFIRMED
         signup.confirmed_at = now
         signup.save(update_fields=["status", "confirmed_at"])
-        transaction.on_commit(lambda s=signup: _mail(s, "promoted"))
     return promoted
+
+
+def _tell_promoted(promoted: list[SignUp]) -> None:
+    for signup in promoted:
+        _mail(signup, "promoted")
 
 
 def _overlapping(volunteer: Volunteer, shift: Shift) -> SignUp | None:
@@ -192,7 +196,7 @@ def signup_create(
                 _("You are already signed up for “%(shift)s”, which overlaps this shift.")
                 % {"shift": other.shift}
             )
-        _fill_from_waitlist(shift)
+        promoted = _fill_from_waitlist(shift)
         room = _taken(shift) < shift.capacity
         now = timezone.now()
         signup = SignUp(shift=shift, volunteer=volunteer, created_at=now)
@@ -205,8 +209,8 @@ def signup_create(
         else:
             signup.status = SignUp.Status.WAITLISTED
         signup.save()
-        kind = "confirm" if guest else signup.status
-        transaction.on_commit(lambda: _mail(signup, kind))
+    _tell_promoted(promoted)
+    _mail(signup, "confirm" if guest else signup.status)
     return signup
 
 
@@ -252,12 +256,13 @@ def signup_confirm(*, token: str) -> SignUp:
         now = timezone.now()
         held = signup.holds_place
         signup.hold_expires_at = None
-        _fill_from_waitlist(shift)
+        promoted = _fill_from_waitlist(shift)
         if held or _taken(shift) < shift.capacity:
             signup.status, signup.confirmed_at = SignUp.Status.CONFIRMED, now
         else:
             signup.status = SignUp.Status.WAITLISTED
         signup.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
+    _tell_promoted(promoted)
     return signup
 
 
@@ -278,7 +283,8 @@ def signup_cancel(*, signup: SignUp, actor=None) -> SignUp:
         signup.cancelled_by = actor if actor is not None and actor.is_authenticated else None
         signup.hold_expires_at = None
         signup.save(update_fields=["status", "cancelled_at", "cancelled_by", "hold_expires_at"])
-        _fill_from_waitlist(shift)
+        promoted = _fill_from_waitlist(shift)
+    _tell_promoted(promoted)
     return signup
 
 
