@@ -428,7 +428,12 @@ def _local_day_start(day: datetime.date) -> datetime.datetime:
 
 
 def _credited_signups(*, start, end, companies=None, projects=None):
-    rows = SignUp.objects.filter(status=SignUp.Status.CONFIRMED)
+    """Confirmed sign-ups that count: the volunteer came (present or late) or staff credited
+    hours by an adjustment. Absent people and shifts still ahead count for nothing."""
+    came = (SignUp.Attendance.PRESENT, SignUp.Attendance.LATE)
+    rows = SignUp.objects.filter(status=SignUp.Status.CONFIRMED).filter(
+        Q(attendance__in=came) | Q(hours_adjusted__isnull=False)
+    )
     if start is not None:
         rows = rows.filter(shift__starts_at__gte=_local_day_start(start))
     if end is not None:
