@@ -1127,7 +1127,7 @@ def _volunteers(orgs, people) -> None:
         skills=["lifting", "english"],
     )
     shift(drive, 5, 10, 5, 6)
-    Opportunity.objects.create(
+    draft = Opportunity.objects.create(
         kind=Opportunity.Kind.OTHER,
         title_en="Photographer for the classroom stories",
         title_zh="教室故事摄影志愿者",
@@ -1135,3 +1135,4 @@ def _volunteers(orgs, people) -> None:
         skills=["photography"],
         published=False,
     )
+    shift(draft, 30, 9, 8, 1)
