@@ -11,14 +11,16 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from greenit.core.models import ChineseAddress
 
 
 class Skill(models.TextChoices):
     CODING = "coding", _("Coding for kids")
-    CHINESE = "chinese", _("Chinese")
-    ENGLISH = "english", _("English")
+    # A context: "English" alone is also the language switch's own name for English.
+    CHINESE = "chinese", pgettext_lazy("skill", "Chinese")
+    ENGLISH = "english", pgettext_lazy("skill", "English")
     REPAIR = "repair", _("Computer repair")
     TEACHING = "teaching", _("Teaching")
     PHOTOGRAPHY = "photography", _("Photography")
