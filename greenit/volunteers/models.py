@@ -9,9 +9,8 @@ from django.db import models
 from django.db.models import DecimalField, F, Q, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from greenit.core.models import ChineseAddress
 

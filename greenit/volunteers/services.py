@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -21,6 +22,9 @@ from greenit.accounts.models import Organisation, Role
 from greenit.core.mail import send_in_language
 
 from .models import Shift, SignUp, Volunteer, credited_hours
+
+if TYPE_CHECKING:
+    from greenit.classrooms.models import ClassroomProject
 
 MANAGER_ROLES = (Role.PROGRAMME_MANAGER,)
 ROSTER_ROLES = (Role.PROGRAMME_MANAGER, Role.LOGISTICS)
@@ -448,7 +452,7 @@ def _credited_signups(*, start, end, companies=None, projects=None):
 def volunteer_hours(
     *,
     companies: "Iterable[Organisation] | None" = None,
-    projects: "Iterable | None" = None,
+    projects: "Iterable[ClassroomProject] | None" = None,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ) -> Decimal:
