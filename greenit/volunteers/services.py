@@ -431,7 +431,7 @@ def _local_day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _credited_signups(*, start, end, companies=None, projects=None):
+def credited_signups(*, start, end, companies=None, projects=None):
     """Confirmed sign-ups that count: the volunteer came (present or late) or staff credited
     hours by an adjustment. Absent people and shifts still ahead count for nothing."""
     came = (SignUp.Attendance.PRESENT, SignUp.Attendance.LATE)
@@ -460,7 +460,7 @@ def volunteer_hours(
     whose shift starts on a local date in [start, end] (None: open), optionally only of
     volunteers whose company is in `companies` and of opportunities linked to one of
     `projects`. One aggregate query."""
-    rows = _credited_signups(start=start, end=end, companies=companies, projects=projects)
+    rows = credited_signups(start=start, end=end, companies=companies, projects=projects)
     total = rows.aggregate(total=Sum(credited_hours()))["total"]
     return (total or Decimal("0")).quantize(TWO_PLACES)
 
@@ -483,7 +483,7 @@ def hours_by_company(
     """Credited hours per company (our organisations by id, typed names by name; people
     without a company under an empty name), most hours first. One grouped query."""
     rows = (
-        _credited_signups(start=start, end=end, companies=companies)
+        credited_signups(start=start, end=end, companies=companies)
         .values("volunteer__company_id", "volunteer__company__name", "volunteer__company_name")
         .annotate(
             volunteers=Count("volunteer", distinct=True),

@@ -261,7 +261,7 @@ def company(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     rows = (
-        services._credited_signups(start=start, end=end, companies=[org])
+        services.credited_signups(start=start, end=end, companies=[org])
         .select_related("shift__opportunity", "volunteer")
         .with_credited()
         .order_by("-shift__starts_at")
