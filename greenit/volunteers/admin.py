@@ -18,6 +18,7 @@ class OpportunityAdmin(admin.ModelAdmin):
 @admin.register(Volunteer)
 class VolunteerAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "company", "company_name", "user"]
+    list_select_related = ["company", "user"]
     search_fields = ["name", "email", "company_name"]
     raw_id_fields = ["user"]
 
@@ -26,5 +27,6 @@ class VolunteerAdmin(admin.ModelAdmin):
 class SignUpAdmin(admin.ModelAdmin):
     list_display = ["volunteer", "shift", "status", "attendance", "hours", "hours_adjusted"]
     list_filter = ["status", "attendance"]
+    list_select_related = ["volunteer", "shift__opportunity"]
     raw_id_fields = ["shift", "volunteer"]
     readonly_fields = ["adjusted_by", "adjusted_at", "attendance_by", "attendance_at"]

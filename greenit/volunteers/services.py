@@ -97,13 +97,27 @@ def _tell_promoted(promoted: list[SignUp]) -> None:
         _mail(signup, "promoted")
 
 
-def _overlapping(volunteer: Volunteer, shift: Shift) -> SignUp | None:
+def _overlapping(volunteer: Volunteer, shift: Shift, *, confirmed_only: bool = False):
+    """Another live sign-up of this volunteer on a shift that overlaps `shift` in time:
+    confirmed or waitlisted, or (unless `confirmed_only`) unconfirmed with a link that still
+    works (after that it can never be confirmed, so it blocks nothing)."""
+    live = Q(status__in=[SignUp.Status.CONFIRMED, SignUp.Status.WAITLISTED])
+    if not confirmed_only:
+        link_valid_since = timezone.now() - timedelta(days=CONFIRM_LINK_DAYS)
+        live |= Q(status=SignUp.Status.UNCONFIRMED, created_at__gt=link_valid_since)
     return (
-        volunteer.signups.active()
+        volunteer.signups.filter(live)
         .exclude(shift=shift)
         .filter(shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
         .select_related("shift__opportunity")
         .first()
+    )
+
+
+def _overlap_error(other: SignUp) -> ValidationError:
+    return ValidationError(
+        _("You are already signed up for “%(shift)s”, which overlaps this shift.")
+        % {"shift": other.shift}
     )
 
 
@@ -192,14 +206,18 @@ def signup_create(
             company=company,
             company_name=company_name,
         )
-        if volunteer.signups.active().filter(shift=shift).exists():
+        existing = volunteer.signups.active().filter(shift=shift).first()
+        if existing is not None and existing.status != SignUp.Status.UNCONFIRMED:
             raise ValidationError(_("You are already signed up for this shift."))
+        if existing is not None:
+            # Signing up again before confirming (a lost e-mail, an expired link): the new
+            # sign-up replaces the old one and a new link goes out.
+            existing.status, existing.cancelled_at = SignUp.Status.CANCELLED, timezone.now()
+            existing.hold_expires_at = None
+            existing.save(update_fields=["status", "cancelled_at", "hold_expires_at"])
         other = _overlapping(volunteer, shift)
         if other is not None:
-            raise ValidationError(
-                _("You are already signed up for “%(shift)s”, which overlaps this shift.")
-                % {"shift": other.shift}
-            )
+            raise _overlap_error(other)
         promoted = _fill_from_waitlist(shift)
         room = _taken(shift) < shift.capacity
         now = timezone.now()
@@ -257,6 +275,9 @@ def signup_confirm(*, token: str) -> SignUp:
             return signup
         if shift.starts_at <= timezone.now():
             raise ValidationError(_("This shift has already started: choose another one."))
+        other = _overlapping(signup.volunteer, shift, confirmed_only=True)
+        if other is not None:
+            raise _overlap_error(other)
         now = timezone.now()
         held = signup.holds_place
         signup.hold_expires_at = None

@@ -207,3 +207,33 @@ def test_the_public_pages_show_published_opportunities_with_places_left(
     opportunity.published = False
     opportunity.save()
     assert client.get(reverse("volunteers:opportunity", args=[opportunity.pk])).status_code == 404
+
+
+def test_a_guest_who_signs_up_again_before_confirming_gets_a_new_link(shift):
+    first = services.signup_create(shift=shift, **GUEST)
+    again = services.signup_create(shift=shift, **GUEST)
+    first.refresh_from_db()
+    assert first.status == SignUp.Status.CANCELLED
+    assert again.status == SignUp.Status.UNCONFIRMED and again.holds_place
+    assert len(mail.outbox) == 2
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.signup_confirm(token=services.confirm_token(first))
+
+
+def test_an_unconfirmed_sign_up_whose_link_expired_blocks_no_other_shift(make_shift):
+    morning = services.signup_create(shift=make_shift(start=9), **GUEST)
+    SignUp.objects.filter(pk=morning.pk).update(
+        created_at=timezone.now() - timedelta(days=services.CONFIRM_LINK_DAYS + 1)
+    )
+    overlapping = services.signup_create(shift=make_shift(start=10), **GUEST)
+    assert overlapping.status == SignUp.Status.UNCONFIRMED
+
+
+def test_confirming_two_overlapping_sign_ups_is_refused_the_second_time(make_shift, monkeypatch):
+    morning = services.signup_create(shift=make_shift(start=9), **GUEST)
+    monkeypatch.setattr(services, "CONFIRM_LINK_DAYS", 0)  # the morning one no longer blocks
+    late = services.signup_create(shift=make_shift(start=10), **GUEST)
+    monkeypatch.setattr(services, "CONFIRM_LINK_DAYS", 7)
+    services.signup_confirm(token=services.confirm_token(late))
+    with pytest.raises(ValidationError, match="overlaps"):
+        services.signup_confirm(token=services.confirm_token(morning))
