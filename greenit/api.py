@@ -20,6 +20,7 @@ from greenit.recycling.api import router as recycling_router
 from greenit.refurbishment.api import router as refurbishment_router
 from greenit.sanitization.api import router as sanitization_router
 from greenit.support.api import router as support_router
+from greenit.volunteers.api import router as volunteers_router
 
 
 class TokenAuth(HttpBearer):
@@ -47,6 +48,7 @@ api.add_router("/sanitization", sanitization_router)
 api.add_router("/classrooms", classrooms_router)
 api.add_router("/support", support_router)
 api.add_router("/refurbishment", refurbishment_router)
+api.add_router("/volunteers", volunteers_router)
 
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "greenit.classrooms",
     "greenit.support",
     "greenit.enquiries",
+    "greenit.volunteers",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,9 @@ SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
 # Label PDFs for at most this many devices are made in the request; bigger ones by the
 # task worker, with progress on the page.
 LABELS_INLINE_MAX = int(os.environ.get("LABELS_INLINE_MAX", "300"))
+# Hours a guest volunteer's unconfirmed sign-up holds a place before it is released.
+VOLUNTEER_HOLD_HOURS = int(os.environ.get("VOLUNTEER_HOLD_HOURS", "24"))
+
 # Rows per page in staff lists.
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))
 

@@ -2,7 +2,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from greenit.assets.models import Asset, State
 from greenit.classrooms.models import ClassroomProject
@@ -32,6 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 "recent_donations": Donation.objects.select_related("donor_organisation")[:8],
             },
         )
+    if user.organisation_id is None:
+        # Neither staff nor an organisation's contact: a volunteer with an account.
+        return redirect("volunteers:me")
     donations = Donation.objects.visible_to(user).select_related("donor_organisation")[:20]
     classrooms = ClassroomProject.objects.visible_to(user)[:20]
     return render(

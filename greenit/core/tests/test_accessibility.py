@@ -34,6 +34,7 @@ ROLES = [
     "zhao.donor",
     "sun.bank",
     "liu.school",
+    "zhou.volunteer",
 ]
 HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
 SKIP_PREFIXES = ("/admin/", "/api/", "/static/", "/media/")
@@ -171,6 +172,36 @@ for _role, _views in {
     MUST_REACH[_role] = MUST_REACH[_role] | _views
 
 
+# Volunteering: the public pages and sign-up form, a volunteer's own page, the staff pages
+# (rosters and attendance also for logistics), and a company contact's volunteer hours.
+VOLUNTEER_PUBLIC_VIEWS = {
+    "volunteers:public_list",
+    "volunteers:opportunity",
+    "volunteers:signup",
+}
+VOLUNTEER_STAFF_VIEWS = {
+    "volunteers:manage_list",
+    "volunteers:manage",
+    "volunteers:roster",
+    "volunteers:attendance",
+    "volunteers:reports",
+}
+VOLUNTEER_MANAGER_VIEWS = VOLUNTEER_STAFF_VIEWS | {
+    "volunteers:opportunity_new",
+    "volunteers:opportunity_edit",
+}
+MUST_REACH["zhou.volunteer"] = {"core:home", "volunteers:me"} | VOLUNTEER_PUBLIC_VIEWS
+for _role, _views in {
+    None: VOLUNTEER_PUBLIC_VIEWS,
+    "admin": VOLUNTEER_MANAGER_VIEWS,
+    "chen.pm": VOLUNTEER_MANAGER_VIEWS,
+    "li.logistics": VOLUNTEER_STAFF_VIEWS,
+    "sun.bank": {"volunteers:company"},
+    "zhao.donor": {"volunteers:company"},
+}.items():
+    MUST_REACH[_role] = MUST_REACH[_role] | _views
+
+
 @pytest.fixture
 def demo_data():
     call_command("demo", devices=40, stdout=io.StringIO())
@@ -239,6 +270,13 @@ def _submit_donation_form_empty(page) -> bool:
     return True
 
 
+def _submit_guest_signup_empty(page) -> bool:
+    """A guest's sign-up form sent empty (someone logged in would really sign up)."""
+    if not page.locator("#id_name").count():
+        return False
+    return _submit_donation_form_empty(page)
+
+
 def _submit_intake_empty(page) -> bool:
     # Skip the browser's own check of required fields, so that the server's answer shows.
     page.evaluate("document.getElementById('intake-form').noValidate = true")
@@ -268,6 +306,8 @@ SECOND_STATES = {
     "donations:pickup_collect": ("empty form sent", _submit_donation_form_empty, True),
     "collection:empty": ("empty form sent", _submit_donation_form_empty, True),
     "imports:new": ("empty form sent", _submit_donation_form_empty, True),
+    "volunteers:signup": ("empty form sent", _submit_guest_signup_empty, True),
+    "volunteers:opportunity_new": ("empty form sent", _submit_donation_form_empty, True),
     # The focus stays in the serial field after a scan, so the Tab check does not apply.
     "assets:intake": ("empty form sent", _submit_intake_empty, False),
     "assets:detail": ("after moving the device", _record_next_step, True),
@@ -287,7 +327,7 @@ def _crawl(page, *, origin: str, lang: str) -> tuple[set[str], list[str], list[s
             continue
         seen_paths.add(path)
         bare_path, _, query = path.partition("?")
-        if bare_path.startswith(SKIP_PREFIXES) or bare_path.lower().endswith(".pdf"):
+        if bare_path.startswith(SKIP_PREFIXES) or bare_path.lower().endswith((".pdf", ".csv")):
             continue
         try:
             view = resolve(bare_path).view_name

@@ -205,6 +205,7 @@ class Command(BaseCommand):
         for username, _first, _last, role, org in PEOPLE:
             who = role.label if role else f"contact of {ORGANISATIONS[org]['name_en']}"
             self.stdout.write(f"  {username:14} {who}")
+        self.stdout.write(f"  {VOLUNTEER_LOGIN:14} a volunteer (shifts and hours)")
 
     def _load(self, device_count: int) -> None:
         rng = random.Random(2026)
@@ -306,6 +307,8 @@ class Command(BaseCommand):
         self._import_and_recycling(orgs, people)
         self._classrooms(orgs, people)
         self._support(people)  # after the classrooms: tickets of the opened one
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            _volunteers(orgs, people)
 
     def _import_and_recycling(self, orgs, people) -> None:
         """East Auto's asset list imported (some devices arrived, some not yet), recyclers
@@ -1018,3 +1021,176 @@ def _demo_photo(text: str, colour: str):
     out = io.BytesIO()
     image.save(out, format="JPEG")
     return SimpleUploadedFile("demo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+# Volunteers ------------------------------------------------------------------------------
+
+VOLUNTEER_LOGIN = "zhou.volunteer"
+
+
+def _volunteers(orgs, people) -> None:
+    """Opportunities of every kind with past and future shifts: the opening of the Hefeng
+    classroom taught by bank volunteers, teaching days, a refurbishing workshop and a
+    collection drive; corporate volunteers of the demo sponsors and donors with attendance
+    and hours in the past (for the impact reports), a full shift with a waitlist, and a
+    volunteer with an account (zhou.volunteer). Made through the services, as people would:
+    past shifts are signed up for while in the future, then moved back to their date."""
+    import zlib
+    from datetime import datetime
+
+    from greenit.classrooms.models import ClassroomProject
+    from greenit.volunteers import services as volunteering
+    from greenit.volunteers.models import Opportunity, Shift
+
+    pm = people["chen.pm"]
+    zhou = User(
+        username=VOLUNTEER_LOGIN,
+        first_name="Wei",
+        last_name="Zhou 周",
+        email="zhou.volunteer@example.org",
+    )
+    zhou.set_password(PASSWORD)
+    zhou.save()
+    today = timezone.localdate()
+    opened = ClassroomProject.objects.get(school=orgs["school_yudu"])
+    upcoming = ClassroomProject.objects.get(school=orgs["school_blind"])
+
+    def opportunity(kind, en, zh, place, **fields):
+        return Opportunity.objects.create(
+            kind=kind, title_en=en, title_zh=zh, place=place, published=True, **fields
+        )
+
+    def at(days: int, hour: int):
+        day = today + timedelta(days=days)
+        return timezone.make_aware(datetime.combine(day, time(hour)))
+
+    far = 900  # past shifts are made this many days ahead, signed up for, then moved back
+
+    def shift(opp, days: int, hour: int, hours: int, capacity: int):
+        offset = far if days < 0 else 0
+        return Shift.objects.create(
+            opportunity=opp,
+            starts_at=at(days + offset, hour),
+            ends_at=at(days + offset, hour + hours),
+            capacity=capacity,
+        )
+
+    def back(s):
+        if s.starts_at > timezone.now() + timedelta(days=far - 60):
+            Shift.objects.filter(pk=s.pk).update(
+                starts_at=s.starts_at - timedelta(days=far), ends_at=s.ends_at - timedelta(days=far)
+            )
+
+    def guest(s, name, email, company=None, language="zh-hans", company_name=""):
+        signup = volunteering.signup_create(
+            shift=s,
+            name=name,
+            email=email,
+            language=language,
+            company=company,
+            company_name=company_name,
+            phone=f"139{zlib.crc32(email.encode()) % 10**8:08d}",
+        )
+        return volunteering.signup_confirm(token=volunteering.confirm_token(signup))
+
+    opening = opportunity(
+        Opportunity.Kind.CLASSROOM_OPENING,
+        "Opening of the Hefeng Green IT Classroom",
+        "禾丰镇中心小学绿色IT教室开班仪式",
+        orgs["school_yudu"].name,
+        description_en="Teach the first lessons on the new computers: typing and Scratch.",
+        description_zh="在新电脑上为孩子们上第一堂课：打字和 Scratch。",
+        province="江西省",
+        city="赣州市",
+        district="于都县",
+        project=opened,
+        skills=["coding", "teaching", "chinese"],
+    )
+    opening_day = shift(opening, -60, 9, 6, 6)
+    bank = [
+        ("王芳", "wang.fang@pjbank.example", orgs["bank"]),
+        ("Li Lei 李雷", "li.lei@pjbank.example", orgs["bank"]),
+        ("陈静", "chen.jing@pjbank.example", orgs["bank"]),
+        ("Tom Becker", "tom.becker@lumen.example", orgs["consult"]),
+    ]
+    past = [guest(opening_day, name, email, company) for name, email, company in bank]
+    past.append(volunteering.signup_create(shift=opening_day, user=zhou, language="zh-hans"))
+    back(opening_day)
+    for signup, mark in zip(past, ["present", "present", "late", "absent", "present"], strict=True):
+        volunteering.attendance_record(
+            signup=signup,
+            actor=pm,
+            attendance=mark,
+            hours=Decimal("4") if mark == "late" else None,
+        )
+    volunteering.hours_adjust(
+        signup=past[0],
+        actor=pm,
+        hours=Decimal("7.5"),
+        reason="Stayed after the ceremony to set up the screen reader",
+    )
+
+    workshop = opportunity(
+        Opportunity.Kind.WORKSHOP,
+        "Refurbishing workshop at the Shanghai warehouse",
+        "上海仓库电脑翻新工作坊",
+        "上海仓库 A 区",
+        description_en="Clean, test and image donated laptops with our technicians.",
+        description_zh="与技术员一起清洁、测试捐赠的笔记本电脑并安装系统。",
+        province="上海市",
+        city="上海市",
+        skills=["repair", "lifting"],
+    )
+    old_workshop = shift(workshop, -20, 13, 4, 8)
+    done = [
+        guest(old_workshop, "赵磊", "zhao.lei@eastauto.example", orgs["auto"]),
+        guest(old_workshop, "Sara Lin", "sara.lin@eastauto.example", orgs["auto"], "en"),
+        guest(old_workshop, "孙燕", "sun.yan@pjbank.example", orgs["bank"]),
+        guest(old_workshop, "Mia Wong", "mia@example.org", None, "en", "Little Lamp Studio"),
+    ]
+    back(old_workshop)
+    for signup in done:
+        volunteering.attendance_record(signup=signup, actor=pm, attendance="present")
+    next_workshop = shift(workshop, 9, 13, 4, 8)
+    guest(next_workshop, "赵磊", "zhao.lei@eastauto.example", orgs["auto"])
+    volunteering.signup_create(shift=next_workshop, user=zhou, language="zh-hans")
+
+    teaching = opportunity(
+        Opportunity.Kind.TEACHING_DAY,
+        "Teaching day: Scratch for grade 5",
+        "教学日：五年级 Scratch 编程",
+        orgs["school_blind"].name,
+        description_en="Help the teachers with a Scratch lesson; the school has screen readers.",
+        description_zh="协助老师上一堂 Scratch 课；学校配有读屏软件。",
+        province=orgs["school_blind"].province,
+        city=orgs["school_blind"].city,
+        project=upcoming,
+        skills=["coding", "english", "teaching"],
+    )
+    full = shift(teaching, 12, 9, 3, 2)
+    guest(full, "王芳", "wang.fang@pjbank.example", orgs["bank"])
+    guest(full, "Tom Becker", "tom.becker@lumen.example", orgs["consult"], "en")
+    guest(full, "陈静", "chen.jing@pjbank.example", orgs["bank"])  # on the waitlist
+    shift(teaching, 12, 14, 3, 4)
+
+    drive = opportunity(
+        Opportunity.Kind.COLLECTION_DRIVE,
+        "E-waste collection drive in Lujiazui",
+        "陆家嘴电子垃圾回收日",
+        "陆家嘴环路 1000 号大堂",
+        description_en="Welcome colleagues bringing old phones and laptops; weigh and sort.",
+        description_zh="接待带来旧手机和笔记本电脑的同事，称重并分类。",
+        province="上海市",
+        city="上海市",
+        skills=["lifting", "english"],
+    )
+    shift(drive, 5, 10, 5, 6)
+    draft = Opportunity.objects.create(
+        kind=Opportunity.Kind.OTHER,
+        title_en="Photographer for the classroom stories",
+        title_zh="教室故事摄影志愿者",
+        place="江西省",
+        skills=["photography"],
+        published=False,
+    )
+    shift(draft, 30, 9, 8, 1)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VolunteersConfig(AppConfig):
+    name = "greenit.volunteers"
+    verbose_name = "Volunteers"

@@ -1,0 +1,316 @@
+"""Volunteering: opportunities (a classroom opening, a teaching day…) with shifts, volunteers
+(with an account or as guests by e-mail), their sign-ups, attendance and hours."""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import DecimalField, F, Q, Value
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from greenit.core.models import ChineseAddress
+
+
+class Skill(models.TextChoices):
+    CODING = "coding", _("Coding for kids")
+    # A context: "English" alone is also the language switch's own name for English.
+    CHINESE = "chinese", pgettext_lazy("skill", "Chinese")
+    ENGLISH = "english", pgettext_lazy("skill", "English")
+    REPAIR = "repair", _("Computer repair")
+    TEACHING = "teaching", _("Teaching")
+    PHOTOGRAPHY = "photography", _("Photography")
+    DRIVING = "driving", _("Driving")
+    LIFTING = "lifting", _("Carrying and sorting")
+
+
+def _in_language(zh: str, en: str) -> str:
+    return ((zh if (get_language() or "").startswith("zh") else en) or en or zh) or ""
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def published(self) -> "OpportunityQuerySet":
+        return self.filter(published=True)
+
+
+class Opportunity(ChineseAddress):
+    class Kind(models.TextChoices):
+        CLASSROOM_OPENING = "classroom_opening", _("Classroom opening")
+        TEACHING_DAY = "teaching_day", _("Teaching day")
+        WORKSHOP = "refurbishing_workshop", _("Refurbishing workshop")
+        COLLECTION_DRIVE = "collection_drive", _("Collection drive")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    place = models.CharField(
+        _("place"), max_length=200, help_text=_("Where to meet, e.g. the school's name.")
+    )
+    project = models.ForeignKey(
+        "classrooms.ClassroomProject",
+        verbose_name=_("classroom project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="volunteer_opportunities",
+    )
+    skills = models.JSONField(_("skills wanted"), default=list, blank=True)
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown on the public volunteering pages.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("volunteering opportunity")
+        verbose_name_plural = _("volunteering opportunities")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return _in_language(self.title_zh, self.title_en)
+
+    @property
+    def description(self) -> str:
+        return _in_language(self.description_zh, self.description_en)
+
+    @property
+    def skill_labels(self) -> list[str]:
+        labels = dict(Skill.choices)
+        return [str(labels[s]) for s in self.skills if s in labels]
+
+
+class ShiftQuerySet(models.QuerySet):
+    def with_places(self) -> "ShiftQuerySet":
+        """Annotates `taken` (confirmed + held sign-ups) and `waiting` (the waitlist)."""
+        now = timezone.now()
+        return self.annotate(
+            taken=models.Count(
+                "signups",
+                filter=Q(signups__status=SignUp.Status.CONFIRMED)
+                | Q(signups__status=SignUp.Status.UNCONFIRMED, signups__hold_expires_at__gt=now),
+            ),
+            waiting=models.Count("signups", filter=Q(signups__status=SignUp.Status.WAITLISTED)),
+        )
+
+    def upcoming(self) -> "ShiftQuerySet":
+        return self.filter(ends_at__gt=timezone.now())
+
+
+class Shift(models.Model):
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="shifts")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(
+        _("places"), help_text=_("How many volunteers this shift needs (at least 1).")
+    )
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_it_starts"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="shift_has_a_place"),
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.starts_at)
+        end = timezone.localtime(self.ends_at)
+        return f"{self.opportunity.title} · {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The shift must end after it starts: check the end time.")
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = _("A shift needs at least 1 place.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def duration_hours(self) -> Decimal:
+        return Decimal(round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)).quantize(
+            Decimal("0.01")
+        )
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.capacity - getattr(self, "taken", 0))
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Volunteer(models.Model):
+    """A person who volunteers: with an account (`user`) or as a guest known by e-mail, who
+    reaches their own page through the private link in their e-mails (`token`)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="volunteer",
+    )
+    company = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+    )
+    company_name = models.CharField(
+        _("company name"),
+        max_length=200,
+        blank=True,
+        help_text=_("When your company is not in the list."),
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="volunteer_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def company_display(self) -> str:
+        return self.company.name if self.company_id else self.company_name
+
+
+ACTIVE = ("confirmed", "waitlisted", "unconfirmed")
+
+
+def credited_hours():
+    """The hours a sign-up counts for: the adjusted hours where staff adjusted them, else the
+    hours from attendance (0 before attendance)."""
+    return Coalesce(
+        F("hours_adjusted"),
+        F("hours"),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=7, decimal_places=2),
+    )
+
+
+class SignUpQuerySet(models.QuerySet):
+    def active(self) -> "SignUpQuerySet":
+        return self.filter(status__in=ACTIVE)
+
+    def with_credited(self) -> "SignUpQuerySet":
+        return self.annotate(credited=credited_hours())
+
+
+class SignUp(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Attendance(models.TextChoices):
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        ABSENT = "absent", _("Absent")
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="signups")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="signups")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    hold_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="An unconfirmed guest's place is held until then (none: no place held).",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance.choices, blank=True
+    )
+    arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2, null=True, blank=True)
+    attendance_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attendance_at = models.DateTimeField(null=True, blank=True)
+    hours_adjusted = models.DecimalField(
+        _("adjusted hours"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    adjustment_reason = models.CharField(_("reason for the adjustment"), max_length=300, blank=True)
+    adjusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adjusted_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"],
+                condition=Q(status__in=ACTIVE),
+                name="signup_one_active_per_shift",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0) | Q(hours__isnull=True), name="signup_hours_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["shift", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} · {self.shift}"
+
+    @property
+    def credited_hours(self) -> Decimal:
+        if self.hours_adjusted is not None:
+            return self.hours_adjusted
+        return self.hours or Decimal("0")
+
+    @property
+    def holds_place(self) -> bool:
+        if self.status == self.Status.CONFIRMED:
+            return True
+        return bool(
+            self.status == self.Status.UNCONFIRMED
+            and self.hold_expires_at
+            and self.hold_expires_at > timezone.now()
+        )

@@ -1,0 +1,561 @@
+"""Volunteer workflows shared by the pages, the API and the reminder command. Each one checks
+the rule, writes in one transaction (the shift row locked while places are counted), and
+e-mails after it (a mail server that is down never undoes a sign-up)."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from greenit.accounts.models import Organisation, Role
+from greenit.core.mail import send_in_language
+
+from .models import Shift, SignUp, Volunteer, credited_hours
+
+if TYPE_CHECKING:
+    from greenit.classrooms.models import ClassroomProject
+
+MANAGER_ROLES = (Role.PROGRAMME_MANAGER,)
+ROSTER_ROLES = (Role.PROGRAMME_MANAGER, Role.LOGISTICS)
+CONFIRM_SALT = "greenit.volunteers.confirm"
+# How long the confirmation link in the e-mail works (the place itself is held for
+# VOLUNTEER_HOLD_HOURS).
+CONFIRM_LINK_DAYS = 7
+TWO_PLACES = Decimal("0.01")
+
+
+def is_manager(user) -> bool:
+    return bool(user.is_authenticated and user.is_staff_member and user.has_role(*MANAGER_ROLES))
+
+
+def sees_rosters(user) -> bool:
+    return bool(user.is_authenticated and user.is_staff_member and user.has_role(*ROSTER_ROLES))
+
+
+def _require_manager(actor) -> None:
+    if not is_manager(actor):
+        raise PermissionDenied(_("Only programme managers manage volunteers."))
+
+
+def _require_roster(actor) -> None:
+    if not sees_rosters(actor):
+        raise PermissionDenied(_("Only programme managers and logistics staff see rosters."))
+
+
+def company_choices():
+    """Organisations a volunteer may name as their company: our sponsors and donors."""
+    return Organisation.objects.filter(Q(is_sponsor=True) | Q(is_donor=True)).order_by("name")
+
+
+# Signing up ----------------------------------------------------------------------------
+
+
+def _locked_shift(shift: Shift) -> Shift:
+    return Shift.objects.select_for_update().select_related("opportunity").get(pk=shift.pk)
+
+
+def _taken(shift: Shift) -> int:
+    now = timezone.now()
+    return shift.signups.filter(
+        Q(status=SignUp.Status.CONFIRMED)
+        | Q(status=SignUp.Status.UNCONFIRMED, hold_expires_at__gt=now)
+    ).count()
+
+
+def _fill_from_waitlist(shift: Shift) -> list[SignUp]:
+    """Moves the first on the waitlist up while places are free (shift row locked by the
+    caller, who e-mails them after the commit)."""
+    free = shift.capacity - _taken(shift)
+    if free <= 0:
+        return []
+    promoted = list(
+        shift.signups.select_related("volunteer")
+        .filter(status=SignUp.Status.WAITLISTED)
+        .order_by("created_at", "pk")[:free]
+    )
+    now = timezone.now()
+    for signup in promoted:
+        signup.status = SignUp.Status.CONFIRMED
+        signup.confirmed_at = now
+        signup.save(update_fields=["status", "confirmed_at"])
+    return promoted
+
+
+def _tell_promoted(promoted: list[SignUp]) -> None:
+    for signup in promoted:
+        _mail(signup, "promoted")
+
+
+def _overlapping(volunteer: Volunteer, shift: Shift, *, confirmed_only: bool = False):
+    """Another live sign-up of this volunteer on a shift that overlaps `shift` in time:
+    confirmed or waitlisted, or (unless `confirmed_only`) unconfirmed with a link that still
+    works (after that it can never be confirmed, so it blocks nothing)."""
+    live = Q(status__in=[SignUp.Status.CONFIRMED, SignUp.Status.WAITLISTED])
+    if not confirmed_only:
+        link_valid_since = timezone.now() - timedelta(days=CONFIRM_LINK_DAYS)
+        live |= Q(status=SignUp.Status.UNCONFIRMED, created_at__gt=link_valid_since)
+    return (
+        volunteer.signups.filter(live)
+        .exclude(shift=shift)
+        .filter(shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
+        .select_related("shift__opportunity")
+        .first()
+    )
+
+
+def _overlap_error(other: SignUp) -> ValidationError:
+    return ValidationError(
+        _("You are already signed up for “%(shift)s”, which overlaps this shift.")
+        % {"shift": other.shift}
+    )
+
+
+def _volunteer_for(
+    *, user, name: str, email: str, phone: str, language: str, company, company_name: str
+) -> Volunteer:
+    """The volunteer record of this account or e-mail address (made on the first sign-up;
+    details refreshed on later ones). A guest cannot take over an account's record."""
+    errors: dict[str, list[str]] = {}
+    name, email, company_name = name.strip(), email.strip(), company_name.strip()
+    if user is not None and user.is_authenticated:
+        volunteer = Volunteer.objects.filter(user=user).first()
+        email = email or user.email
+        name = name or user.get_full_name() or user.get_username()
+    else:
+        user = None
+        volunteer = None
+    if not name:
+        errors["name"] = [_("Give your name: the staff call the roster with it.")]
+    if not email:
+        errors["email"] = [_("Give your e-mail address: the confirmation link goes there.")]
+    if company is not None and not company_choices().filter(pk=company.pk).exists():
+        errors["company"] = [_("Choose a company from the list, or type its name.")]
+    if errors:
+        raise ValidationError(errors)
+    if company is None and company_name:
+        company = (
+            company_choices()
+            .filter(Q(name__iexact=company_name) | Q(name_en__iexact=company_name))
+            .first()
+        )
+        if company is not None:
+            company_name = ""
+    if volunteer is None:
+        volunteer = Volunteer.objects.select_for_update().filter(email__iexact=email).first()
+        if volunteer is not None and volunteer.user_id and user is None:
+            raise ValidationError(
+                {"email": [_("This e-mail address belongs to an account: log in to sign up.")]}
+            )
+        if volunteer is not None and user is not None and volunteer.user_id not in (None, user.pk):
+            raise ValidationError({"email": [_("This e-mail address is used by another account.")]})
+    if volunteer is None:
+        volunteer = Volunteer(email=email)
+    volunteer.name = name
+    volunteer.phone = phone.strip() or volunteer.phone
+    volunteer.language = (language or "en")[:10]
+    if user is not None:
+        volunteer.user = user
+    if company is not None or company_name:
+        volunteer.company, volunteer.company_name = company, company_name
+    volunteer.full_clean(exclude=["token", "user", "company"], validate_unique=False)
+    volunteer.save()
+    return volunteer
+
+
+def signup_create(
+    *,
+    shift: Shift,
+    user=None,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    language: str = "",
+    company: Organisation | None = None,
+    company_name: str = "",
+) -> SignUp:
+    """Signs a volunteer up for a shift. With an account: confirmed at once (or waitlisted
+    when the shift is full). As a guest: unconfirmed until the link in the e-mail is
+    followed; the place is held for VOLUNTEER_HOLD_HOURS (none is held when the shift is full:
+    confirming then puts the guest on the waitlist). The shift row is locked while places are
+    counted, so two people can never take the last place together."""
+    language = language or translation.get_language() or "en"
+    guest = user is None or not user.is_authenticated
+    with transaction.atomic():
+        shift = _locked_shift(shift)
+        if shift.starts_at <= timezone.now():
+            raise ValidationError(_("This shift has already started: choose another one."))
+        if not shift.opportunity.published:
+            raise ValidationError(_("This opportunity is not open for sign-up."))
+        volunteer = _volunteer_for(
+            user=user,
+            name=name,
+            email=email,
+            phone=phone,
+            language=language,
+            company=company,
+            company_name=company_name,
+        )
+        existing = volunteer.signups.active().filter(shift=shift).first()
+        if existing is not None and existing.status != SignUp.Status.UNCONFIRMED:
+            raise ValidationError(_("You are already signed up for this shift."))
+        if existing is not None:
+            # Signing up again before confirming (a lost e-mail, an expired link): the new
+            # sign-up replaces the old one and a new link goes out.
+            existing.status, existing.cancelled_at = SignUp.Status.CANCELLED, timezone.now()
+            existing.hold_expires_at = None
+            existing.save(update_fields=["status", "cancelled_at", "hold_expires_at"])
+        other = _overlapping(volunteer, shift)
+        if other is not None:
+            raise _overlap_error(other)
+        promoted = _fill_from_waitlist(shift)
+        room = _taken(shift) < shift.capacity
+        now = timezone.now()
+        signup = SignUp(shift=shift, volunteer=volunteer, created_at=now)
+        if guest:
+            signup.status = SignUp.Status.UNCONFIRMED
+            if room:
+                signup.hold_expires_at = now + timedelta(hours=settings.VOLUNTEER_HOLD_HOURS)
+        elif room:
+            signup.status, signup.confirmed_at = SignUp.Status.CONFIRMED, now
+        else:
+            signup.status = SignUp.Status.WAITLISTED
+        signup.save()
+    _tell_promoted(promoted)
+    _mail(signup, "confirm" if guest else signup.status)
+    return signup
+
+
+def confirm_token(signup: SignUp) -> str:
+    return signing.dumps({"s": signup.pk, "v": signup.volunteer.token[:8]}, salt=CONFIRM_SALT)
+
+
+def signup_for_token(token: str) -> SignUp:
+    """The sign-up a confirmation link is for; ValidationError when it is wrong or expired."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=timedelta(days=CONFIRM_LINK_DAYS))
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("This confirmation link has expired: please sign up again.")
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError(
+            _("This confirmation link is not valid: copy the whole link.")
+        ) from None
+    signup = (
+        SignUp.objects.select_related("volunteer", "shift__opportunity")
+        .filter(pk=data.get("s"))
+        .first()
+    )
+    if signup is None or not signup.volunteer.token.startswith(data.get("v", "-")):
+        raise ValidationError(_("This confirmation link is not valid: copy the whole link."))
+    return signup
+
+
+def signup_confirm(*, token: str) -> SignUp:
+    """The guest followed the link: confirmed if their place is still held or one is free,
+    else on the waitlist (the shift row locked as for a sign-up). Following it twice is fine."""
+    signup = signup_for_token(token)
+    with transaction.atomic():
+        shift = _locked_shift(signup.shift)
+        signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+        if signup.status != SignUp.Status.UNCONFIRMED:
+            if signup.status == SignUp.Status.CANCELLED:
+                raise ValidationError(_("This sign-up was cancelled: please sign up again."))
+            return signup
+        if shift.starts_at <= timezone.now():
+            raise ValidationError(_("This shift has already started: choose another one."))
+        other = _overlapping(signup.volunteer, shift, confirmed_only=True)
+        if other is not None:
+            raise _overlap_error(other)
+        now = timezone.now()
+        held = signup.holds_place
+        signup.hold_expires_at = None
+        promoted = _fill_from_waitlist(shift)
+        if held or _taken(shift) < shift.capacity:
+            signup.status, signup.confirmed_at = SignUp.Status.CONFIRMED, now
+        else:
+            signup.status = SignUp.Status.WAITLISTED
+        signup.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
+    _tell_promoted(promoted)
+    return signup
+
+
+def signup_cancel(*, signup: SignUp, actor=None) -> SignUp:
+    """Cancels a sign-up (by the volunteer on their page, or by staff); the first on the
+    waitlist takes the place in the same transaction and is e-mailed."""
+    with transaction.atomic():
+        shift = _locked_shift(signup.shift)
+        signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+        if signup.status == SignUp.Status.CANCELLED:
+            return signup
+        if shift.starts_at <= timezone.now():
+            raise ValidationError(
+                _("This shift has already started: staff record attendance instead.")
+            )
+        signup.status = SignUp.Status.CANCELLED
+        signup.cancelled_at = timezone.now()
+        signup.cancelled_by = actor if actor is not None and actor.is_authenticated else None
+        signup.hold_expires_at = None
+        signup.save(update_fields=["status", "cancelled_at", "cancelled_by", "hold_expires_at"])
+        promoted = _fill_from_waitlist(shift)
+    _tell_promoted(promoted)
+    return signup
+
+
+# E-mail --------------------------------------------------------------------------------
+
+SUBJECTS = {
+    "confirm": lambda: _("Please confirm your volunteering sign-up"),
+    "confirmed": lambda: _("You are signed up to volunteer"),
+    "waitlisted": lambda: _("You are on the waitlist"),
+    "promoted": lambda: _("A place came free: you are signed up to volunteer"),
+    "reminder": lambda: _("Reminder: you volunteer tomorrow"),
+}
+
+
+def own_page_url(volunteer: Volunteer) -> str:
+    return settings.SITE_URL + reverse("volunteers:private", args=[volunteer.token])
+
+
+def _mail(signup: SignUp, kind: str) -> bool:
+    volunteer = signup.volunteer
+    context = {"signup": signup, "shift": signup.shift, "volunteer": volunteer}
+    context["own_page"] = own_page_url(volunteer)
+    if kind == "confirm":
+        context["link"] = settings.SITE_URL + reverse(
+            "volunteers:confirm", args=[confirm_token(signup)]
+        )
+        context["hold_hours"] = settings.VOLUNTEER_HOLD_HOURS
+    with translation.override(volunteer.language or "en"):
+        context["title"] = signup.shift.opportunity.title
+        context["when"] = _shift_when(signup.shift)
+    return send_in_language(
+        to=volunteer.email,
+        language=volunteer.language,
+        subject=SUBJECTS[kind],
+        template=f"volunteers/email/{kind}.txt",
+        context=context,
+    )
+
+
+def _shift_when(shift: Shift) -> str:
+    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+
+# On the day ----------------------------------------------------------------------------
+
+
+def _hours(value: Decimal) -> Decimal:
+    return max(Decimal("0"), value).quantize(TWO_PLACES)
+
+
+def attendance_record(
+    *,
+    signup: SignUp,
+    actor,
+    attendance: str,
+    arrived_at: datetime.datetime | None = None,
+    hours: Decimal | None = None,
+) -> SignUp:
+    """Staff mark a confirmed volunteer present, late or absent. Hours follow: the shift's
+    length when present, from the arrival time to the end when late (or the hours staff
+    give), none when absent."""
+    _require_roster(actor)
+    if attendance not in SignUp.Attendance.values:
+        raise ValidationError({"attendance": [_("Choose present, late or absent.")]})
+    with transaction.atomic():
+        signup = SignUp.objects.select_for_update().select_related("shift").get(pk=signup.pk)
+        shift = signup.shift
+        if signup.status != SignUp.Status.CONFIRMED:
+            raise ValidationError(
+                _("Only confirmed volunteers have attendance; this one is %(status)s.")
+                % {"status": signup.get_status_display()}
+            )
+        if shift.starts_at > timezone.now() + timedelta(hours=12):
+            raise ValidationError(_("Attendance is recorded on the day of the shift."))
+        duration = shift.duration_hours
+        if attendance == SignUp.Attendance.PRESENT:
+            computed, arrived_at = duration, None
+        elif attendance == SignUp.Attendance.ABSENT:
+            computed, arrived_at = Decimal("0"), None
+        elif hours is not None:
+            if hours < 0 or hours > duration:
+                raise ValidationError(
+                    {
+                        "hours": [
+                            _("Give hours between 0 and the shift's %(n)s hours.") % {"n": duration}
+                        ]
+                    }
+                )
+            computed = hours
+        elif arrived_at is not None:
+            if not shift.starts_at <= arrived_at <= shift.ends_at:
+                raise ValidationError(
+                    {"arrived_at": [_("The arrival time must be within the shift.")]}
+                )
+            computed = Decimal((shift.ends_at - arrived_at).total_seconds() / 3600)
+        else:
+            raise ValidationError(
+                {"arrived_at": [_("For a late volunteer, give the arrival time or the hours.")]}
+            )
+        signup.attendance = attendance
+        signup.arrived_at = arrived_at
+        signup.hours = _hours(computed)
+        signup.attendance_by = actor
+        signup.attendance_at = timezone.now()
+        signup.save(
+            update_fields=["attendance", "arrived_at", "hours", "attendance_by", "attendance_at"]
+        )
+    return signup
+
+
+def hours_adjust(*, signup: SignUp, actor, hours: Decimal, reason: str) -> SignUp:
+    """Staff correct the hours a sign-up counts for; the reason, who and when are kept."""
+    _require_manager(actor)
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = [_("Say why the hours change: the reason is kept with them.")]
+    if hours is None or hours < 0 or hours > 24:
+        errors["hours"] = [_("Give hours between 0 and 24.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+        if signup.status != SignUp.Status.CONFIRMED:
+            raise ValidationError(_("Only a confirmed sign-up has hours to adjust."))
+        signup.hours_adjusted = _hours(hours)
+        signup.adjustment_reason = reason.strip()
+        signup.adjusted_by = actor
+        signup.adjusted_at = timezone.now()
+        signup.save(
+            update_fields=["hours_adjusted", "adjustment_reason", "adjusted_by", "adjusted_at"]
+        )
+    return signup
+
+
+# Hours for reports (the impact app calls these) -----------------------------------------
+
+
+def _local_day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def credited_signups(*, start, end, companies=None, projects=None):
+    """Confirmed sign-ups that count: the volunteer came (present or late) or staff credited
+    hours by an adjustment. Absent people and shifts still ahead count for nothing."""
+    came = (SignUp.Attendance.PRESENT, SignUp.Attendance.LATE)
+    rows = SignUp.objects.filter(status=SignUp.Status.CONFIRMED).filter(
+        Q(attendance__in=came) | Q(hours_adjusted__isnull=False)
+    )
+    if start is not None:
+        rows = rows.filter(shift__starts_at__gte=_local_day_start(start))
+    if end is not None:
+        rows = rows.filter(shift__starts_at__lt=_local_day_start(end + timedelta(days=1)))
+    if companies is not None:
+        rows = rows.filter(volunteer__company__in=[getattr(c, "pk", c) for c in companies])
+    if projects is not None:
+        rows = rows.filter(shift__opportunity__project__in=[getattr(p, "pk", p) for p in projects])
+    return rows
+
+
+def volunteer_hours(
+    *,
+    companies: "Iterable[Organisation] | None" = None,
+    projects: "Iterable[ClassroomProject] | None" = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> Decimal:
+    """Total credited hours (adjusted hours where adjusted, else from attendance) of sign-ups
+    whose shift starts on a local date in [start, end] (None: open), optionally only of
+    volunteers whose company is in `companies` and of opportunities linked to one of
+    `projects`. One aggregate query."""
+    rows = credited_signups(start=start, end=end, companies=companies, projects=projects)
+    total = rows.aggregate(total=Sum(credited_hours()))["total"]
+    return (total or Decimal("0")).quantize(TWO_PLACES)
+
+
+@dataclass(frozen=True)
+class CompanyHours:
+    company: str
+    organisation_id: int | None
+    volunteers: int
+    shifts: int
+    hours: Decimal
+
+
+def hours_by_company(
+    *,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    companies: "Iterable[Organisation] | None" = None,
+) -> list[CompanyHours]:
+    """Credited hours per company (our organisations by id, typed names by name; people
+    without a company under an empty name), most hours first. One grouped query."""
+    rows = (
+        credited_signups(start=start, end=end, companies=companies)
+        .values("volunteer__company_id", "volunteer__company__name", "volunteer__company_name")
+        .annotate(
+            volunteers=Count("volunteer", distinct=True),
+            shifts=Count("shift", distinct=True),
+            hours=Sum(credited_hours()),
+        )
+        .order_by()
+    )
+    result = [
+        CompanyHours(
+            company=row["volunteer__company__name"] or row["volunteer__company_name"] or "",
+            organisation_id=row["volunteer__company_id"],
+            volunteers=row["volunteers"],
+            shifts=row["shifts"],
+            hours=(row["hours"] or Decimal("0")).quantize(TWO_PLACES),
+        )
+        for row in rows
+    ]
+    return sorted(result, key=lambda r: (-r.hours, r.company))
+
+
+# Reminders -----------------------------------------------------------------------------
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> list[SignUp]:
+    """E-mails every confirmed volunteer whose shift starts tomorrow (local date), once: the
+    sign-up row is locked and marked in the same transaction as the e-mail, so a second run,
+    even at the same moment, finds it marked and skips it. A failed e-mail is not marked
+    (the next run tries again)."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    candidates = SignUp.objects.filter(
+        status=SignUp.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        shift__starts_at__gte=_local_day_start(tomorrow),
+        shift__starts_at__lt=_local_day_start(tomorrow + timedelta(days=1)),
+    ).values_list("pk", flat=True)
+    sent = []
+    for pk in list(candidates):
+        with transaction.atomic():
+            signup = (
+                SignUp.objects.select_for_update(of=("self",))
+                .select_related("volunteer", "shift__opportunity")
+                .filter(pk=pk, reminder_sent_at__isnull=True, status=SignUp.Status.CONFIRMED)
+                .first()
+            )
+            if signup is None:
+                continue
+            if not _mail(signup, "reminder"):
+                continue
+            signup.reminder_sent_at = timezone.now()
+            signup.save(update_fields=["reminder_sent_at"])
+            sent.append(signup)
+    return sent

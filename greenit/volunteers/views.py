@@ -1,0 +1,532 @@
+import csv
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
+
+from greenit.core.decorators import staff_required
+
+from . import certificate, services
+from .forms import AdjustForm, AttendanceForm, OpportunityForm, PeriodForm, ShiftForm, SignUpForm
+from .models import Opportunity, Shift, SignUp, Volunteer
+
+
+def _show_errors(error: ValidationError, form) -> None:
+    if hasattr(error, "error_dict"):
+        for field, msgs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, msgs)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Public pages --------------------------------------------------------------------------
+
+
+def _upcoming_shifts() -> Prefetch:
+    return Prefetch("shifts", queryset=Shift.objects.upcoming().with_places(), to_attr="upcoming")
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    opportunities = (
+        Opportunity.objects.published()
+        .filter(shifts__ends_at__gt=timezone.now())
+        .distinct()
+        .prefetch_related(_upcoming_shifts())
+    )
+    return render(request, "volunteers/public_list.html", {"opportunities": opportunities})
+
+
+def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(
+        Opportunity.objects.published()
+        .select_related("project")
+        .prefetch_related(_upcoming_shifts()),
+        pk=pk,
+    )
+    return render(request, "volunteers/opportunity.html", {"opportunity": found})
+
+
+def _signup_limited(request: HttpRequest) -> bool:
+    usage = get_usage(
+        request, group="volunteer-signup", key="ip", rate=settings.OFFER_RATE, increment=True
+    )
+    return usage is not None and usage["count"] > usage["limit"]
+
+
+def signup(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign up for one shift: as yourself when logged in, else by name and e-mail."""
+    shift = get_object_or_404(
+        Shift.objects.with_places()
+        .select_related("opportunity")
+        .filter(opportunity__published=True),
+        pk=pk,
+    )
+    guest = not request.user.is_authenticated
+    volunteer = None if guest else Volunteer.objects.filter(user=request.user).first()
+    initial = {}
+    if volunteer:
+        initial = {"company": volunteer.company_id, "company_name": volunteer.company_name}
+    form = SignUpForm(request.POST or None, guest=guest, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if guest and request.POST.get("website"):
+            return redirect("volunteers:signup_sent")
+        if guest and _signup_limited(request):
+            form.add_error(
+                None,
+                _(
+                    "We received several sign-ups from your address just now. Please try again "
+                    "in an hour."
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = services.signup_create(
+                    shift=shift,
+                    user=request.user,
+                    name=data.get("name", ""),
+                    email=data.get("email", ""),
+                    phone=data["phone"],
+                    company=data["company"],
+                    company_name=data["company_name"],
+                )
+            except ValidationError as error:
+                _show_errors(error, form)
+                status = 400
+            else:
+                if guest:
+                    return redirect("volunteers:signup_sent")
+                if created.status == SignUp.Status.WAITLISTED:
+                    messages.success(
+                        request,
+                        _(
+                            "The shift is full: you are on the waitlist; we e-mail you "
+                            "when a place comes free."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("You are signed up. Thank you!"))
+                return redirect("volunteers:me")
+        else:
+            status = 400
+    return render(
+        request,
+        "volunteers/signup.html",
+        {"shift": shift, "form": form, "guest": guest},
+        status=status,
+    )
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "volunteers/signup_sent.html", {"hold_hours": settings.VOLUNTEER_HOLD_HOURS}
+    )
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the e-mail shows the sign-up and a button (mail scanners follow links;
+    only a person presses the button)."""
+    try:
+        found = services.signup_for_token(token)
+    except ValidationError as error:
+        return render(
+            request, "volunteers/confirm.html", {"error": " ".join(error.messages)}, status=400
+        )
+    if request.method == "POST":
+        try:
+            found = services.signup_confirm(token=token)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if found.status == SignUp.Status.WAITLISTED:
+                messages.success(
+                    request,
+                    _(
+                        "The shift filled up in the meantime: you are on the waitlist; we e-mail "
+                        "you when a place comes free."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your sign-up is confirmed. Thank you!"))
+        return redirect("volunteers:private", token=found.volunteer.token)
+    return render(request, "volunteers/confirm.html", {"signup": found})
+
+
+# The volunteer's own page --------------------------------------------------------------
+
+
+def _own_page(request: HttpRequest, volunteer: Volunteer | None, *, token: str = ""):
+    upcoming, past, total = [], [], 0
+    if volunteer is not None:
+        rows = (
+            volunteer.signups.exclude(status=SignUp.Status.CANCELLED)
+            .select_related("shift__opportunity")
+            .with_credited()
+            .order_by("shift__starts_at")
+        )
+        now = timezone.now()
+        for row in rows:
+            (past if row.shift.starts_at <= now else upcoming).append(row)
+        past = [row for row in past if row.status == SignUp.Status.CONFIRMED]
+        total = sum((row.credited for row in past), start=services.TWO_PLACES * 0)
+    return render(
+        request,
+        "volunteers/me.html",
+        {
+            "volunteer": volunteer,
+            "upcoming": upcoming,
+            "past": past,
+            "total": total,
+            "token": token,
+        },
+    )
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    return _own_page(request, Volunteer.objects.filter(user=request.user).first())
+
+
+def _volunteer_by_token(token: str) -> Volunteer:
+    return get_object_or_404(Volunteer, token=token)
+
+
+def private(request: HttpRequest, token: str) -> HttpResponse:
+    return _own_page(request, _volunteer_by_token(token), token=token)
+
+
+def _cancel_own(request: HttpRequest, volunteer: Volunteer, pk: int) -> None:
+    found = get_object_or_404(volunteer.signups.select_related("shift"), pk=pk)
+    try:
+        services.signup_cancel(signup=found, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your sign-up is cancelled."))
+
+
+@require_POST
+@login_required
+def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    volunteer = get_object_or_404(Volunteer, user=request.user)
+    _cancel_own(request, volunteer, pk)
+    return redirect("volunteers:me")
+
+
+@require_POST
+def private_cancel(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    _cancel_own(request, _volunteer_by_token(token), pk)
+    return redirect("volunteers:private", token=token)
+
+
+def _certificate_response(volunteer: Volunteer) -> HttpResponse:
+    pdf = certificate.render_pdf(volunteer)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="volunteering-hours.pdf"'
+    return response
+
+
+@login_required
+def me_certificate(request: HttpRequest) -> HttpResponse:
+    return _certificate_response(get_object_or_404(Volunteer, user=request.user))
+
+
+def private_certificate(request: HttpRequest, token: str) -> HttpResponse:
+    return _certificate_response(_volunteer_by_token(token))
+
+
+# A company contact's view ---------------------------------------------------------------
+
+
+@login_required
+def company(request: HttpRequest) -> HttpResponse:
+    """A sponsor or donor contact sees their own company's volunteer hours, nobody else's."""
+    org = request.user.organisation
+    if request.user.is_staff_member or org is None or not (org.is_sponsor or org.is_donor):
+        raise Http404
+    form = PeriodForm(request.GET or None)
+    start = end = None
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    rows = (
+        services.credited_signups(start=start, end=end, companies=[org])
+        .select_related("shift__opportunity", "volunteer")
+        .with_credited()
+        .order_by("-shift__starts_at")
+    )
+    total = services.volunteer_hours(companies=[org], start=start, end=end)
+    return render(
+        request,
+        "volunteers/company.html",
+        {"organisation": org, "rows": rows[:500], "total": total, "form": form},
+    )
+
+
+# Staff ---------------------------------------------------------------------------------
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not services.is_manager(request.user):
+        raise PermissionDenied(_("Only programme managers manage volunteers."))
+
+
+@staff_required()
+def manage_list(request: HttpRequest) -> HttpResponse:
+    opportunities = Opportunity.objects.prefetch_related(
+        Prefetch("shifts", queryset=Shift.objects.with_places(), to_attr="all_shifts")
+    ).select_related("project")
+    return render(
+        request,
+        "volunteers/manage_list.html",
+        {"opportunities": opportunities, "can_manage": services.is_manager(request.user)},
+    )
+
+
+@staff_required()
+def opportunity_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require_manager(request)
+    instance = get_object_or_404(Opportunity, pk=pk) if pk else None
+    form = OpportunityForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Opportunity saved."))
+        return redirect("volunteers:manage", pk=saved.pk)
+    return render(
+        request,
+        "volunteers/opportunity_form.html",
+        {"form": form, "opportunity": instance},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required()
+def manage(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(
+        Opportunity.objects.select_related("project").prefetch_related(
+            Prefetch("shifts", queryset=Shift.objects.with_places(), to_attr="all_shifts")
+        ),
+        pk=pk,
+    )
+    form = ShiftForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        _require_manager(request)
+        if form.is_valid():
+            shift = form.save(commit=False)
+            shift.opportunity = found
+            shift.save()
+            messages.success(request, _("Shift added."))
+            return redirect("volunteers:manage", pk=found.pk)
+        status = 400
+    return render(
+        request,
+        "volunteers/manage.html",
+        {
+            "opportunity": found,
+            "form": form,
+            "can_manage": services.is_manager(request.user),
+            "can_roster": services.sees_rosters(request.user),
+        },
+        status=status,
+    )
+
+
+def _roster_shift(request: HttpRequest, pk: int) -> Shift:
+    if not services.sees_rosters(request.user):
+        raise PermissionDenied(_("Only programme managers and logistics staff see rosters."))
+    return get_object_or_404(Shift.objects.with_places().select_related("opportunity"), pk=pk)
+
+
+def _roster_rows(shift: Shift):
+    return (
+        shift.signups.active()
+        .select_related("volunteer__company", "adjusted_by")
+        .with_credited()
+        .order_by("status", "created_at", "pk")
+    )
+
+
+@staff_required()
+def roster(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = _roster_shift(request, pk)
+    return render(
+        request,
+        "volunteers/roster.html",
+        {
+            "shift": shift,
+            "rows": _roster_rows(shift),
+            "can_manage": services.is_manager(request.user),
+        },
+    )
+
+
+@staff_required()
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """One form per person, big buttons: works on a phone at the door."""
+    shift = _roster_shift(request, pk)
+    errors: dict[int, AttendanceForm] = {}
+    if request.method == "POST":
+        found = get_object_or_404(shift.signups, pk=request.POST.get("signup"))
+        form = AttendanceForm(request.POST, prefix=f"s{found.pk}")
+        if form.is_valid():
+            data = form.cleaned_data
+            arrived = None
+            if data["arrived_at"]:
+                arrived = timezone.make_aware(
+                    datetime.datetime.combine(
+                        timezone.localtime(shift.starts_at).date(), data["arrived_at"]
+                    )
+                )
+            try:
+                services.attendance_record(
+                    signup=found,
+                    actor=request.user,
+                    attendance=data["attendance"],
+                    arrived_at=arrived,
+                    hours=data["hours"],
+                )
+            except ValidationError as error:
+                _show_errors(error, form)
+            else:
+                messages.success(
+                    request, _("%(name)s: attendance saved.") % {"name": found.volunteer.name}
+                )
+                return redirect(f"{request.path}#signup-{found.pk}")
+        errors[found.pk] = form
+    rows = [row for row in _roster_rows(shift) if row.status == SignUp.Status.CONFIRMED]
+    for row in rows:
+        row.form = errors.get(row.pk) or AttendanceForm(
+            prefix=f"s{row.pk}",
+            initial={
+                "attendance": row.attendance or None,
+                "arrived_at": row.arrived_at and timezone.localtime(row.arrived_at).time(),
+                "hours": row.hours if row.attendance == SignUp.Attendance.LATE else None,
+            },
+        )
+        row.adjust_form = AdjustForm(
+            prefix=f"a{row.pk}",
+            initial={"hours": row.credited, "reason": row.adjustment_reason},
+        )
+    return render(
+        request,
+        "volunteers/attendance.html",
+        {"shift": shift, "rows": rows, "can_adjust": services.is_manager(request.user)},
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@staff_required()
+def adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    found = get_object_or_404(SignUp.objects.select_related("volunteer"), pk=pk)
+    form = AdjustForm(request.POST, prefix=f"a{found.pk}")
+    if form.is_valid():
+        try:
+            services.hours_adjust(
+                signup=found,
+                actor=request.user,
+                hours=form.cleaned_data["hours"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, f"{found.volunteer.name}: " + " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("%(name)s: hours adjusted.") % {"name": found.volunteer.name}
+            )
+    else:
+        problems = [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
+        messages.error(request, f"{found.volunteer.name}: " + " ".join(problems))
+    return redirect(reverse("volunteers:attendance", args=[found.shift_id]) + f"#signup-{found.pk}")
+
+
+@require_POST
+@staff_required()
+def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    found = get_object_or_404(SignUp.objects.select_related("shift"), pk=pk)
+    try:
+        services.signup_cancel(signup=found, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Sign-up cancelled; the waitlist moved up."))
+    return redirect("volunteers:roster", pk=found.shift_id)
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, datetime.date | None, datetime.date | None]:
+    form = PeriodForm(request.GET or None)
+    if form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, None, None
+
+
+@staff_required()
+def reports(request: HttpRequest) -> HttpResponse:
+    form, start, end = _period(request)
+    rows = services.hours_by_company(start=start, end=end) if not form.errors else []
+    return render(
+        request,
+        "volunteers/reports.html",
+        {
+            "form": form,
+            "rows": rows,
+            "total": sum((r.hours for r in rows), start=services.TWO_PLACES * 0),
+            "query": request.GET.urlencode(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required()
+def reports_csv(request: HttpRequest) -> HttpResponse:
+    """UTF-8 with a byte-order mark, so that Excel shows Chinese names right."""
+    form, start, end = _period(request)
+    if form.errors:
+        return HttpResponse(
+            " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="volunteer-hours.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    with translation.override(translation.get_language()):
+        writer.writerow(
+            [
+                _("Company"),
+                _("Organisation id"),
+                _("Volunteers"),
+                _("Shifts"),
+                _("Hours"),
+                _("From"),
+                _("To"),
+            ]
+        )
+    for row in services.hours_by_company(start=start, end=end):
+        writer.writerow(
+            [
+                row.company or _("(no company)"),
+                row.organisation_id or "",
+                row.volunteers,
+                row.shifts,
+                row.hours,
+                start or "",
+                end or "",
+            ]
+        )
+    return response
