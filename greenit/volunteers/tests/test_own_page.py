@@ -91,3 +91,12 @@ def test_the_certificate_is_a_pdf_with_the_hours_in_english_and_chinese(
     assert "Certificate of Volunteering Hours" in text and "志愿服务时长证明" in text
     assert "周明" in text and "于都教学日" in text and "3.00" in text
     assert f"V{guest.volunteer.pk}-" in text
+
+
+def test_a_volunteer_with_an_account_is_not_shown_donor_menus(client, django_user_model):
+    volunteer = django_user_model.objects.create_user(username="vol", password="x")
+    client.force_login(volunteer)
+    page = client.get(reverse("volunteers:me")).content.decode()
+    assert reverse("volunteers:me") in page
+    for hidden in ("donations:list", "assets:list", "donations:pickups"):
+        assert f'href="{reverse(hidden)}"' not in page
