@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "greenit.refurbishment",
     "greenit.classrooms",
     "greenit.support",
+    "greenit.impact",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,15 @@ IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "50")) * 1_000_000)
 # and, optionally, a folder of older public keys (PEM) kept after a key rotation.
 SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", DATA_DIR / "signing_key.pem"))
 SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
+
+# Impact assumptions (docs/impact.md gives the reasoning): the share of reused devices that
+# replace a new purchase, and the emissions of refurbishing one device (kg CO2e).
+IMPACT_REUSE_REPLACEMENT_SHARE = float(os.environ.get("IMPACT_REUSE_REPLACEMENT_SHARE", "0.5"))
+IMPACT_REFURBISHMENT_KG_CO2E = float(os.environ.get("IMPACT_REFURBISHMENT_KG_CO2E", "35"))
+# How long the public impact dashboard's figures are cached, in seconds.
+IMPACT_CACHE_SECONDS = int(os.environ.get("IMPACT_CACHE_SECONDS", "300"))
+# Reports for a scope with at most this many devices are generated during the request.
+IMPACT_INLINE_DEVICES = int(os.environ.get("IMPACT_INLINE_DEVICES", "2000"))
 
 # Rows per page in staff lists.
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))
