@@ -16,6 +16,7 @@ urlpatterns = [
     path("refurbishment/", include("greenit.refurbishment.urls")),
     path("classrooms/", include("greenit.classrooms.urls")),
     path("support/", include("greenit.support.urls")),
+    path("impact/", include("greenit.impact.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -84,7 +84,7 @@ class Table:
 
 
 def may_override(user) -> bool:
-    return bool(user.is_staff_member and user.has_role(Role.ADMINISTRATOR))
+    return bool(getattr(user, "is_staff_member", False) and user.has_role(Role.ADMINISTRATOR))
 
 
 def _parse(raw, field: str) -> Decimal | None:

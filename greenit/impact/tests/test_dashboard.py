@@ -1,0 +1,77 @@
+from datetime import UTC, datetime
+
+from django.urls import reverse
+
+from greenit.classrooms.models import ClassroomProject, OpeningEvent
+from greenit.impact import dashboard
+
+
+def _story(school):
+    project = ClassroomProject.objects.create(
+        name="江西 Classroom 1",
+        school=school,
+        seats=20,
+        status=ClassroomProject.Status.OPENED,
+        story_en="Forty children typed their first program.",
+        story_zh="四十个孩子写下了第一个程序。",
+    )
+    OpeningEvent.objects.create(project=project, date=datetime(2026, 6, 1, tzinfo=UTC).date())
+    return project
+
+
+def test_the_dashboard_shows_the_figures_charts_with_tables_and_stories(
+    client, worked_example, east_auto
+):
+    from greenit.accounts.models import Organisation
+
+    school = Organisation.objects.create(name="瑞金小学", is_school=True, province="江西省")
+    project = _story(school)
+
+    response = client.get(reverse("impact:dashboard"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "132.85 kg" in html
+    assert html.count('role="img"') == 3
+    assert 'aria-labelledby="chart-months-title chart-months-desc"' in html
+    assert html.count("<caption>") == 3
+    assert reverse("classrooms:public_detail", args=[project.pk]) in html
+    assert "Forty children" in html
+
+
+def test_a_cached_dashboard_request_makes_no_database_query(
+    client, worked_example, django_assert_num_queries
+):
+    client.get(reverse("impact:dashboard"))
+
+    with django_assert_num_queries(0):
+        response = client.get(reverse("impact:dashboard"))
+
+    assert response.status_code == 200
+
+
+def test_the_dashboard_is_in_chinese_too(client, worked_example):
+    client.cookies["django_language"] = "zh-hans"
+
+    html = client.get(reverse("impact:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "笔记本电脑" in html
+    assert 'lang="zh-Hans"' in html
+
+
+def test_the_cache_holds_the_figures_until_it_is_forgotten(worked_example, make_asset):
+    first = dashboard.data()
+    make_asset(worked_example["donation"], category="laptop")
+
+    assert dashboard.data()["figures"]["devices_received"] == first["figures"]["devices_received"]
+    dashboard.forget()
+    assert dashboard.data()["figures"]["devices_received"] == 21
+
+
+def test_the_methodology_page_shows_factors_sources_assumptions_and_versions(client, db):
+    html = client.get(reverse("impact:methodology")).content.decode()
+
+    assert "Boavizta" in html and "WARMer" in html
+    assert "236" in html and "-1.49" in html
+    assert "50 %" in html and "35" in html
+    assert "data/factors.json" in html
