@@ -347,9 +347,11 @@ def measure(args, meta: dict, extra: dict) -> dict:
         (f"donor ({extra['big_donor_devices']:,} devices)", Scope("donor", extra["big_donor"])),
     ):
         for period_label, period in (("all time", Period()), ("last 365 days", year)):
-            calc_ms, figures = timed(lambda: calculations.calculate(scope, period), args.repeat)
+            calc_ms, figures = timed(
+                lambda s=scope, p=period: calculations.calculate(s, p), args.repeat
+            )
             sql_ms, row = timed(
-                lambda: hand_sql(scope, period, table, share, refurbishment), args.repeat
+                lambda s=scope, p=period: hand_sql(s, p, table, share, refurbishment), args.repeat
             )
             assert same(figures, row), (label, period_label)
             rows.append(
