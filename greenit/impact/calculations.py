@@ -250,35 +250,36 @@ def scope_loose_weights(scope: Scope) -> QuerySet:
 # ------------------------------------------------------------------------ aggregates
 
 
-def _received_q(period: Period) -> Q:
-    return ~Q(state=State.EXPECTED) & period.q("created_at")
-
-
-def _fate_q(state: str, period: Period) -> Q:
-    return Q(state=state) & period.q("state_changed_at")
-
-
-def _fate_aggregates(prefix: str, q: Q) -> dict:
-    return {
-        prefix: Count("pk", filter=q),
-        f"{prefix}_measured": Count("weight_kg", filter=q),
-        f"{prefix}_kg": Sum("weight_kg", filter=q),
-    }
-
-
-def device_counts(assets: QuerySet, period: Period, *, received=True, reused=True, recycled=True):
-    """{category: {received, reused, reused_measured, reused_kg, recycled, …}} in one query."""
-    aggregates = {}
+def device_counts(assets: QuerySet, period: Period, *, received=True, fates=True) -> dict:
+    """{category: {received, reused, reused_measured, reused_kg, recycled, …}} in two grouped
+    queries, each served by an index alone on PostgreSQL (see migrations/0002): devices
+    received by (state, category), and the fates (deployed, recycled) by (state, category)
+    with their weights."""
+    counts: dict[str, dict] = {}
     if received:
-        aggregates["received"] = Count("pk", filter=_received_q(period))
-    if reused:
-        aggregates |= _fate_aggregates("reused", _fate_q(State.DEPLOYED, period))
-    if recycled:
-        aggregates |= _fate_aggregates("recycled", _fate_q(State.RECYCLED, period))
-    states = [State.DEPLOYED] * reused + [State.RECYCLED] * recycled
-    where = Q(state__in=states) | (_received_q(period) if received else Q(pk__in=[]))
-    rows = assets.filter(where).order_by().values("category").annotate(**aggregates)
-    return {row.pop("category"): row for row in rows}
+        rows = (
+            assets.filter(period.q("created_at"))
+            .exclude(state=State.EXPECTED)
+            .order_by()
+            .values_list("category")
+            .annotate(n=Count("pk"))
+        )
+        for category, n in rows:
+            counts.setdefault(category, {})["received"] = n
+    if fates:
+        names = {State.DEPLOYED: "reused", State.RECYCLED: "recycled"}
+        rows = (
+            assets.filter(Q(state__in=list(names)) & period.q("state_changed_at"))
+            .order_by()
+            .values_list("state", "category")
+            .annotate(n=Count("pk"), measured=Count("weight_kg"), kg=Sum("weight_kg"))
+        )
+        for state, category, n, measured, kg in rows:
+            name = names[State(state)]
+            counts.setdefault(category, {}).update(
+                {name: n, f"{name}_measured": measured, f"{name}_kg": kg}
+            )
+    return counts
 
 
 def _volunteer_hours(scope: Scope, period: Period) -> Decimal:
@@ -329,11 +330,15 @@ def calculate(
     if fate_assets is reuse_assets:
         counts = device_counts(fate_assets, period)
     else:
-        counts = device_counts(fate_assets, period, reused=False)
-        for category, row in device_counts(
-            reuse_assets, period, received=False, recycled=False
-        ).items():
-            counts.setdefault(category, {}).update(row)
+        counts = device_counts(fate_assets, period)
+        reuse = device_counts(reuse_assets, period, received=False)
+        for row in counts.values():  # reuse by the school's province, not the donor's
+            for key in ("reused", "reused_measured", "reused_kg"):
+                row.pop(key, None)
+        for category, row in reuse.items():
+            counts.setdefault(category, {}).update(
+                {k: v for k, v in row.items() if k.startswith("reused")}
+            )
     loose = scope_loose_weights(scope).filter(period.q("emptying__done_at")).totals_by_category()
 
     rows: dict[str, CategoryFigures] = {}

@@ -2,7 +2,7 @@
 so that a cached request touches no database at all. The cached value is plain data (codes,
 numbers, both languages of each story); labels are put on in the reader's language."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,9 +38,10 @@ def compute() -> dict:
     today = timezone.localdate()
     figures = calculate(Scope.organisation(), Period())
     months = _months(today)
+    since = datetime.combine(months[0], time.min, timezone.get_current_timezone())
     per_month = (
         Asset.objects.filter(
-            state__in=[State.DEPLOYED, State.RECYCLED], state_changed_at__date__gte=months[0]
+            state__in=[State.DEPLOYED, State.RECYCLED], state_changed_at__gte=since
         )
         .annotate(month=TruncMonth("state_changed_at"))
         .order_by()
