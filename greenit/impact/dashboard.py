@@ -2,6 +2,7 @@
 so that a cached request touches no database at all. The cached value is plain data (codes,
 numbers, both languages of each story); labels are put on in the reader's language."""
 
+import time as time_
 from datetime import date, datetime, time
 
 from django.conf import settings
@@ -15,7 +16,10 @@ from greenit.classrooms.models import Allocation, ClassroomProject
 
 from .calculations import Period, Scope, calculate
 
-CACHE_KEY = "impact:dashboard:v1"
+CACHE_KEY = "impact:dashboard:v2"
+LOCK_KEY = "impact:dashboard:computing"
+LOCK_SECONDS = 120
+STALE_FACTOR = 12  # stale figures are kept this many periods, to serve while refreshing
 MONTHS = 12
 STORIES = 6
 
@@ -106,9 +110,23 @@ def compute() -> dict:
 
 
 def data() -> dict:
-    """The dashboard's figures from the cache, computed when missing or stale."""
-    found = cache.get(CACHE_KEY)
-    if found is None:
+    """The dashboard's figures from the cache. When they are older than IMPACT_CACHE_SECONDS,
+    one request computes them again while every other request is served the previous figures
+    (a lock in the cache), so a traffic spike never computes them twice at once."""
+    entry = cache.get(CACHE_KEY)
+    now = time_.time()
+    if entry is not None and entry["fresh_until"] > now:
+        return entry["data"]
+    if entry is not None and not cache.add(LOCK_KEY, 1, LOCK_SECONDS):
+        return entry["data"]  # another request is computing them: the previous ones will do
+    try:
         found = compute()
-        cache.set(CACHE_KEY, found, settings.IMPACT_CACHE_SECONDS)
+        seconds = settings.IMPACT_CACHE_SECONDS
+        cache.set(
+            CACHE_KEY,
+            {"data": found, "fresh_until": time_.time() + seconds},
+            seconds * STALE_FACTOR,
+        )
+    finally:
+        cache.delete(LOCK_KEY)
     return found
