@@ -126,3 +126,14 @@ def test_an_issued_report_is_never_regenerated_with_new_figures(worked_example, 
     reports.report_generate(report=report)
 
     assert report.figures == frozen
+
+
+def test_the_database_refuses_to_edit_a_factor_set(db):
+    from django.db import connection, transaction
+
+    first = factors.current()
+
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("UPDATE impact_factorset SET note = 'changed' WHERE id = %s", [first.pk])
+    assert factors.get(1).note == "data/factors.json"
