@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from greenit.accounts.models import Organisation
@@ -27,8 +28,8 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user.is_staff_member:
             self.fields["organisation"].queryset = Organisation.objects.filter(
-                is_donor=True
-            ) | Organisation.objects.filter(is_sponsor=True)
+                Q(is_donor=True) | Q(is_sponsor=True)
+            )
         else:
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 pk=user.organisation_id

@@ -78,10 +78,11 @@ def report_request(
     if not may_generate_any(actor) and actor.organisation_id != organisation.pk:
         raise PermissionDenied(_("You may ask for your own organisation's reports only."))
     if kind not in kinds_for(organisation):
+        label = ImpactReport.Kind(kind).label if kind in ImpactReport.Kind.values else kind
         raise ValidationError(
             {
                 "kind": _("%(org)s is not a %(kind)s: choose the kind of report it can have.")
-                % {"org": organisation, "kind": kind}
+                % {"org": organisation, "kind": str(label).lower()}
             }
         )
     if start and end and end < start:

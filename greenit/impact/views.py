@@ -1,3 +1,4 @@
+import logging
 from decimal import Decimal
 
 from django.contrib import messages
@@ -18,6 +19,8 @@ from . import charts, dashboard, factors, reports
 from .calculations import ImpactFigures, assumptions
 from .forms import FactorOverrideForm, ReportForm
 from .models import FactorSet, ImpactReport
+
+logger = logging.getLogger(__name__)
 
 
 def _month_label(iso: str) -> str:
@@ -196,6 +199,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             try:
                 ran_now = reports.report_start(report=report)
             except Exception:  # recorded on the report as failed; the page says so
+                logger.exception("impact report %s failed", report.pk)
                 ran_now = True
             if ran_now and report.status == ImpactReport.Status.DONE:
                 messages.success(request, _("The report is ready."))
