@@ -9,7 +9,8 @@ from django.utils.safestring import mark_safe
 
 # Fills with at least 3:1 contrast against white (WCAG 1.4.11 non-text contrast).
 FILLS = ("#1b6e3a", "#8a4b08", "#1f4e8c")
-WIDTH, LABEL_W, VALUE_W, BAR_H, GAP = 640, 170, 70, 14, 10
+WIDTH, LABEL_W, VALUE_W, BAR_H, GAP = 640, 200, 70, 14, 10
+LABEL_CHARS = 26  # longer labels are cut with “…” (the table beside has them whole)
 
 
 @dataclass
@@ -23,6 +24,17 @@ def _number(value) -> str:
     if value == value.to_integral_value():
         return f"{int(value):,}"
     return f"{value:,.1f}"
+
+
+def _cut(label: str) -> str:
+    """At most LABEL_CHARS columns, a Chinese character counting two."""
+    out, used = [], 0
+    for ch in label:
+        used += 2 if ord(ch) > 0x2E80 else 1
+        if used > LABEL_CHARS:
+            return "".join(out).rstrip() + "…"
+        out.append(ch)
+    return label
 
 
 def bars(*, chart_id: str, title: str, desc: str, labels: list[str], series: list[Series]):
@@ -48,6 +60,7 @@ def bars(*, chart_id: str, title: str, desc: str, labels: list[str], series: lis
             )
             x += 24 + 8 * len(s.name) + 24
     for row, label in enumerate(labels):
+        label = _cut(str(label))
         top = legend_h + GAP + row * row_h
         parts.append(
             f'<text x="{LABEL_W - 8}" y="{top + row_h / 2}" font-size="12" text-anchor="end" '

@@ -102,3 +102,19 @@ def test_stale_figures_are_computed_again_by_the_first_request(worked_example, m
 
     assert dashboard.data()["figures"]["devices_received"] == 21
     assert cache.get(dashboard.LOCK_KEY) is None
+
+
+def test_a_long_chart_label_is_cut_and_escaped():
+    from greenit.impact import charts
+
+    svg = charts.bars(
+        chart_id="c",
+        title="T <1>",
+        desc="D",
+        labels=["Keyboard, mouse and other peripherals", "键盘、鼠标等外设和其他很多很多东西"],
+        series=[charts.Series("n", [1, 2])],
+    )
+
+    assert "Keyboard, mouse and other…" in svg
+    assert "键盘、鼠标等外设和其他很多…" in svg
+    assert '<title id="c-title">T &lt;1&gt;</title>' in svg
