@@ -57,15 +57,17 @@ def compute() -> dict:
         for r in per_month
     }
     provinces: dict[str, dict] = {}
-    in_classrooms = (
+    # Devices in classrooms per project (no join on the big table), then per province.
+    per_project = dict(
         Allocation.objects.filter(released_at__isnull=True)
         .order_by()
-        .values("project__school__province")
+        .values_list("project_id")
         .annotate(n=Count("pk"))
     )
-    for row in in_classrooms:
-        name = row["project__school__province"] or ""
-        provinces.setdefault(name, {"devices": 0, "classrooms": 0})["devices"] += row["n"]
+    province_of = dict(ClassroomProject.objects.values_list("pk", "school__province"))
+    for project_id, n in per_project.items():
+        name = province_of.get(project_id) or ""
+        provinces.setdefault(name, {"devices": 0, "classrooms": 0})["devices"] += n
     opened = (
         ClassroomProject.objects.filter(opening__isnull=False)
         .order_by()

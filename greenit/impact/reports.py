@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from greenit.accounts.models import Organisation, Role
 from greenit.assets.models import State
+from greenit.classrooms.models import ClassroomPhoto
 from greenit.core import categories
 from greenit.sanitization.models import Certificate
 
@@ -184,29 +185,36 @@ def certificates(report: ImpactReport) -> list[dict]:
     return rows
 
 
-def classrooms(report: ImpactReport) -> list[dict]:
-    """The classrooms funded (sponsor) or holding the donor's devices (donor), with consented
-    photos only."""
+PHOTOS_SHOWN = 12
+
+
+def classrooms(report: ImpactReport) -> tuple[list[dict], list[dict]]:
+    """The classrooms funded (sponsor) or holding the donor's devices (donor) opened in the
+    period, and up to PHOTOS_SHOWN of their photos, consented ones only."""
     projects = (
         calculations.scope_projects(scope_of(report))
         .filter(Q(opening__isnull=False) & period_of(report).date_q("opening__date"))
-        .select_related("school", "opening", "application")
+        .select_related("school", "opening")
         .order_by("opening__date", "pk")
     )
-    rows = []
-    for project in projects.prefetch_related("photos"):
-        photos = [p for p in project.photos.all() if p.consent]
-        rows.append(
-            {
-                "name": project.name,
-                "school": str(project.school),
-                "province": project.school.province,
-                "opened": project.opening.date,
-                "seats": project.seats,
-                "photos": [{"uri": _file_uri(p.image), "caption": p.caption} for p in photos[:2]],
-            }
-        )
-    return [r | {"photos": [p for p in r["photos"] if p["uri"]]} for r in rows]
+    rows = [
+        {
+            "name": p.name,
+            "school": str(p.school),
+            "province": p.school.province,
+            "opened": p.opening.date,
+            "seats": p.seats,
+        }
+        for p in projects
+    ]
+    photos = [
+        {"uri": _file_uri(photo.image), "caption": f"{photo.project.name}: {photo.caption}"}
+        for photo in ClassroomPhoto.objects.consented()
+        .filter(project__in=projects.values("pk"))
+        .select_related("project")
+        .order_by("-project__opening__date", "pk")[:PHOTOS_SHOWN]
+    ]
+    return rows, [p for p in photos if p["uri"]]
 
 
 def _file_uri(field) -> str:
@@ -272,6 +280,7 @@ def fate_chart(figures: ImpactFigures, chart_id: str = "fates"):
 def pdf_context(report: ImpactReport) -> dict:
     figures = ImpactFigures.from_json(report.figures)
     factor_set = factors.get(report.factor_set_version)
+    rooms, photos = classrooms(report)
     return {
         "report": report,
         "figures": figures,
@@ -285,7 +294,8 @@ def pdf_context(report: ImpactReport) -> dict:
         ],
         "chart": fate_chart(figures),
         "certificates": certificates(report),
-        "classrooms": classrooms(report),
+        "classrooms": rooms,
+        "photos": photos,
         "factor_rows": factor_rows(factor_set),
         "materials": material_rows(factor_set),
         "factor_set": factor_set,

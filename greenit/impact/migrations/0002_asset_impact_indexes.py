@@ -7,14 +7,14 @@ indexes with the same columns. See docs/benchmarks.md (Impact)."""
 from django.db import migrations
 
 POSTGRES = [
-    "CREATE INDEX IF NOT EXISTS asset_impact_fate ON assets_asset (state, category) "
-    "INCLUDE (weight_kg, state_changed_at)",
+    "CREATE INDEX IF NOT EXISTS asset_impact_fate ON assets_asset (state, state_changed_at) "
+    "INCLUDE (category, weight_kg)",
     "CREATE INDEX IF NOT EXISTS asset_impact_received ON assets_asset (created_at) "
     "INCLUDE (state, category)",
 ]
 SQLITE = [
     "CREATE INDEX IF NOT EXISTS asset_impact_fate ON assets_asset "
-    "(state, category, weight_kg, state_changed_at)",
+    "(state, state_changed_at, category, weight_kg)",
     "CREATE INDEX IF NOT EXISTS asset_impact_received ON assets_asset (created_at, state, category)",
 ]
 
