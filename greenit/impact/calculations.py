@@ -250,17 +250,19 @@ def scope_loose_weights(scope: Scope) -> QuerySet:
 # ------------------------------------------------------------------------ aggregates
 
 
-def device_counts(assets: QuerySet, period: Period, *, received=True, fates=True) -> dict:
+def device_counts(
+    assets: QuerySet, period: Period, *, received=True, fates=True, whole_table=False
+) -> dict:
     """{category: {received, reused, reused_measured, reused_kg, recycled, …}} in two grouped
     queries, each served by an index alone on PostgreSQL (see migrations/0002): devices
     received by (state, category), and the fates (deployed, recycled) by (state, category)
     with their weights."""
     counts: dict[str, dict] = {}
     if received:
-        if period.start or period.end:  # a range of the created_at index
+        if whole_table and not (period.start or period.end):
+            rows = assets  # every device: the narrow (state, category) index, expected below
+        else:  # a range of the created_at index, or the scope's devices
             rows = assets.filter(period.q("created_at")).exclude(state=State.EXPECTED)
-        else:  # all time: the narrow (state, category) index, expected left out below
-            rows = assets
         rows = rows.order_by().values_list("state", "category").annotate(n=Count("pk"))
         for state, category, n in rows:
             if state != State.EXPECTED:
@@ -328,7 +330,7 @@ def calculate(
     share, refurbishment = assumptions_ or assumptions()
     fate_assets, reuse_assets = scope_assets(scope)
     if fate_assets is reuse_assets:
-        counts = device_counts(fate_assets, period)
+        counts = device_counts(fate_assets, period, whole_table=scope.kind == "organisation")
     else:
         counts = device_counts(fate_assets, period)
         reuse = device_counts(reuse_assets, period, received=False)
