@@ -250,38 +250,62 @@ def scope_loose_weights(scope: Scope) -> QuerySet:
 # ------------------------------------------------------------------------ aggregates
 
 
+FATES = {State.DEPLOYED: "reused", State.RECYCLED: "recycled"}
+
+
 def device_counts(
     assets: QuerySet, period: Period, *, received=True, fates=True, whole_table=False
 ) -> dict:
-    """{category: {received, reused, reused_measured, reused_kg, recycled, …}} in two grouped
-    queries, each served by an index alone on PostgreSQL (see migrations/0002): devices
-    received by (state, category), and the fates (deployed, recycled) by (state, category)
-    with their weights."""
+    """{category: {received, reused, reused_measured, reused_kg, recycled, …}}.
+
+    The whole organisation: two grouped queries, each answered from an index alone on
+    PostgreSQL (migrations/0002): devices by (state, category) — or by created_at for a
+    period — and the fates (deployed, recycled) with their weights. A donor's, sponsor's,
+    province's or school's devices: one pass over them with a filtered count per figure."""
+    if not whole_table:
+        return _one_pass(assets, period, received=received, fates=fates)
     counts: dict[str, dict] = {}
     if received:
-        if whole_table and not (period.start or period.end):
-            rows = assets  # every device: the narrow (state, category) index, expected below
-        else:  # a range of the created_at index, or the scope's devices
+        if period.start or period.end:  # a range of the created_at index
             rows = assets.filter(period.q("created_at")).exclude(state=State.EXPECTED)
+        else:  # every device: the narrow (state, category) index, expected left out below
+            rows = assets
         rows = rows.order_by().values_list("state", "category").annotate(n=Count("pk"))
         for state, category, n in rows:
             if state != State.EXPECTED:
                 row = counts.setdefault(category, {})
                 row["received"] = row.get("received", 0) + n
     if fates:
-        names = {State.DEPLOYED: "reused", State.RECYCLED: "recycled"}
         rows = (
-            assets.filter(Q(state__in=list(names)) & period.q("state_changed_at"))
+            assets.filter(Q(state__in=list(FATES)) & period.q("state_changed_at"))
             .order_by()
             .values_list("state", "category")
             .annotate(n=Count("pk"), measured=Count("weight_kg"), kg=Sum("weight_kg"))
         )
         for state, category, n, measured, kg in rows:
-            name = names[State(state)]
+            name = FATES[State(state)]
             counts.setdefault(category, {}).update(
                 {name: n, f"{name}_measured": measured, f"{name}_kg": kg}
             )
     return counts
+
+
+def _one_pass(assets: QuerySet, period: Period, *, received: bool, fates: bool) -> dict:
+    aggregates, wanted = {}, Q(pk__in=[])
+    if received:
+        q = ~Q(state=State.EXPECTED) & period.q("created_at")
+        aggregates["received"], wanted = Count("pk", filter=q), wanted | q
+    if fates:
+        for state, name in FATES.items():
+            q = Q(state=state) & period.q("state_changed_at")
+            aggregates |= {
+                name: Count("pk", filter=q),
+                f"{name}_measured": Count("weight_kg", filter=q),
+                f"{name}_kg": Sum("weight_kg", filter=q),
+            }
+            wanted |= q
+    rows = assets.filter(wanted).order_by().values("category").annotate(**aggregates)
+    return {row.pop("category"): row for row in rows}
 
 
 def _volunteer_hours(scope: Scope, period: Period) -> Decimal:
