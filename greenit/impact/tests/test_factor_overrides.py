@@ -137,3 +137,14 @@ def test_the_database_refuses_to_edit_a_factor_set(db):
         with connection.cursor() as cur:
             cur.execute("UPDATE impact_factorset SET note = 'changed' WHERE id = %s", [first.pk])
     assert factors.get(1).note == "data/factors.json"
+
+
+def test_the_admin_lists_versions_and_sends_add_to_the_override_page(client, ada):
+    factors.current()
+    client.force_login(ada)
+
+    listed = client.get(reverse("admin:impact_factorset_changelist"))
+    added = client.get(reverse("admin:impact_factorset_add"))
+
+    assert listed.status_code == 200 and "data/factors.json" in listed.content.decode()
+    assert added.status_code == 302 and added.url == reverse("impact:factors")
