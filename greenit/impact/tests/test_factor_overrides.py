@@ -141,6 +141,8 @@ def test_the_database_refuses_to_edit_a_factor_set(db):
 
 def test_the_admin_lists_versions_and_sends_add_to_the_override_page(client, ada):
     factors.current()
+    ada.is_superuser = True
+    ada.save()
     client.force_login(ada)
 
     listed = client.get(reverse("admin:impact_factorset_changelist"))
