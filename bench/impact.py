@@ -377,6 +377,9 @@ def measure(args, meta: dict, extra: dict) -> dict:
     t0 = time.perf_counter()
     report, timings = reports.bench_generate(organisation=big, kind="donor")
     total_s = time.perf_counter() - t0
+    for field in (report.pdf, report.csv, report.xlsx):  # leave nothing behind
+        field.delete(save=False)
+    report.delete()
     log(f"report: {timings} total {total_s:.1f} s")
     return {
         "rows": rows,
