@@ -17,6 +17,12 @@ def set_state(assets, state: str, when: datetime = WHEN) -> None:
     Asset.objects.filter(pk__in=[a.pk for a in assets]).update(state=state, state_changed_at=when)
 
 
+@pytest.fixture(autouse=True)
+def _report_files_in_a_temporary_folder(settings, tmp_path):
+    """Reports write a PDF, a CSV and an XLSX each: keep them out of var/media."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def impact_settings(settings):
     settings.IMPACT_REUSE_REPLACEMENT_SHARE = 0.5
