@@ -1,5 +1,4 @@
 import logging
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,7 +47,7 @@ def impact_dashboard(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "figures": figures,
-        "co2e_tonnes": (figures.co2e_total_kg / 1000).quantize(Decimal("0.1")),
+        "co2e_tonnes": figures.co2e_total_tonnes,
         "months": months,
         "rows": rows,
         "provinces": provinces,
