@@ -15,6 +15,7 @@ from greenit.assets.lifecycle import TransitionRefused
 from greenit.classrooms.api import router as classrooms_router
 from greenit.collection.api import router as boxes_router
 from greenit.donations.api import router as donations_router
+from greenit.impact.api import router as impact_router
 from greenit.imports.api import router as imports_router
 from greenit.recycling.api import router as recycling_router
 from greenit.refurbishment.api import router as refurbishment_router
@@ -49,6 +50,7 @@ api.add_router("/classrooms", classrooms_router)
 api.add_router("/support", support_router)
 api.add_router("/refurbishment", refurbishment_router)
 api.add_router("/volunteers", volunteers_router)
+api.add_router("/impact", impact_router)
 
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:

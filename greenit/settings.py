@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "greenit.support",
     "greenit.enquiries",
     "greenit.volunteers",
+    "greenit.impact",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,14 @@ SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
 LABELS_INLINE_MAX = int(os.environ.get("LABELS_INLINE_MAX", "300"))
 # Hours a guest volunteer's unconfirmed sign-up holds a place before it is released.
 VOLUNTEER_HOLD_HOURS = int(os.environ.get("VOLUNTEER_HOLD_HOURS", "24"))
+# Impact assumptions (docs/impact.md gives the reasoning): the share of reused devices that
+# replace a new purchase, and the emissions of refurbishing one device (kg CO2e).
+IMPACT_REUSE_REPLACEMENT_SHARE = float(os.environ.get("IMPACT_REUSE_REPLACEMENT_SHARE", "0.5"))
+IMPACT_REFURBISHMENT_KG_CO2E = float(os.environ.get("IMPACT_REFURBISHMENT_KG_CO2E", "35"))
+# How long the public impact dashboard's figures are cached, in seconds.
+IMPACT_CACHE_SECONDS = int(os.environ.get("IMPACT_CACHE_SECONDS", "300"))
+# Reports for a scope with at most this many devices are generated during the request.
+IMPACT_INLINE_DEVICES = int(os.environ.get("IMPACT_INLINE_DEVICES", "2000"))
 
 # Rows per page in staff lists.
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("enquiries/", include("greenit.enquiries.urls")),
     path("contact/", include(enquiry_urls.public_urlpatterns)),
     path("volunteers/", include("greenit.volunteers.urls")),
+    path("impact/", include("greenit.impact.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

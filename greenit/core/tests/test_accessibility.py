@@ -171,6 +171,20 @@ for _role, _views in {
 }.items():
     MUST_REACH[_role] = MUST_REACH[_role] | _views
 
+# Impact: the public dashboard and methodology for everyone; reports for managers,
+# administrators and the demo's donor and sponsor contacts (each has an issued report).
+IMPACT_PUBLIC_VIEWS = {"impact:dashboard", "impact:methodology"}
+IMPACT_REPORT_VIEWS = {"impact:reports", "impact:report"}
+for _role, _views in {
+    None: IMPACT_PUBLIC_VIEWS,
+    "admin": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS | {"impact:factors"},
+    "chen.pm": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS,
+    "zhao.donor": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS,
+    "sun.bank": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS,
+    "liu.school": IMPACT_PUBLIC_VIEWS,
+}.items():
+    MUST_REACH[_role] = MUST_REACH[_role] | _views
+
 
 # Volunteering: the public pages and sign-up form, a volunteer's own page, the staff pages
 # (rosters and attendance also for logistics), and a company contact's volunteer hours.

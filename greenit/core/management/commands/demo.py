@@ -309,6 +309,7 @@ class Command(BaseCommand):
         self._support(people)  # after the classrooms: tickets of the opened one
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             _volunteers(orgs, people)
+        _impact_reports(orgs, people)  # after everything it reports on
 
     def _import_and_recycling(self, orgs, people) -> None:
         """East Auto's asset list imported (some devices arrived, some not yet), recyclers
@@ -1007,6 +1008,23 @@ class Command(BaseCommand):
                         consent=consent,
                     )
             ClassroomProject.objects.filter(pk=project.pk).update(status=status)
+
+
+# Impact (issue 7) ---------------------------------------------------------------------------
+
+
+def _impact_reports(orgs, people) -> None:
+    """An issued CSR report for East Auto (donor, English) and Pujiang Bank (sponsor, Chinese),
+    so that their portal pages have a report to show."""
+    from greenit.impact import reports
+
+    pm = people["chen.pm"]
+    for org, kind, language in (
+        (orgs["auto"], "donor", "en"),
+        (orgs["bank"], "sponsor", "zh-hans"),
+    ):
+        report = reports.report_request(actor=pm, organisation=org, kind=kind, language=language)
+        reports.report_generate(report=report)
 
 
 def _demo_photo(text: str, colour: str):

@@ -1,0 +1,88 @@
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from greenit.accounts.models import Organisation
+
+from . import dashboard, reports
+from .calculations import Period, Scope, calculate
+from .models import ImpactReport
+
+router = Router(tags=["impact"])
+
+
+class ReportIn(Schema):
+    organisation_id: int
+    kind: str
+    start: date | None = None
+    end: date | None = None
+    language: str = "en"
+
+
+class ReportOut(Schema):
+    id: int
+    organisation_id: int
+    kind: str
+    start: date | None
+    end: date | None
+    language: str
+    status: str
+    progress: int
+    factor_set_version: int | None
+    figures: dict
+
+
+@router.get("/dashboard", auth=None)
+def dashboard_figures(request):
+    """The public dashboard's figures (no login): the organisation's figures for all time,
+    devices reused and recycled per month, by province, and classroom stories; cached for
+    IMPACT_CACHE_SECONDS."""
+    return dashboard.data()
+
+
+@router.get("/figures")
+def figures(
+    request,
+    scope: str = "organisation",
+    organisation_id: int | None = None,
+    province: str = "",
+    start: date | None = None,
+    end: date | None = None,
+):
+    """Impact figures for a scope (organisation, donor, sponsor, province, school) and a period
+    (both days included), computed now. Staff may ask for any scope; a donor or sponsor
+    contact for their own organisation (scope donor or sponsor) only."""
+    user = request.user
+    if not user.is_staff_member and (
+        scope not in ("donor", "sponsor") or organisation_id != user.organisation_id
+    ):
+        raise PermissionDenied("You may see your own organisation's figures only.")
+    if start and end and end < start:
+        raise ValidationError({"end": "The period ends before it starts: swap the dates."})
+    try:
+        chosen = Scope(scope, organisation_id, province)
+    except ValueError as error:
+        raise ValidationError({"scope": str(error)}) from None
+    return calculate(chosen, Period(start, end)).to_json()
+
+
+@router.post("/reports", response={200: ReportOut, 202: ReportOut})
+def report_create(request, payload: ReportIn):
+    """Ask for a CSR report (staff for any donor or sponsor, a contact for their own): 200 with
+    the finished report when it was small enough to generate at once, 202 when it is queued
+    (poll GET /api/impact/reports/{id})."""
+    organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
+    report = reports.report_request(
+        actor=request.user, organisation=organisation, **payload.dict(exclude={"organisation_id"})
+    )
+    ran_now = reports.report_start(report=report)
+    return Status(200 if ran_now else 202, report)
+
+
+@router.get("/reports/{report_id}", response=ReportOut)
+def report_get(request, report_id: int):
+    """One report: status, progress, factor set version and frozen figures. The files are at
+    /impact/reports/{id}/pdf/ (csv/, xlsx/)."""
+    return get_object_or_404(ImpactReport.objects.visible_to(request.user), pk=report_id)

@@ -1,0 +1,404 @@
+"""CSR reports: a donor's or sponsor's figures for a period, frozen when generated, as a PDF
+(WeasyPrint, Noto Sans CJK), CSV and XLSX. Pages, the API and the task call these functions."""
+
+import csv
+import io
+import json
+import time
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from greenit.accounts.models import Organisation, Role
+from greenit.assets.models import State
+from greenit.classrooms.models import ClassroomPhoto
+from greenit.core import categories
+from greenit.sanitization.models import Certificate
+
+from . import calculations, charts, factors
+from .calculations import ImpactFigures, Period, Scope
+from .models import ImpactReport
+
+STAFF_ROLES = (Role.PROGRAMME_MANAGER, Role.ADMINISTRATOR)
+CSV_COLUMNS = (
+    "asset_tag",
+    "category",
+    "fate",
+    "donation",
+    "received",
+    "fate_date",
+    "weight_kg",
+    "weight_measured",
+    "co2e_avoided_kg",
+)
+
+
+def may_generate_any(user) -> bool:
+    return bool(user.is_staff_member and user.has_role(*STAFF_ROLES))
+
+
+def kinds_for(organisation: Organisation) -> list[str]:
+    return [
+        kind
+        for kind, flag in (
+            (ImpactReport.Kind.DONOR, organisation.is_donor),
+            (ImpactReport.Kind.SPONSOR, organisation.is_sponsor),
+        )
+        if flag
+    ]
+
+
+def scope_of(report: ImpactReport) -> Scope:
+    return Scope(report.kind, report.organisation_id)
+
+
+def period_of(report: ImpactReport) -> Period:
+    return Period(report.start, report.end)
+
+
+def report_request(
+    *,
+    actor,
+    organisation: Organisation,
+    kind: str,
+    start: date | None = None,
+    end: date | None = None,
+    language: str = "en",
+) -> ImpactReport:
+    """Ask for a report. Staff (programme managers, administrators) for any donor or sponsor;
+    a donor or sponsor contact for their own organisation only."""
+    if not may_generate_any(actor) and actor.organisation_id != organisation.pk:
+        raise PermissionDenied(_("You may ask for your own organisation's reports only."))
+    if kind not in kinds_for(organisation):
+        label = ImpactReport.Kind(kind).label if kind in ImpactReport.Kind.values else kind
+        raise ValidationError(
+            {
+                "kind": _("%(org)s is not a %(kind)s: choose the kind of report it can have.")
+                % {"org": organisation, "kind": str(label).lower()}
+            }
+        )
+    if start and end and end < start:
+        raise ValidationError({"end": _("The period ends before it starts: swap the dates.")})
+    if language not in ImpactReport.Language.values:
+        raise ValidationError({"language": _("Choose English or Chinese.")})
+    return ImpactReport.objects.create(
+        organisation=organisation,
+        kind=kind,
+        start=start,
+        end=end,
+        language=language,
+        requested_by=actor,
+    )
+
+
+def report_start(*, report: ImpactReport) -> bool:
+    """Generate a small report now, queue a big one for the task worker. True when it ran now."""
+    fate_assets, _reuse = calculations.scope_assets(scope_of(report))
+    if fate_assets.count() <= settings.IMPACT_INLINE_DEVICES:
+        report_generate(report=report)
+        return True
+    from .tasks import generate_report
+
+    generate_report.enqueue(report.pk)
+    return False
+
+
+def _progress(report: ImpactReport, percent: int, status=ImpactReport.Status.RUNNING) -> None:
+    report.progress, report.status = percent, status
+    ImpactReport.objects.filter(pk=report.pk).update(progress=percent, status=status)
+
+
+def report_generate(*, report: ImpactReport, timings: dict | None = None) -> ImpactReport:
+    """Freeze the figures (once), then write the PDF, CSV and XLSX. A failure is recorded on the
+    report and leaves no half-written files behind."""
+    timings = timings if timings is not None else {}
+    clock = time.perf_counter()
+    try:
+        if not report.figures:
+            figures = calculations.calculate(scope_of(report), period_of(report))
+            with transaction.atomic():
+                report.figures = figures.to_json()
+                report.factor_set_version = figures.factor_set_version
+                report.save(update_fields=["figures", "factor_set_version"])
+        timings["figures_s"] = time.perf_counter() - clock
+        _progress(report, 20)
+        clock = time.perf_counter()
+        pdf = render_pdf(report)
+        timings["pdf_s"] = time.perf_counter() - clock
+        _progress(report, 60)
+        clock = time.perf_counter()
+        csv_bytes = render_csv(report)
+        timings["csv_s"] = time.perf_counter() - clock
+        _progress(report, 75)
+        clock = time.perf_counter()
+        xlsx_bytes = render_xlsx(report)
+        timings["xlsx_s"] = time.perf_counter() - clock
+        stem = f"impact-{report.kind}-{report.organisation_id}-{report.pk}"
+        with transaction.atomic():
+            report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+            report.csv.save(f"{stem}.csv", ContentFile(csv_bytes), save=False)
+            report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx_bytes), save=False)
+            report.status, report.progress = ImpactReport.Status.DONE, 100
+            report.finished_at = timezone.now()
+            report.save(update_fields=["pdf", "csv", "xlsx", "status", "progress", "finished_at"])
+    except Exception as error:
+        ImpactReport.objects.filter(pk=report.pk).update(
+            status=ImpactReport.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        report.status = ImpactReport.Status.FAILED
+        raise
+    return report
+
+
+# ------------------------------------------------------------------------ contents
+
+
+def certificates(report: ImpactReport) -> list[dict]:
+    if report.kind != ImpactReport.Kind.DONOR:
+        return []
+    found = Certificate.objects.filter(
+        donation__donor_organisation_id=report.organisation_id, revoked_at__isnull=True
+    ).filter(period_of(report).q("issued_at"))
+    rows = []
+    for c in found.select_related("donation").order_by("issued_at", "pk"):
+        payload = json.loads(c.payload)
+        rows.append(
+            {
+                "number": c.number,
+                "donation": c.donation.reference,
+                "issued": timezone.localdate(c.issued_at),
+                "media": len(payload.get("media", [])),
+                "verify_url": payload.get("verify_url")
+                or settings.SITE_URL
+                + reverse("sanitization:verify", args=[c.number, c.verify_code]),
+            }
+        )
+    return rows
+
+
+PHOTOS_SHOWN = 12
+
+
+def classrooms(report: ImpactReport) -> tuple[list[dict], list[dict]]:
+    """The classrooms funded (sponsor) or holding the donor's devices (donor) opened in the
+    period, and up to PHOTOS_SHOWN of their photos, consented ones only."""
+    projects = (
+        calculations.scope_projects(scope_of(report))
+        .filter(Q(opening__isnull=False) & period_of(report).date_q("opening__date"))
+        .select_related("school", "opening")
+        .order_by("opening__date", "pk")
+    )
+    rows = [
+        {
+            "name": p.name,
+            "school": str(p.school),
+            "province": p.school.province,
+            "opened": p.opening.date,
+            "seats": p.seats,
+        }
+        for p in projects
+    ]
+    photos = [
+        {"uri": _file_uri(photo.image), "caption": f"{photo.project.name}: {photo.caption}"}
+        for photo in ClassroomPhoto.objects.consented()
+        .filter(project__in=projects.values("pk"))
+        .select_related("project")
+        .order_by("-project__opening__date", "pk")[:PHOTOS_SHOWN]
+    ]
+    return rows, [p for p in photos if p["uri"]]
+
+
+def _file_uri(field) -> str:
+    try:
+        return "file://" + field.path
+    except (NotImplementedError, ValueError):
+        return ""
+
+
+def factor_rows(factor_set) -> list[dict]:
+    table = factors.Table(factor_set)
+    data = factor_set.factors
+    rows = []
+    for code in categories.all_categories():
+        entry = data["categories"].get(code, {})
+        material = data["warm_materials"].get(entry.get("warm_material") or "", {})
+        rows.append(
+            {
+                "code": code,
+                "label": categories.category_label(code),
+                "weight": table.weight(code),
+                "weight_note": (entry.get("weight_kg") or {}).get("note")
+                or (entry.get("weight_kg") or {}).get("reason", ""),
+                "manufacturing": table.manufacturing(code),
+                "manufacturing_note": (entry.get("manufacturing_kg_co2e") or {}).get("note")
+                or (entry.get("manufacturing_kg_co2e") or {}).get("reason", ""),
+                "material": material.get("name", ""),
+                "proxy": entry.get("proxy", ""),
+                "saving": table.saving_per_short_ton(code),
+            }
+        )
+    return rows
+
+
+def material_rows(factor_set) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "name": m["name"],
+            "recycling": factors.value(m.get("recycling")),
+            "landfill": factors.value(m.get("landfill")),
+            "combustion": factors.value(m.get("combustion")),
+        }
+        for key, m in factor_set.factors["warm_materials"].items()
+    ]
+
+
+def fate_chart(figures: ImpactFigures, chart_id: str = "fates"):
+    rows = [r for r in figures.by_category if r["reused"] or r["recycled"]]
+    labels = [str(categories.category_label(r["category"])) for r in rows]
+    return charts.bars(
+        chart_id=chart_id,
+        title=_("Devices by fate and category"),
+        desc=_("Devices reused in classrooms and devices recycled, per category."),
+        labels=labels,
+        series=[
+            charts.Series(_("Reused"), [r["reused"] for r in rows]),
+            charts.Series(_("Recycled"), [r["recycled"] for r in rows]),
+        ],
+    )
+
+
+def pdf_context(report: ImpactReport) -> dict:
+    figures = ImpactFigures.from_json(report.figures)
+    factor_set = factors.get(report.factor_set_version)
+    rooms, photos = classrooms(report)
+    return {
+        "report": report,
+        "figures": figures,
+        "rows": [
+            r
+            | {
+                "label": categories.category_label(r["category"]),
+                "co2e": Decimal(r["co2e_reuse_kg"]) + Decimal(r["co2e_recycling_kg"]),
+            }
+            for r in figures.by_category
+        ],
+        "chart": fate_chart(figures),
+        "certificates": certificates(report),
+        "classrooms": rooms,
+        "photos": photos,
+        "factor_rows": factor_rows(factor_set),
+        "materials": material_rows(factor_set),
+        "factor_set": factor_set,
+        "sources": factor_set.factors.get("sources", {}),
+        "generated": timezone.localtime(report.finished_at or timezone.now()),
+    }
+
+
+def render_pdf(report: ImpactReport) -> bytes:
+    from weasyprint import HTML  # heavy: loaded on first use
+
+    with translation.override(report.language):
+        html = render_to_string("impact/report.pdf.html", pdf_context(report))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def device_rows(report: ImpactReport):
+    """One row per device of the report's scope that was received, reused or recycled in the
+    period: the figures' underlying rows, with the weight used and the CO2e share."""
+    figures = ImpactFigures.from_json(report.figures)
+    table = factors.Table(factors.get(report.factor_set_version))
+    share, refurbishment = figures.replacement_share, figures.refurbishment_kg_co2e
+    period = period_of(report)
+    fate_assets, reuse_assets = calculations.scope_assets(scope_of(report))
+    assets = fate_assets if fate_assets is reuse_assets else (fate_assets | reuse_assets)
+    fate = Q(state__in=[State.DEPLOYED, State.RECYCLED]) & period.q("state_changed_at")
+    received = ~Q(state=State.EXPECTED) & period.q("created_at")
+    per_device, per_kg, typical = {}, {}, {}
+    for code in categories.all_categories():
+        manufacturing = table.manufacturing(code)
+        per_device[code] = (
+            max(Decimal(0), manufacturing * share - refurbishment) if manufacturing else None
+        )
+        per_kg[code] = table.recycling_kg_co2e_per_kg(code)
+        typical[code] = table.weight(code)
+    rows = (
+        assets.filter(fate | received)
+        .order_by("pk")
+        .values_list(
+            "tag",
+            "category",
+            "state",
+            "donation__reference",
+            "created_at",
+            "state_changed_at",
+            "weight_kg",
+        )
+    )
+    labels = {State.DEPLOYED: "reused", State.RECYCLED: "recycled"}
+    low, high = period.bounds()
+    for tag, category, state, donation, created, changed, weight in rows.iterator(5000):
+        in_period = (low is None or changed >= low) and (high is None or changed < high)
+        fate_label = labels.get(state, "") if in_period else ""
+        used = weight if weight is not None else typical.get(category)
+        co2e = None
+        if fate_label == "reused":
+            co2e = per_device.get(category)
+        elif fate_label == "recycled" and used is not None and per_kg.get(category):
+            co2e = used * per_kg[category]
+        yield (
+            tag[:4] + "-" + tag[4:],
+            category,
+            fate_label or "in progress",
+            donation,
+            timezone.localdate(created).isoformat(),
+            timezone.localdate(changed).isoformat() if fate_label else "",
+            "" if used is None or not fate_label else f"{used:.3f}",
+            "" if not fate_label else ("yes" if weight is not None else "no"),
+            "" if co2e is None else f"{co2e:.2f}",
+        )
+
+
+def render_csv(report: ImpactReport) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(device_rows(report))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
+
+
+def render_xlsx(report: ImpactReport) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("devices")
+    sheet.append(CSV_COLUMNS)
+    for row in device_rows(report):
+        sheet.append(list(row))
+    summary = book.create_sheet("figures")
+    for key, value in report.figures.items():
+        if key != "by_category":
+            summary.append([key, str(value)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def bench_generate(*, organisation: Organisation, kind: str) -> tuple[ImpactReport, dict]:
+    """For bench/impact.py: generate a report inline and return its stage timings."""
+    from django.contrib.auth import get_user_model
+
+    actor = get_user_model().objects.filter(is_superuser=True).first()
+    report = ImpactReport.objects.create(organisation=organisation, kind=kind, requested_by=actor)
+    timings: dict = {}
+    report_generate(report=report, timings=timings)
+    return report, timings

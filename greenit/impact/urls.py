@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "impact"
+urlpatterns = [
+    path("", views.impact_dashboard, name="dashboard"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("factors/", views.factor_edit, name="factors"),
+    path("refresh/", views.refresh, name="refresh"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/progress/", views.report_progress, name="progress"),
+    path("reports/<int:pk>/<str:fmt>/", views.report_file, name="file"),
+]

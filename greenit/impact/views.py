@@ -1,0 +1,246 @@
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from greenit.accounts.models import Role
+from greenit.core import categories
+from greenit.core.decorators import staff_required
+from greenit.core.files import serve
+
+from . import charts, dashboard, factors, reports
+from .calculations import ImpactFigures, assumptions
+from .forms import FactorOverrideForm, ReportForm
+from .models import FactorSet, ImpactReport
+
+logger = logging.getLogger(__name__)
+
+
+def _month_label(iso: str) -> str:
+    year, month = iso[:4], int(iso[5:7])
+    return (
+        f"{year}年{month}月" if (get_language() or "").startswith("zh") else f"{year}-{month:02d}"
+    )
+
+
+def impact_dashboard(request: HttpRequest) -> HttpResponse:
+    """The public dashboard, from cached figures: a cached request makes no database query."""
+    data = dashboard.data()
+    figures = ImpactFigures.from_json(data["figures"])
+    zh = (get_language() or "").startswith("zh")
+    months = [m | {"label": _month_label(m["month"])} for m in data["months"]]
+    rows = [
+        r | {"label": categories.category_label(r["category"])}
+        for r in figures.by_category
+        if r["received"] or r["reused"] or r["recycled"] or r["kg"] != "0.00"
+    ]
+    provinces = [p | {"label": p["province"] or _("Not recorded")} for p in data["provinces"]]
+    stories = [
+        s | {"story": (s["story_zh"] if zh else s["story_en"]) or s["story_en"] or s["story_zh"]}
+        for s in data["stories"]
+    ]
+    context = {
+        "figures": figures,
+        "co2e_tonnes": figures.co2e_total_tonnes,
+        "months": months,
+        "rows": rows,
+        "provinces": provinces,
+        "stories": stories,
+        "month_chart": charts.bars(
+            chart_id="chart-months",
+            title=_("Devices reused and recycled per month"),
+            desc=_("The last twelve months; the table beside the chart gives the numbers."),
+            labels=[m["label"] for m in months],
+            series=[
+                charts.Series(_("Reused"), [m["reused"] for m in months]),
+                charts.Series(_("Recycled"), [m["recycled"] for m in months]),
+            ],
+        ),
+        "province_chart": charts.bars(
+            chart_id="chart-provinces",
+            title=_("Devices in classrooms and classrooms opened, by province"),
+            desc=_("Per province of the school; the table beside the chart gives the numbers."),
+            labels=[p["label"] for p in provinces],
+            series=[
+                charts.Series(_("Devices in classrooms"), [p["devices"] for p in provinces]),
+                charts.Series(_("Classrooms opened"), [p["classrooms"] for p in provinces]),
+            ],
+        ),
+        "category_chart": charts.bars(
+            chart_id="chart-categories",
+            title=_("Devices by category and fate"),
+            desc=_("Devices reused and recycled per category, all time."),
+            labels=[str(r["label"]) for r in rows],
+            series=[
+                charts.Series(_("Reused"), [r["reused"] for r in rows]),
+                charts.Series(_("Recycled"), [r["recycled"] for r in rows]),
+            ],
+        ),
+    }
+    return render(request, "impact/dashboard.html", context)
+
+
+def methodology(request: HttpRequest) -> HttpResponse:
+    current = factors.current()
+    share, refurbishment = assumptions()
+    return render(
+        request,
+        "impact/methodology.html",
+        {
+            "factor_set": current,
+            "factor_rows": reports.factor_rows(current),
+            "materials": reports.material_rows(current),
+            "sources": current.factors.get("sources", {}),
+            "share": share,
+            "share_percent": (share * 100).normalize(),
+            "refurbishment": refurbishment,
+            "history": FactorSet.objects.select_related("created_by")[:50],
+            "may_override": factors.may_override(request.user),
+        },
+    )
+
+
+@staff_required(Role.ADMINISTRATOR)
+def factor_edit(request: HttpRequest) -> HttpResponse:
+    """An administrator overrides one factor with a reason: a new factor set version."""
+    current = factors.current()
+    keys = [
+        (code, f"{categories.category_label(code)} ({code})")
+        for code in current.factors["categories"]
+    ] + [(key, f"WARM: {m['name']}") for key, m in current.factors["warm_materials"].items()]
+    form = FactorOverrideForm(request.POST or None, keys=keys)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = factors.factor_override(
+                actor=request.user,
+                key=form.cleaned_data["key"],
+                field=form.cleaned_data["field"],
+                new_value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+                source=form.cleaned_data["source"],
+            )
+        except ValidationError as error:
+            for field, msgs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Saved as factor set version %(v)s. New reports use it; issued reports keep "
+                    "theirs."
+                )
+                % {"v": created.version},
+            )
+            return redirect("impact:factors")
+    return render(
+        request,
+        "impact/factors.html",
+        {
+            "form": form,
+            "factor_set": current,
+            "factor_rows": reports.factor_rows(current),
+            "materials": reports.material_rows(current),
+        },
+    )
+
+
+# Reports ------------------------------------------------------------------------------------
+
+
+def _may_see_reports(user) -> bool:
+    if user.is_staff_member:
+        return reports.may_generate_any(user)
+    org = user.organisation
+    return bool(org and (org.is_donor or org.is_sponsor))
+
+
+def _get_report_for_user(request: HttpRequest, pk: int) -> ImpactReport:
+    if not _may_see_reports(request.user):
+        raise Http404
+    return get_object_or_404(
+        ImpactReport.objects.visible_to(request.user).select_related("organisation"), pk=pk
+    )
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not _may_see_reports(user):
+        raise Http404
+    form = ReportForm(request.POST or None, user=user)
+    if not user.is_staff_member:
+        kinds = reports.kinds_for(user.organisation)
+        form.fields["kind"].choices = [c for c in ImpactReport.Kind.choices if c[0] in kinds]
+    form.fields["language"].initial = get_language()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = reports.report_request(
+                actor=user,
+                organisation=data["organisation"],
+                kind=data["kind"],
+                start=data["start"],
+                end=data["end"],
+                language=data["language"],
+            )
+        except ValidationError as error:
+            for field, msgs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            try:
+                ran_now = reports.report_start(report=report)
+            except Exception:  # recorded on the report as failed; the page says so
+                logger.exception("impact report %s failed", report.pk)
+                ran_now = True
+            if ran_now and report.status == ImpactReport.Status.DONE:
+                messages.success(request, _("The report is ready."))
+            elif not ran_now:
+                messages.info(
+                    request, _("The report is being generated; this page shows its progress.")
+                )
+            return redirect("impact:report", pk=report.pk)
+    listed = ImpactReport.objects.visible_to(user).select_related("organisation")[:100]
+    return render(request, "impact/report_list.html", {"form": form, "reports": listed})
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get_report_for_user(request, pk)
+    figures = ImpactFigures.from_json(report.figures) if report.figures else None
+    rows = [
+        r | {"label": categories.category_label(r["category"])}
+        for r in (figures.by_category if figures else [])
+    ]
+    return render(
+        request, "impact/report_detail.html", {"report": report, "figures": figures, "rows": rows}
+    )
+
+
+@login_required
+def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress part of the report page, polled with HTMX until the report is finished."""
+    return render(request, "impact/progress.html", {"report": _get_report_for_user(request, pk)})
+
+
+@login_required
+def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    report = _get_report_for_user(request, pk)
+    if fmt not in ("pdf", "csv", "xlsx") or report.status != ImpactReport.Status.DONE:
+        raise Http404
+    return serve(getattr(report, fmt))
+
+
+@require_POST
+@staff_required(Role.ADMINISTRATOR)
+def refresh(request: HttpRequest) -> HttpResponse:
+    dashboard.forget()
+    messages.success(request, _("The dashboard figures will be computed again on the next visit."))
+    return redirect("impact:dashboard")
