@@ -40,7 +40,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -310,8 +309,6 @@ def _one_pass(assets: QuerySet, period: Period, *, received: bool, fates: bool) 
 
 def _volunteer_hours(scope: Scope, period: Period) -> Decimal:
     """Volunteer hours from the volunteers app (the only place impact asks for them)."""
-    if not apps.is_installed("greenit.volunteers"):
-        return ZERO
     from greenit.accounts.models import Organisation
     from greenit.volunteers.services import volunteer_hours
 
