@@ -43,17 +43,6 @@ intake.PG_NAME = "greenit_bench_impact"
 intake.SQLITE_PATH = ROOT / "var" / "bench_impact.sqlite3"
 EXTRA_FORMAT = 1
 
-# bench/intake.py predates the donor's asset number column (NOT NULL, no database default):
-# give every generated asset an empty one.
-_intake_chunks = intake.Generator.chunks
-if "donor_asset_number" not in intake.Generator.ASSET_COLUMNS:
-    intake.Generator.ASSET_COLUMNS += ", donor_asset_number"
-
-    def _chunks(self, size):
-        for assets, events in _intake_chunks(self, size):
-            yield [(*row, "") for row in assets], events
-
-    intake.Generator.chunks = _chunks
 BIG_DONOR = "Bench donor 50k"
 BIG_DONOR_DEVICES = 50_000
 PROVINCES = ["上海市", "江西省", "浙江省", "江苏省", "安徽省"]

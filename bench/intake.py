@@ -525,7 +525,7 @@ class Generator:
 
     ASSET_COLUMNS = (
         "id, tag, donation_id, category, make, model, serial, specs, weight_kg, condition, "
-        "location, state, state_changed_at, created_at"
+        "location, state, state_changed_at, created_at, donor_asset_number"
     )
     EVENT_COLUMNS = "id, asset_id, at, actor_id, from_state, to_state, location, note"
 
@@ -686,6 +686,7 @@ class Generator:
                         state,
                         self.timestamp(times[-1]),
                         self.timestamp(times[0]),
+                        "",
                     )
                 )
             yield assets, events
@@ -756,7 +757,7 @@ def load_sqlite(gen: Generator) -> None:
     ).fetchall()
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    asset_sql = f"INSERT INTO assets_asset ({gen.ASSET_COLUMNS}) VALUES ({', '.join(['?'] * 14)})"
+    asset_sql = f"INSERT INTO assets_asset ({gen.ASSET_COLUMNS}) VALUES ({', '.join(['?'] * 15)})"
     event_sql = (
         f"INSERT INTO assets_custodyevent ({gen.EVENT_COLUMNS}) VALUES ({', '.join(['?'] * 8)})"
     )
