@@ -907,7 +907,7 @@ class Command(BaseCommand):
             language="zh-hans",
             **school,
         )
-        SchoolApplication.objects.create(
+        yudu_application = SchoolApplication.objects.create(
             school_name=orgs["school_yudu"].name,
             province="江西省",
             city="赣州市",
@@ -954,6 +954,8 @@ class Command(BaseCommand):
             project = ClassroomProject.objects.create(
                 name=f"{orgs[key].name} 绿色IT教室",
                 school=orgs[key],
+                # The approved application carries the school's size (students reached).
+                application=yudu_application if key == "school_yudu" else None,
                 seats=seats,
                 target_opening=today + timedelta(days={"opened": -60}.get(status, 45)),
                 software_kit=self.kit,
