@@ -79,6 +79,13 @@ def main() -> int:
         meta = intake.build(args.db, args)
         log(f"base build took {meta['build_seconds']:.0f} s")
     extra = existing_extra() or build_extra(args.db)
+    from greenit.impact import tally
+
+    if tally.in_use() and tally.differences():
+        # The base build loads with triggers off (session_replication_role): count once.
+        started = time.perf_counter()
+        tally.rebuild()
+        log(f"device tally recounted in {time.perf_counter() - started:.1f} s")
     if args.build_only:
         return 0
     result = measure(args, meta, extra)

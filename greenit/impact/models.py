@@ -127,3 +127,25 @@ class ImpactReport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class DeviceTally(models.Model):
+    """How many devices are in each state, per category, with their weighed kilograms: kept
+    by database triggers on the asset table (PostgreSQL; migration 0004), so the
+    organisation's all-time figures read a few dozen rows instead of a million. Every write
+    to a device, whatever path it takes (lifecycle, import COPY, admin), passes the trigger.
+    `greenit impact_tally --check` compares it with the asset table; `--rebuild` recounts."""
+
+    state = models.CharField(max_length=20)
+    category = models.CharField(max_length=40)
+    devices = models.BigIntegerField(default=0)
+    weighed = models.BigIntegerField(default=0)
+    weight_kg = models.DecimalField(max_digits=18, decimal_places=3, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state", "category"], name="device_tally_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state}/{self.category}: {self.devices}"
