@@ -3,17 +3,18 @@ the table (SQLite drops a table's triggers when Django remakes it)."""
 
 from django.db import migrations
 
-SQLITE_TRIGGER = """
-CREATE TRIGGER IF NOT EXISTS custody_event_append_only BEFORE UPDATE ON assets_custodyevent
-BEGIN
-    SELECT RAISE(ABORT, 'custody events are append-only');
-END;
-"""
+from greenit.core.append_only import sqlite_trigger_sql
 
 
 def _create(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(SQLITE_TRIGGER)
+        schema_editor.execute(
+            sqlite_trigger_sql(
+                name="custody_event_append_only",
+                table="assets_custodyevent",
+                message="custody events are append-only",
+            )
+        )
 
 
 def restore_on_sqlite() -> migrations.RunPython:
