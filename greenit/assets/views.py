@@ -11,6 +11,7 @@ from greenit.accounts.models import Role
 from greenit.core import tags
 from greenit.core.decorators import staff_required
 from greenit.core.files import serve
+from greenit.core.forms import show_service_errors
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
@@ -131,8 +132,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                show_service_errors(form, error)
         donation = form.cleaned_data.get("donation")
         if result is not None:
             # The next scan starts from an empty serial, same donation, category and place.

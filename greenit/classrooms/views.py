@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
 
 from greenit.core.decorators import staff_required
+from greenit.core.forms import show_service_errors
 from greenit.core.pagination import keyset_page
 
 from . import services
@@ -33,14 +34,6 @@ from .models import (
     SchoolApplication,
     SchoolApplicationPhoto,
 )
-
-
-def _show_errors(error: ValidationError, form) -> None:
-    if hasattr(error, "error_dict"):
-        for field, msgs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
@@ -80,7 +73,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             try:
                 services.application_submit(photos=data.pop("photos", []), **data)
             except ValidationError as error:
-                _show_errors(error, form)
+                show_service_errors(form, error)
             else:
                 return redirect("classrooms:apply_thanks")
     return render(request, "classrooms/apply.html", {"form": form}, status=status)
@@ -184,7 +177,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         notes=data["notes"],
                     )
             except ValidationError as error:
-                _show_errors(error, form)
+                show_service_errors(form, error)
             else:
                 messages.success(request, _("Decision saved; the school was e-mailed."))
                 return redirect("classrooms:application", pk=application.pk)

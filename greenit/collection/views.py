@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from greenit.accounts.models import Role
 from greenit.core.decorators import staff_required
+from greenit.core.forms import show_service_errors
 
 from . import services, stickers
 from .forms import (
@@ -158,14 +159,6 @@ def box_sticker(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, msgs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
-
-
 @staff_required(Role.LOGISTICS)
 def box_new(request: HttpRequest) -> HttpResponse:
     form = BoxForm(request.POST or None)
@@ -173,7 +166,7 @@ def box_new(request: HttpRequest) -> HttpResponse:
         try:
             box = services.box_place(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request, _("Box %(code)s placed: print its QR sticker.") % {"code": box.code}
@@ -192,7 +185,7 @@ def box_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.box_update(box=_box(code), actor=request.user, status=status, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Box %(code)s saved.") % {"code": box.code})
             return redirect("collection:detail", code=box.code)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 from greenit.core.decorators import staff_required
+from greenit.core.forms import show_service_errors
 from greenit.core.pagination import keyset_page
 
 from . import services
@@ -46,7 +47,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             try:
                 services.enquiry_receive(language=get_language() or "en", **data)
             except ValidationError as error:
-                _show_errors(form, error)
+                show_service_errors(form, error)
             else:
                 return redirect("contact:thanks")
     return render(request, "enquiries/contact.html", {"form": form}, status=status)
@@ -85,14 +86,6 @@ def _enquiry(pk: int) -> Enquiry:
     return get_object_or_404(Enquiry.objects.select_related("handled_by"), pk=pk)
 
 
-def _show_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, msgs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
-
-
 @staff_required()
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = _enquiry(pk)
@@ -109,7 +102,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 enquiry=enquiry, actor=request.user, body=reply_form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _show_errors(reply_form, error)
+            show_service_errors(reply_form, error)
         else:
             if reply.delivered:
                 messages.success(request, _("Reply sent to %(email)s.") % {"email": enquiry.email})
@@ -128,7 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 enquiry=enquiry, actor=request.user, reason=close_form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _show_errors(close_form, error)
+            show_service_errors(close_form, error)
         else:
             messages.success(request, _("Enquiry closed."))
             return redirect("enquiries:detail", pk=enquiry.pk)

@@ -13,6 +13,7 @@ from greenit.accounts.models import Role
 from greenit.core import categories
 from greenit.core.decorators import staff_required
 from greenit.core.files import serve
+from greenit.core.forms import show_service_errors
 
 from . import charts, dashboard, factors, reports
 from .calculations import ImpactFigures, assumptions
@@ -126,8 +127,7 @@ def factor_edit(request: HttpRequest) -> HttpResponse:
                 source=form.cleaned_data["source"],
             )
         except ValidationError as error:
-            for field, msgs in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, msgs)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -190,8 +190,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 language=data["language"],
             )
         except ValidationError as error:
-            for field, msgs in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, msgs)
+            show_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:

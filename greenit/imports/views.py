@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.assets.models import Asset, CustodyEvent, State
+from greenit.core.forms import show_service_errors
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
@@ -55,8 +56,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            show_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error("donation", str(error))
         else:

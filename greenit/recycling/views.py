@@ -10,6 +10,7 @@ from greenit.accounts.models import Organisation
 from greenit.assets.models import Asset
 from greenit.core import files, tags
 from greenit.core.decorators import staff_required
+from greenit.core.forms import show_service_errors
 from greenit.core.pagination import keyset_page
 
 from . import services
@@ -28,11 +29,7 @@ def _put_errors(error: ValidationError | PermissionDenied, form) -> None:
     if isinstance(error, PermissionDenied):
         form.add_error(None, str(error))
         return
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+    show_service_errors(form, error)
 
 
 @staff_required()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from greenit.assets.models import Asset, State
 from greenit.core import categories, tags
 from greenit.core.decorators import staff_required
+from greenit.core.forms import show_service_errors
 
 from . import services
 from .forms import PartFormSet, RefurbishmentForm, SoftwareKitForm
@@ -79,11 +80,7 @@ def asset_test(request: HttpRequest, tag: str) -> HttpResponse:
                     ],
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                show_service_errors(form, error)
             else:
                 messages.success(
                     request,

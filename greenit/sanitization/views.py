@@ -13,6 +13,7 @@ from greenit.accounts.models import Role
 from greenit.assets.models import Asset, State
 from greenit.core import categories, tags
 from greenit.core.decorators import staff_required
+from greenit.core.forms import show_service_errors
 from greenit.donations.models import Donation
 
 from . import offline, services, signing
@@ -125,11 +126,7 @@ def record_add(request: HttpRequest, tag: str) -> HttpResponse:
                 medium=medium, actor=request.user, verifier=verifier, **data
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            show_service_errors(form, error)
         else:
             asset.refresh_from_db()
             messages.success(

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from greenit.classrooms.models import ClassroomProject
 from greenit.core.decorators import staff_required
+from greenit.core.forms import show_service_errors
 
 from . import services
 from .forms import ResolveForm, TicketForm
@@ -22,14 +23,6 @@ def _ticket_for_user(request: HttpRequest, pk: int) -> Ticket:
         ),
         pk=pk,
     )
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -74,7 +67,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 photos=data["photos"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -121,7 +114,7 @@ def ticket_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,

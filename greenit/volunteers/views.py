@@ -15,19 +15,11 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
 
 from greenit.core.decorators import staff_required
+from greenit.core.forms import show_service_errors
 
 from . import certificate, services
 from .forms import AdjustForm, AttendanceForm, OpportunityForm, PeriodForm, ShiftForm, SignUpForm
 from .models import Opportunity, Shift, SignUp, Volunteer
-
-
-def _show_errors(error: ValidationError, form) -> None:
-    if hasattr(error, "error_dict"):
-        for field, msgs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
-
 
 # Public pages --------------------------------------------------------------------------
 
@@ -103,7 +95,7 @@ def signup(request: HttpRequest, pk: int) -> HttpResponse:
                     company_name=data["company_name"],
                 )
             except ValidationError as error:
-                _show_errors(error, form)
+                show_service_errors(form, error)
                 status = 400
             else:
                 if guest:
@@ -398,7 +390,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                     hours=data["hours"],
                 )
             except ValidationError as error:
-                _show_errors(error, form)
+                show_service_errors(form, error)
             else:
                 messages.success(
                     request, _("%(name)s: attendance saved.") % {"name": found.volunteer.name}
