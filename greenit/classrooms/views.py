@@ -7,10 +7,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import get_usage
 
 from greenit.core.decorators import staff_required
 from greenit.core.forms import show_service_errors
+from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
 
 from . import services
@@ -43,13 +43,6 @@ def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
 # The public pages ----------------------------------------------------------------------
 
 
-def _apply_limited(request: HttpRequest) -> bool:
-    usage = get_usage(
-        request, group="school-apply", key="ip", rate=settings.OFFER_RATE, increment=True
-    )
-    return usage is not None and usage["count"] > usage["limit"]
-
-
 def apply(request: HttpRequest) -> HttpResponse:
     """A school applies for a classroom: anyone, no account; a honeypot and a rate limit per
     address keep bots out."""
@@ -58,7 +51,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):
             return redirect("classrooms:apply_thanks")
-        if _apply_limited(request):
+        if over_limit(request, group="school-apply", rate=settings.OFFER_RATE):
             form.add_error(
                 None,
                 _(

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import get_usage
 
 from greenit.accounts.models import Role
 from greenit.core import files
 from greenit.core.decorators import staff_required
+from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
 
 from . import services
@@ -135,13 +135,6 @@ def donation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # The public offer form -----------------------------------------------------------------
 
 
-def _offer_limited(request: HttpRequest) -> bool:
-    usage = get_usage(
-        request, group="public-offer", key="ip", rate=settings.OFFER_RATE, increment=True
-    )
-    return usage is not None and usage["count"] > usage["limit"]
-
-
 def offer_public(request: HttpRequest) -> HttpResponse:
     """ "Donate your old computers": anyone, no account. What it creates is only ever an offer
     that staff accept or decline; a honeypot field and a rate limit per address keep bots out."""
@@ -151,7 +144,7 @@ def offer_public(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):
             return redirect("donate:thanks")  # a bot: tell it nothing, keep nothing
-        if _offer_limited(request):
+        if over_limit(request, group="public-offer", rate=settings.OFFER_RATE):
             form.add_error(
                 None,
                 _(

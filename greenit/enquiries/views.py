@@ -6,22 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_ratelimit.core import get_usage
 
 from greenit.core.decorators import staff_required
 from greenit.core.forms import show_service_errors
+from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
 
 from . import services
 from .forms import CloseForm, EnquiryForm, InboxFilterForm, ReplyForm
 from .models import Enquiry
-
-
-def _limited(request: HttpRequest) -> bool:
-    usage = get_usage(
-        request, group="enquiry", key="ip", rate=settings.ENQUIRY_RATE, increment=True
-    )
-    return usage is not None and usage["count"] > usage["limit"]
 
 
 def contact(request: HttpRequest) -> HttpResponse:
@@ -33,7 +26,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):
             return redirect("contact:thanks")  # a bot: tell it nothing, keep nothing
-        if _limited(request):
+        if over_limit(request, group="enquiry", rate=settings.ENQUIRY_RATE):
             form.add_error(
                 None,
                 _(

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import get_usage
 
 from greenit.core.decorators import staff_required
 from greenit.core.forms import show_service_errors
+from greenit.core.limits import over_limit
 
 from . import certificate, services
 from .forms import AdjustForm, AttendanceForm, OpportunityForm, PeriodForm, ShiftForm, SignUpForm
@@ -48,13 +48,6 @@ def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/opportunity.html", {"opportunity": found})
 
 
-def _signup_limited(request: HttpRequest) -> bool:
-    usage = get_usage(
-        request, group="volunteer-signup", key="ip", rate=settings.OFFER_RATE, increment=True
-    )
-    return usage is not None and usage["count"] > usage["limit"]
-
-
 def signup(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign up for one shift: as yourself when logged in, else by name and e-mail."""
     shift = get_object_or_404(
@@ -73,7 +66,7 @@ def signup(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if guest and request.POST.get("website"):
             return redirect("volunteers:signup_sent")
-        if guest and _signup_limited(request):
+        if guest and over_limit(request, group="volunteer-signup", rate=settings.OFFER_RATE):
             form.add_error(
                 None,
                 _(
