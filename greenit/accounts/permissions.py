@@ -1,0 +1,201 @@
+"""Who may do what: the one table of staff roles and the actions they allow.
+
+Every check of a role anywhere in greenit reads this table: page decorators
+(`permission_required`), the API and the services (`require`), templates' menus (`may`, from
+the context processor) and the lifecycle's transitions (each names its action here). An
+administrator holds every role (`User.roles`), so administrator-only actions name just that
+role. External contacts (donors, sponsors, schools) have no role: what they may see is decided
+by their organisation (`visible_to`), not here.
+
+Refusals are written once, beside the action, and translated.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Role
+
+R = Role
+ALL_STAFF = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Permission:
+    roles: frozenset[Role]
+    refusal: Promise | None = None
+    move: Promise | None = None  # the lifecycle move's label, for moves
+
+    def refusal_text(self) -> str:
+        if self.move is not None:
+            return _("Your role may not do this: %(label)s.") % {"label": self.move}
+        return str(self.refusal)
+
+    def allows(self, user) -> bool:
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and user.is_staff_member
+            and user.roles & self.roles
+        )
+
+
+def _p(refusal: Promise, *roles: Role) -> Permission:
+    return Permission(frozenset(roles), refusal)
+
+
+def _move(label: Promise, *roles: Role) -> Permission:
+    """A lifecycle move: refused in the lifecycle's words, naming the move."""
+    return Permission(frozenset(roles), move=label)
+
+
+PERMISSIONS: dict[str, Permission] = {
+    # Any member of staff: the back office's lists and pages.
+    "use_back_office": _p(gettext_lazy("This page is for staff with another role."), *ALL_STAFF),
+    # Donations and logistics
+    "record_donation": _p(
+        gettext_lazy("Only logistics staff, technicians and donor contacts record donations."),
+        R.LOGISTICS,
+        R.TECHNICIAN,
+    ),
+    "handle_offers": _p(
+        gettext_lazy("Only logistics staff accept offers and arrange pickups."), R.LOGISTICS
+    ),
+    "empty_boxes": _p(
+        gettext_lazy("Only logistics staff schedule and record box emptyings."), R.LOGISTICS
+    ),
+    # Devices
+    "record_intake": _p(
+        gettext_lazy("Only logistics staff and technicians record intake."),
+        R.LOGISTICS,
+        R.TECHNICIAN,
+    ),
+    "sanitize": _p(
+        gettext_lazy("Only technicians and administrators record sanitization."), R.TECHNICIAN
+    ),
+    "refurbish": _p(gettext_lazy("Only technicians record refurbishment tests."), R.TECHNICIAN),
+    "recycle": _p(gettext_lazy("Only technicians handle recycling batches."), R.TECHNICIAN),
+    # Classrooms, schools, volunteers
+    "manage_classrooms": _p(
+        gettext_lazy("Only programme managers manage classrooms."), R.PROGRAMME_MANAGER
+    ),
+    "deliver_to_schools": _p(
+        gettext_lazy("Only programme managers and logistics staff deliver classrooms."),
+        R.PROGRAMME_MANAGER,
+        R.LOGISTICS,
+    ),
+    "resolve_tickets": _p(gettext_lazy("Only staff resolve support tickets."), *ALL_STAFF),
+    "manage_volunteers": _p(
+        gettext_lazy("Only programme managers manage volunteers."), R.PROGRAMME_MANAGER
+    ),
+    "see_rosters": _p(
+        gettext_lazy("Only programme managers and logistics staff see rosters."),
+        R.PROGRAMME_MANAGER,
+        R.LOGISTICS,
+    ),
+    # Impact
+    "report_on_anyone": _p(
+        gettext_lazy("You may ask for your own organisation's reports only."),
+        R.PROGRAMME_MANAGER,
+    ),
+    "override_factors": _p(
+        gettext_lazy("Only administrators change impact factors."), R.ADMINISTRATOR
+    ),
+    # The lifecycle's moves (assets/lifecycle.py names one of these on each transition).
+    "receive_device": _move(gettext_lazy("Receive"), R.LOGISTICS, R.TECHNICIAN),
+    "mark_sanitized": _move(gettext_lazy("Mark sanitized"), R.TECHNICIAN),
+    "record_test": _move(gettext_lazy("Record test"), R.TECHNICIAN),
+    "mark_ready": _move(gettext_lazy("Mark ready for a classroom"), R.TECHNICIAN),
+    "allocate_device": _move(gettext_lazy("Allocate to a classroom"), R.PROGRAMME_MANAGER),
+    "unallocate_device": _move(gettext_lazy("Unallocate"), R.PROGRAMME_MANAGER),
+    "deliver_device": _move(
+        gettext_lazy("Deliver to the school"), R.PROGRAMME_MANAGER, R.LOGISTICS
+    ),
+    "take_back_device": _move(gettext_lazy("Take back from the school"), R.LOGISTICS, R.TECHNICIAN),
+    "send_to_recycling": _move(gettext_lazy("Send to recycling"), R.TECHNICIAN),
+    "take_out_of_recycling": _move(gettext_lazy("Take out of recycling"), R.TECHNICIAN),
+    "confirm_recycled": _move(gettext_lazy("Confirm recycled"), R.TECHNICIAN),
+}
+
+
+def _permission(action: str) -> Permission:
+    try:
+        return PERMISSIONS[action]
+    except KeyError:
+        # A typo in an action name must fail loudly, never grant or refuse silently.
+        raise LookupError(f"No such action in the permissions table: {action!r}") from None
+
+
+def may(user, action: str) -> bool:
+    """May this user do `action`? Anonymous users and external contacts may do no staff action."""
+    return _permission(action).allows(user)
+
+
+def refusal(action: str) -> str:
+    """The translated sentence that says why `action` is refused."""
+    return _permission(action).refusal_text()
+
+
+def require(user, action: str) -> None:
+    """Refuse with the action's own message unless this user may do it."""
+    if not may(user, action):
+        raise PermissionDenied(refusal(action))
+
+
+def permission_required(action: str) -> Callable:
+    """A view for logged-in staff who may do `action`; others get 403 with its refusal."""
+    _permission(action)
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+staff_required = permission_required("use_back_office")
+
+
+class Abilities:
+    """What a template may ask: `{% if may.record_intake %}`. Unknown names raise, so a typo in
+    a template fails its test instead of hiding a menu."""
+
+    def __init__(self, user) -> None:
+        self._user = user
+
+    def __getitem__(self, action: str) -> bool:
+        return may(self._user, action)
+
+
+def abilities(user) -> Abilities:
+    return Abilities(user)
+
+
+def describe() -> list[tuple[str, list[str], str]]:
+    """The table for documentation and the admin: (action, role labels, refusal)."""
+    return [
+        (name, sorted(str(Role(r).label) for r in p.roles), p.refusal_text())
+        for name, p in PERMISSIONS.items()
+    ]
+
+
+__all__ = [
+    "PERMISSIONS",
+    "abilities",
+    "may",
+    "permission_required",
+    "refusal",
+    "require",
+    "staff_required",
+]
