@@ -1096,7 +1096,10 @@ def _volunteers(orgs, people) -> None:
         )
 
     def back(s):
-        if s.starts_at > timezone.now() + timedelta(days=far - 60):
+        # Any shift still more than a year ahead was made here to be moved back. (Comparing
+        # with `far - 60` days failed late in the day: a 09:00 shift 840 days ahead is then
+        # earlier than now + 840 days, so it stayed in the future and refused attendance.)
+        if s.starts_at > timezone.now() + timedelta(days=365):
             Shift.objects.filter(pk=s.pk).update(
                 starts_at=s.starts_at - timedelta(days=far), ends_at=s.ends_at - timedelta(days=far)
             )
