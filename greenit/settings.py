@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "greenit.enquiries",
     "greenit.volunteers",
     "greenit.impact",
+    "greenit.home",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "greenit.core.context_processors.site",
+                "greenit.home.context_processors.site",
             ],
         },
     },

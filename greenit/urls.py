@@ -5,7 +5,7 @@ from greenit.api import api
 from greenit.enquiries import urls as enquiry_urls
 
 urlpatterns = [
-    path("", include("greenit.core.urls")),
+    path("", include("greenit.home.urls")),
     path("accounts/", include("greenit.accounts.urls")),
     path("donations/", include("greenit.donations.urls")),
     path("assets/", include("greenit.assets.urls")),

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from greenit.assets.models import LabelSheet
 from greenit.assets.tasks import make_label_sheet
 from greenit.core.tests.browser import log_in
-from greenit.core.tests.test_accessibility import _check_page, _switch_language
+from greenit.home.tests.test_accessibility import _check_page, _switch_language
 
 pytestmark = [
     pytest.mark.browser,

@@ -22,11 +22,11 @@ def _state_counts() -> list[tuple[str, str, int]]:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
-        return render(request, "core/welcome.html", {"mercury_refusal": categories.MERCURY_REFUSAL})
+        return render(request, "home/welcome.html", {"mercury_refusal": categories.MERCURY_REFUSAL})
     if user.is_staff_member:
         return render(
             request,
-            "core/staff_home.html",
+            "home/staff_home.html",
             {
                 "state_counts": _state_counts(),
                 "recent_donations": Donation.objects.select_related("donor_organisation")[:8],
@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     donations = Donation.objects.visible_to(user).select_related("donor_organisation")[:20]
     classrooms = ClassroomProject.objects.visible_to(user)[:20]
     return render(
-        request, "core/contact_home.html", {"donations": donations, "classrooms": classrooms}
+        request, "home/contact_home.html", {"donations": donations, "classrooms": classrooms}
     )
 
 
