@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from greenit.classrooms.models import ClassroomProject
 from greenit.volunteers import services as volunteering
-from greenit.volunteers.models import Opportunity, Shift
+from greenit.volunteers.models import Opportunity, Shift, SignUp
 
 from .people import VOLUNTEER_LOGIN, login_make
 
@@ -30,7 +30,7 @@ def volunteers(orgs, people) -> None:
     _drive_and_draft()
 
 
-def _opportunity(kind, en, zh, place, **fields) -> Opportunity:
+def _opportunity(kind: str, *, en: str, zh: str, place: str, **fields) -> Opportunity:
     """Opportunities are reference data: managers write them in the admin (no service)."""
     return Opportunity.objects.create(
         kind=kind, title_en=en, title_zh=zh, place=place, published=True, **fields
@@ -42,7 +42,7 @@ def _at(days: int, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
-def _shift(opp, days: int, hour: int, hours: int, capacity: int) -> Shift:
+def _shift(opp: Opportunity, *, days: int, hour: int, hours: int, capacity: int) -> Shift:
     """A shift `days` from today (no service makes one); a past one is made FAR days ahead."""
     offset = FAR if days < 0 else 0
     return Shift.objects.create(
@@ -63,7 +63,9 @@ def _back(s: Shift) -> None:
         )
 
 
-def _guest(s, name, email, company=None, language="zh-hans", company_name=""):
+def _guest(
+    s: Shift, name: str, email: str, *, company=None, language="zh-hans", company_name=""
+) -> SignUp:
     """A volunteer without an account signs up on the public page and confirms by e-mail."""
     signup = volunteering.signup_create(
         shift=s,
@@ -81,9 +83,9 @@ def _opening_day(orgs, *, pm, zhou) -> None:
     opened = ClassroomProject.objects.get(school=orgs["school_yudu"])
     opening = _opportunity(
         Opportunity.Kind.CLASSROOM_OPENING,
-        "Opening of the Hefeng Green IT Classroom",
-        "禾丰镇中心小学绿色IT教室开班仪式",
-        orgs["school_yudu"].name,
+        en="Opening of the Hefeng Green IT Classroom",
+        zh="禾丰镇中心小学绿色IT教室开班仪式",
+        place=orgs["school_yudu"].name,
         description_en="Teach the first lessons on the new computers: typing and Scratch.",
         description_zh="在新电脑上为孩子们上第一堂课：打字和 Scratch。",
         province="江西省",
@@ -92,14 +94,14 @@ def _opening_day(orgs, *, pm, zhou) -> None:
         project=opened,
         skills=["coding", "teaching", "chinese"],
     )
-    opening_day = _shift(opening, -60, 9, 6, 6)
+    opening_day = _shift(opening, days=-60, hour=9, hours=6, capacity=6)
     bank = [
         ("王芳", "wang.fang@pjbank.example", orgs["bank"]),
         ("Li Lei 李雷", "li.lei@pjbank.example", orgs["bank"]),
         ("陈静", "chen.jing@pjbank.example", orgs["bank"]),
         ("Tom Becker", "tom.becker@lumen.example", orgs["consult"]),
     ]
-    past = [_guest(opening_day, name, email, company) for name, email, company in bank]
+    past = [_guest(opening_day, name, email, company=company) for name, email, company in bank]
     past.append(volunteering.signup_create(shift=opening_day, user=zhou, language="zh-hans"))
     _back(opening_day)
     for signup, mark in zip(past, ["present", "present", "late", "absent", "present"], strict=True):
@@ -120,27 +122,39 @@ def _opening_day(orgs, *, pm, zhou) -> None:
 def _workshops(orgs, *, pm, zhou) -> None:
     workshop = _opportunity(
         Opportunity.Kind.WORKSHOP,
-        "Refurbishing workshop at the Shanghai warehouse",
-        "上海仓库电脑翻新工作坊",
-        "上海仓库 A 区",
+        en="Refurbishing workshop at the Shanghai warehouse",
+        zh="上海仓库电脑翻新工作坊",
+        place="上海仓库 A 区",
         description_en="Clean, test and image donated laptops with our technicians.",
         description_zh="与技术员一起清洁、测试捐赠的笔记本电脑并安装系统。",
         province="上海市",
         city="上海市",
         skills=["repair", "lifting"],
     )
-    old_workshop = _shift(workshop, -20, 13, 4, 8)
+    old_workshop = _shift(workshop, days=-20, hour=13, hours=4, capacity=8)
     done = [
-        _guest(old_workshop, "赵磊", "zhao.lei@eastauto.example", orgs["auto"]),
-        _guest(old_workshop, "Sara Lin", "sara.lin@eastauto.example", orgs["auto"], "en"),
-        _guest(old_workshop, "孙燕", "sun.yan@pjbank.example", orgs["bank"]),
-        _guest(old_workshop, "Mia Wong", "mia@example.org", None, "en", "Little Lamp Studio"),
+        _guest(old_workshop, "赵磊", "zhao.lei@eastauto.example", company=orgs["auto"]),
+        _guest(
+            old_workshop,
+            "Sara Lin",
+            "sara.lin@eastauto.example",
+            company=orgs["auto"],
+            language="en",
+        ),
+        _guest(old_workshop, "孙燕", "sun.yan@pjbank.example", company=orgs["bank"]),
+        _guest(
+            old_workshop,
+            "Mia Wong",
+            "mia@example.org",
+            language="en",
+            company_name="Little Lamp Studio",
+        ),
     ]
     _back(old_workshop)
     for signup in done:
         volunteering.attendance_record(signup=signup, actor=pm, attendance="present")
-    next_workshop = _shift(workshop, 9, 13, 4, 8)
-    _guest(next_workshop, "赵磊", "zhao.lei@eastauto.example", orgs["auto"])
+    next_workshop = _shift(workshop, days=9, hour=13, hours=4, capacity=8)
+    _guest(next_workshop, "赵磊", "zhao.lei@eastauto.example", company=orgs["auto"])
     volunteering.signup_create(shift=next_workshop, user=zhou, language="zh-hans")
 
 
@@ -148,9 +162,9 @@ def _teaching_day(orgs) -> None:
     upcoming = ClassroomProject.objects.get(school=orgs["school_blind"])
     teaching = _opportunity(
         Opportunity.Kind.TEACHING_DAY,
-        "Teaching day: Scratch for grade 5",
-        "教学日：五年级 Scratch 编程",
-        orgs["school_blind"].name,
+        en="Teaching day: Scratch for grade 5",
+        zh="教学日：五年级 Scratch 编程",
+        place=orgs["school_blind"].name,
         description_en="Help the teachers with a Scratch lesson; the school has screen readers.",
         description_zh="协助老师上一堂 Scratch 课；学校配有读屏软件。",
         province=orgs["school_blind"].province,
@@ -158,26 +172,26 @@ def _teaching_day(orgs) -> None:
         project=upcoming,
         skills=["coding", "english", "teaching"],
     )
-    full = _shift(teaching, 12, 9, 3, 2)
-    _guest(full, "王芳", "wang.fang@pjbank.example", orgs["bank"])
-    _guest(full, "Tom Becker", "tom.becker@lumen.example", orgs["consult"], "en")
-    _guest(full, "陈静", "chen.jing@pjbank.example", orgs["bank"])  # on the waitlist
-    _shift(teaching, 12, 14, 3, 4)
+    full = _shift(teaching, days=12, hour=9, hours=3, capacity=2)
+    _guest(full, "王芳", "wang.fang@pjbank.example", company=orgs["bank"])
+    _guest(full, "Tom Becker", "tom.becker@lumen.example", company=orgs["consult"], language="en")
+    _guest(full, "陈静", "chen.jing@pjbank.example", company=orgs["bank"])  # on the waitlist
+    _shift(teaching, days=12, hour=14, hours=3, capacity=4)
 
 
 def _drive_and_draft() -> None:
     drive = _opportunity(
         Opportunity.Kind.COLLECTION_DRIVE,
-        "E-waste collection drive in Lujiazui",
-        "陆家嘴电子垃圾回收日",
-        "陆家嘴环路 1000 号大堂",
+        en="E-waste collection drive in Lujiazui",
+        zh="陆家嘴电子垃圾回收日",
+        place="陆家嘴环路 1000 号大堂",
         description_en="Welcome colleagues bringing old phones and laptops; weigh and sort.",
         description_zh="接待带来旧手机和笔记本电脑的同事，称重并分类。",
         province="上海市",
         city="上海市",
         skills=["lifting", "english"],
     )
-    _shift(drive, 5, 10, 5, 6)
+    _shift(drive, days=5, hour=10, hours=5, capacity=6)
     draft = Opportunity.objects.create(
         kind=Opportunity.Kind.OTHER,
         title_en="Photographer for the classroom stories",
@@ -186,4 +200,4 @@ def _drive_and_draft() -> None:
         skills=["photography"],
         published=False,
     )
-    _shift(draft, 30, 9, 8, 1)
+    _shift(draft, days=30, hour=9, hours=8, capacity=1)
