@@ -95,13 +95,13 @@ def test_a_sponsor_is_added_once_with_a_clear_message_the_second_time(
 def test_a_contacts_home_page_lists_its_classrooms(project, other_project, stella, sam, client):
     for person in (stella, sam):
         client.force_login(person)
-        page = client.get(reverse("core:home")).content.decode()
+        page = client.get(reverse("home:home")).content.decode()
         assert project.name in page and other_project.name not in page
 
 
 @pytest.mark.django_db
 def test_the_welcome_page_invites_schools_to_apply(client):
-    assert reverse("classrooms:apply") in client.get(reverse("core:home")).content.decode()
+    assert reverse("classrooms:apply") in client.get(reverse("home:home")).content.decode()
 
 
 def test_the_project_list_filters_by_status(project, other_project, paul, client):

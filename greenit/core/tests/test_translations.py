@@ -370,7 +370,7 @@ NAV_ENGLISH = ("Log in", "Home", "Skip to main content", "Switch language")
 
 @pytest.mark.django_db
 def test_the_home_page_speaks_chinese(chinese_client, catalogue):
-    response = chinese_client.get(reverse("core:home"))
+    response = chinese_client.get(reverse("home:home"))
     assert_in_chinese(
         response,
         catalogue,
@@ -397,7 +397,7 @@ def test_the_login_page_speaks_chinese(chinese_client, catalogue):
 @pytest.mark.django_db
 def test_the_staff_home_page_speaks_chinese(chinese_client, catalogue, lena, donation):
     chinese_client.force_login(lena)
-    response = chinese_client.get(reverse("core:home"))
+    response = chinese_client.get(reverse("home:home"))
     assert_in_chinese(
         response,
         catalogue,

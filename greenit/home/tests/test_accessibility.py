@@ -43,7 +43,7 @@ SKIP_VIEWS = {"accounts:logout", "set_language"}
 # Views the crawl must reach: a crawl that stops early (a failed login, a broken menu)
 # would otherwise pass with nothing checked.
 STAFF_VIEWS = {
-    "core:home",
+    "home:home",
     "enquiries:inbox",
     "enquiries:detail",
     "donations:list",
@@ -84,7 +84,7 @@ LOGISTICS_VIEWS = INTAKE_VIEWS | {
     "collection:edit",
 }
 DONOR_VIEWS = {
-    "core:home",
+    "home:home",
     "donations:list",
     "donations:detail",
     "donations:create",
@@ -111,7 +111,7 @@ CLASSROOM_MANAGER_VIEWS = CLASSROOM_STAFF_VIEWS | {
     "classrooms:project_edit",
 }
 MUST_REACH = {
-    None: {"core:home", "accounts:login", "donate:offer"} | CLASSROOM_PUBLIC_VIEWS,
+    None: {"home:home", "accounts:login", "donate:offer"} | CLASSROOM_PUBLIC_VIEWS,
     "admin": STAFF_VIEWS | SANITIZATION_VIEWS,
     "li.logistics": LOGISTICS_VIEWS | CLASSROOM_STAFF_VIEWS,
     "wang.tech": INTAKE_VIEWS | SANITIZATION_VIEWS,
@@ -125,7 +125,7 @@ MUST_REACH = {
         "sanitization:verify",
     },
     "sun.bank": DONOR_VIEWS | CLASSROOM_CONTACT_VIEWS,
-    "liu.school": {"core:home", "donations:list", "assets:list", "accounts:tokens"}
+    "liu.school": {"home:home", "donations:list", "assets:list", "accounts:tokens"}
     | CLASSROOM_CONTACT_VIEWS,
 }
 
@@ -204,7 +204,7 @@ VOLUNTEER_MANAGER_VIEWS = VOLUNTEER_STAFF_VIEWS | {
     "volunteers:opportunity_new",
     "volunteers:opportunity_edit",
 }
-MUST_REACH["zhou.volunteer"] = {"core:home", "volunteers:me"} | VOLUNTEER_PUBLIC_VIEWS
+MUST_REACH["zhou.volunteer"] = {"home:home", "volunteers:me"} | VOLUNTEER_PUBLIC_VIEWS
 for _role, _views in {
     None: VOLUNTEER_PUBLIC_VIEWS,
     "admin": VOLUNTEER_MANAGER_VIEWS,
