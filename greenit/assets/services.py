@@ -13,6 +13,21 @@ from greenit.donations.models import Donation
 from . import lifecycle
 from .models import Asset, State
 
+# What a person may correct on a device; its state and place change through the lifecycle.
+DETAILS = ("category", "make", "model", "serial", "specs", "weight_kg", "condition")
+
+
+def asset_update(*, asset: Asset, actor, **details) -> Asset:
+    """Correct a device's details (logistics staff and technicians)."""
+    permissions.require(actor, "edit_devices")
+    if extra := set(details) - set(DETAILS):
+        raise TypeError(f"asset_update() does not set {sorted(extra)}")
+    for name, value in details.items():
+        setattr(asset, name, value)
+    asset.full_clean()
+    asset.save(update_fields=list(details))
+    return asset
+
 
 @dataclass
 class IntakeResult:

@@ -74,9 +74,10 @@ def asset_edit(request: HttpRequest, tag: str) -> HttpResponse:
     asset = _get_asset_for_user(request, tag)
     form = AssetEditForm(request.POST or None, instance=asset)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved %(tag)s.") % {"tag": asset.display_tag})
-        return redirect("assets:detail", tag=asset.tag)
+        with refusals_on(form):
+            services.asset_update(asset=asset, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Saved %(tag)s.") % {"tag": asset.display_tag})
+            return redirect("assets:detail", tag=asset.tag)
     return render(request, "assets/edit.html", {"asset": asset, "form": form})
 
 

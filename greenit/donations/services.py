@@ -212,6 +212,20 @@ def drivers():
     return permissions.staff_who_may("handle_offers").order_by("first_name", "username")
 
 
+def drivers_on(day: date):
+    """The drivers with a scheduled pickup on `day`: each gets a day sheet."""
+    return drivers().filter(pickups__date=day, pickups__status=Pickup.Status.SCHEDULED)
+
+
+def donations_awaiting_pickup():
+    """Accepted donations with no pickup scheduled yet, newest first."""
+    return (
+        Donation.objects.filter(status=Donation.Status.ACCEPTED)
+        .exclude(pickups__status=Pickup.Status.SCHEDULED)
+        .select_related("donor_organisation")
+    )
+
+
 def pickup_schedule(
     *,
     donation: Donation,

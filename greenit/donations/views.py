@@ -206,6 +206,15 @@ def _get_pickup_for_user(request: HttpRequest, pk: int) -> Pickup:
     )
 
 
+def _planning(day) -> dict:
+    """What staff plan pickups with: drivers, donations still waiting, today's day sheets."""
+    return {
+        "drivers": services.drivers(),
+        "awaiting": services.donations_awaiting_pickup()[:50],
+        "today_sheets": services.drivers_on(day),
+    }
+
+
 @login_required
 def pickup_list(request: HttpRequest) -> HttpResponse:
     pickups = (
@@ -223,18 +232,8 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
             "pickups": pickups[:200],
             "statuses": Pickup.Status.choices,
             "status": status,
-            "drivers": services.drivers() if request.user.is_staff_member else [],
             "today": timezone.localdate(),
-            "awaiting": Donation.objects.filter(status=Donation.Status.ACCEPTED)
-            .exclude(pickups__status=Pickup.Status.SCHEDULED)
-            .select_related("donor_organisation")[:50]
-            if request.user.is_staff_member
-            else [],
-            "today_sheets": services.drivers().filter(
-                pickups__date=timezone.localdate(), pickups__status=Pickup.Status.SCHEDULED
-            )
-            if request.user.is_staff_member
-            else [],
+            **(_planning(timezone.localdate()) if request.user.is_staff_member else {}),
         },
     )
 
