@@ -217,6 +217,16 @@ def drivers_on(day: date):
     return drivers().filter(pickups__date=day, pickups__status=Pickup.Status.SCHEDULED)
 
 
+def day_sheet_stops(*, driver: User, day: date):
+    """One driver's scheduled stops on one day, in window order."""
+    return (
+        Pickup.objects.filter(driver=driver, date=day, status=Pickup.Status.SCHEDULED)
+        .select_related("donation", "donation__donor_organisation")
+        .prefetch_related("lines")
+        .order_by("window_start")
+    )
+
+
 def donations_awaiting_pickup():
     """Accepted donations with no pickup scheduled yet, newest first."""
     return (

@@ -309,14 +309,7 @@ def day_sheet(request: HttpRequest) -> HttpResponse:
         else None
     )
     day = parse_date(request.GET.get("date", "") or "") or timezone.localdate()
-    stops = []
-    if driver:
-        stops = (
-            Pickup.objects.filter(driver=driver, date=day, status=Pickup.Status.SCHEDULED)
-            .select_related("donation", "donation__donor_organisation")
-            .prefetch_related("lines")
-            .order_by("window_start")
-        )
+    stops = services.day_sheet_stops(driver=driver, day=day) if driver else []
     return render(
         request,
         "donations/day_sheet.html",

@@ -1,5 +1,6 @@
-"""Who may record a donation: staff in logistics and the workshop, and donor contacts for
-their own organisation; the page and the API refuse with the same sentence."""
+"""The services behind the donation pages: who may record a donation (staff in logistics and
+the workshop, donor contacts; page and API refuse with the same sentence), and what the
+pickup pages plan with (drivers, donations waiting, day sheets)."""
 
 from datetime import time, timedelta
 
@@ -35,11 +36,11 @@ def test_drivers_are_active_logistics_staff_and_administrators(alice, lena, paul
     assert list(services.drivers()) == sorted([lena, ada], key=lambda u: (u.first_name, u.username))
 
 
-def test_a_donation_awaits_a_pickup_until_one_is_scheduled(lena, donation):
+def test_a_donation_awaits_a_pickup_until_one_is_on_a_day_sheet(lena, donation):
     donation.status = "accepted"
     donation.save(update_fields=["status"])
     assert list(services.donations_awaiting_pickup()) == [donation]
-    services.pickup_schedule(
+    pickup = services.pickup_schedule(
         donation=donation,
         actor=lena,
         date=timezone.localdate(),
@@ -50,3 +51,7 @@ def test_a_donation_awaits_a_pickup_until_one_is_scheduled(lena, donation):
     assert not services.donations_awaiting_pickup().exists()
     assert list(services.drivers_on(timezone.localdate())) == [lena]
     assert not services.drivers_on(timezone.localdate() + timedelta(days=1)).exists()
+    today = timezone.localdate()
+    assert list(services.day_sheet_stops(driver=lena, day=today)) == [pickup]
+    services.pickup_cancel(pickup=pickup, actor=lena)
+    assert not services.day_sheet_stops(driver=lena, day=today).exists()
