@@ -4,14 +4,12 @@ Machines send `Authorization: Bearer <token>` (tokens from /accounts/tokens/); p
 browsers use their session (with the CSRF token on writes). Either way the caller has
 exactly the scope and roles of its user, as on the pages."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from greenit import api_refusals as refusals
 from greenit.accounts.models import ApiToken
 from greenit.assets.api import router as assets_router
-from greenit.assets.lifecycle import TransitionRefused
 from greenit.classrooms.api import router as classrooms_router
 from greenit.collection.api import router as boxes_router
 from greenit.donations.api import router as donations_router
@@ -51,31 +49,4 @@ api.add_router("/support", support_router)
 api.add_router("/refurbishment", refurbishment_router)
 api.add_router("/volunteers", volunteers_router)
 api.add_router("/impact", impact_router)
-
-
-def _messages(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {field: [str(m) for m in msgs] for field, msgs in error.message_dict.items()}
-    return {"__all__": [str(m) for m in error.messages]}
-
-
-@api.exception_handler(TransitionRefused)
-def transition_refused(request, exc: TransitionRefused):
-    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
-
-
-@api.exception_handler(ValidationError)
-def validation_error(request, exc: ValidationError):
-    return api.create_response(
-        request, {"detail": "Invalid input", "errors": _messages(exc)}, status=422
-    )
-
-
-@api.exception_handler(PermissionDenied)
-def permission_denied(request, exc: PermissionDenied):
-    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc: Http404):
-    return api.create_response(request, {"detail": "Not found"}, status=404)
+refusals.answer_refusals(api)

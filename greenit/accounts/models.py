@@ -138,3 +138,8 @@ class ApiToken(models.Model):
         key = "gi_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=_hash(key))
         return token, key
+
+    def revoke(self) -> None:
+        """The key opens nothing from now on; the row stays, to show when it was revoked."""
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])

@@ -16,11 +16,12 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Role
+from .models import Role, User
 
 R = Role
 ALL_STAFF = frozenset(Role)
@@ -71,6 +72,11 @@ PERMISSIONS: dict[str, Permission] = {
         gettext_lazy("Only logistics staff schedule and record box emptyings."), R.LOGISTICS
     ),
     # Devices
+    "edit_devices": _p(
+        gettext_lazy("Only logistics staff and technicians edit a device's details."),
+        R.LOGISTICS,
+        R.TECHNICIAN,
+    ),
     "record_intake": _p(
         gettext_lazy("Only logistics staff and technicians record intake."),
         R.LOGISTICS,
@@ -90,6 +96,8 @@ PERMISSIONS: dict[str, Permission] = {
         R.PROGRAMME_MANAGER,
         R.LOGISTICS,
     ),
+    "see_collection_boxes": _p(gettext_lazy("Collection boxes are for staff."), *ALL_STAFF),
+    "answer_enquiries": _p(gettext_lazy("Only staff answer enquiries."), *ALL_STAFF),
     "resolve_tickets": _p(gettext_lazy("Only staff resolve support tickets."), *ALL_STAFF),
     "manage_volunteers": _p(
         gettext_lazy("Only programme managers manage volunteers."), R.PROGRAMME_MANAGER
@@ -140,6 +148,20 @@ def may(user, action: str) -> bool:
 def refusal(action: str) -> str:
     """The translated sentence that says why `action` is refused."""
     return _permission(action).refusal_text()
+
+
+def roles(action: str) -> frozenset[Role]:
+    """The roles that may do `action`, administrator included (it holds every role)."""
+    return _permission(action).roles | {Role.ADMINISTRATOR}
+
+
+def staff_who_may(action: str) -> QuerySet[User]:
+    """Active staff members who may do `action` (e.g. the drivers a pickup may be given to)."""
+    return (
+        User.objects.filter(is_active=True, organisation__isnull=True)
+        .filter(groups__name__in=roles(action))
+        .distinct()
+    )
 
 
 def require(user, action: str) -> None:
@@ -197,5 +219,7 @@ __all__ = [
     "permission_required",
     "refusal",
     "require",
+    "roles",
     "staff_required",
+    "staff_who_may",
 ]

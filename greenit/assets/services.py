@@ -2,18 +2,31 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from greenit.accounts.models import Role
+from greenit.accounts import permissions
 from greenit.core import categories
 from greenit.donations.models import Donation
 
 from . import lifecycle
 from .models import Asset, State
 
-INTAKE_ROLES = (Role.LOGISTICS, Role.TECHNICIAN)
+# What a person may correct on a device; its state and place change through the lifecycle.
+DETAILS = ("category", "make", "model", "serial", "specs", "weight_kg", "condition")
+
+
+def asset_update(*, asset: Asset, actor, **details) -> Asset:
+    """Correct a device's details (logistics staff and technicians)."""
+    permissions.require(actor, "edit_devices")
+    if extra := set(details) - set(DETAILS):
+        raise TypeError(f"asset_update() does not set {sorted(extra)}")
+    for name, value in details.items():
+        setattr(asset, name, value)
+    asset.full_clean()
+    asset.save(update_fields=list(details))
+    return asset
 
 
 @dataclass
@@ -36,8 +49,7 @@ def intake_scan(
     """Record one device scanned in at intake. The same serial scanned again for the same
     donation is the same device: nothing is created and the result says so. A device the
     donor listed in advance (expected) is received instead of created."""
-    if not actor.has_role(*INTAKE_ROLES):
-        raise PermissionDenied(_("Only logistics staff and technicians record intake."))
+    permissions.require(actor, "record_intake")
     serial = serial.strip()
     categories.validate_accepted(category)
     if len(serial) > 100:

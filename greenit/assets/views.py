@@ -1,17 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from greenit.accounts.models import Role
+from greenit.accounts.permissions import permission_required, staff_required
 from greenit.core import tags
-from greenit.core.decorators import staff_required
 from greenit.core.files import serve
-from greenit.core.forms import show_service_errors
+from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
@@ -67,23 +65,23 @@ def asset_detail(request: HttpRequest, tag: str) -> HttpResponse:
             "events": events,
             "transitions": lifecycle.allowed_transitions(asset, request.user),
             "transition_form": TransitionForm(initial={"location": asset.location}),
-            "can_edit": request.user.has_role(Role.TECHNICIAN, Role.LOGISTICS),
         },
     )
 
 
-@staff_required(Role.TECHNICIAN, Role.LOGISTICS)
+@permission_required("edit_devices")
 def asset_edit(request: HttpRequest, tag: str) -> HttpResponse:
     asset = _get_asset_for_user(request, tag)
     form = AssetEditForm(request.POST or None, instance=asset)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved %(tag)s.") % {"tag": asset.display_tag})
-        return redirect("assets:detail", tag=asset.tag)
+        with refusals_on(form):
+            services.asset_update(asset=asset, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Saved %(tag)s.") % {"tag": asset.display_tag})
+            return redirect("assets:detail", tag=asset.tag)
     return render(request, "assets/edit.html", {"asset": asset, "form": form})
 
 
-@staff_required()
+@staff_required
 @require_POST
 def asset_transition(request: HttpRequest, tag: str) -> HttpResponse:
     asset = _get_asset_for_user(request, tag)
@@ -91,7 +89,7 @@ def asset_transition(request: HttpRequest, tag: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the state to move the device to."))
         return redirect("assets:detail", tag=asset.tag)
-    try:
+    with refusals_as_messages(request):
         lifecycle.transition(
             asset,
             form.cleaned_data["target"],
@@ -99,10 +97,6 @@ def asset_transition(request: HttpRequest, tag: str) -> HttpResponse:
             note=form.cleaned_data["note"],
             location=form.cleaned_data["location"] or None,
         )
-    except (ValidationError, PermissionDenied) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text)
-    else:
         messages.success(
             request,
             _("%(tag)s is now %(state)s.")
@@ -111,7 +105,7 @@ def asset_transition(request: HttpRequest, tag: str) -> HttpResponse:
     return redirect("assets:detail", tag=asset.tag)
 
 
-@staff_required(*services.INTAKE_ROLES)
+@permission_required("record_intake")
 def intake(request: HttpRequest) -> HttpResponse:
     """The scanning screen: every Enter records one device and the page stays ready for the
     next scan. With HTMX only the result region is replaced; without it the page reloads."""
@@ -121,7 +115,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         form = IntakeForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals_on(form):
                 result = services.intake_scan(
                     donation=data["donation"],
                     serial=data["serial"],
@@ -131,8 +125,6 @@ def intake(request: HttpRequest) -> HttpResponse:
                     location=data["location"],
                     actor=request.user,
                 )
-            except ValidationError as error:
-                show_service_errors(form, error)
         donation = form.cleaned_data.get("donation")
         if result is not None:
             # The next scan starts from an empty serial, same donation, category and place.

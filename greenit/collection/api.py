@@ -1,9 +1,10 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+
+from greenit.accounts import permissions
 
 from . import services
 from .models import CollectionBox
@@ -61,8 +62,7 @@ class EmptyingOut(Schema):
 @router.get("", response=list[BoxOut])
 def list_boxes(request, status: str | None = None):
     """Every collection box with its state and days since it was last emptied (staff only)."""
-    if not request.user.is_staff_member:
-        raise PermissionDenied("Collection boxes are for staff.")
+    permissions.require(request.user, "see_collection_boxes")
     boxes = CollectionBox.objects.select_related("host")
     if status:
         boxes = boxes.filter(status=status)

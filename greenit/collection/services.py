@@ -7,20 +7,19 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
-from greenit.accounts.models import Role, User
+from greenit.accounts import permissions
+from greenit.accounts.models import User
 from greenit.core import categories
 from greenit.donations import services as donation_services
 from greenit.donations.models import Donation
 
 from .models import BoxEmptying, BoxEmptyingWeight, BoxReport, CollectionBox
-
-EMPTYING_ROLES = (Role.LOGISTICS,)
 
 
 def client_hash(request) -> str:
@@ -69,15 +68,10 @@ def box_report(*, box: CollectionBox, kind: str, note: str = "", client: str = "
     return report
 
 
-def _require_logistics(actor) -> None:
-    if not (actor.is_staff_member and actor.has_role(*EMPTYING_ROLES)):
-        raise PermissionDenied(_("Only logistics staff schedule and record box emptyings."))
-
-
 def emptying_schedule(
     *, box: CollectionBox, actor, scheduled_for: date, assigned_to: User | None = None
 ) -> BoxEmptying:
-    _require_logistics(actor)
+    permissions.require(actor, "empty_boxes")
     if scheduled_for < timezone.localdate():
         raise ValidationError(
             {"scheduled_for": [_("That day has passed: choose today or a later day.")]}
@@ -106,7 +100,7 @@ def emptying_record(
     found, a donation from the host organisation (source: collection box) ready for intake.
     Completes the box's scheduled emptying if there is one; resets the box to in service and
     closes its open reports. All or nothing."""
-    _require_logistics(actor)
+    permissions.require(actor, "empty_boxes")
     errors: dict[str, list[str]] = {}
     if not weights:
         errors["weights"] = [_("Give the weight of at least one category.")]
@@ -176,7 +170,7 @@ BOX_FIELDS = ("code", "host", "site", "province", "city", "district", "street", 
 
 def box_place(*, actor, **fields) -> CollectionBox:
     """A new box at a host site; its sticker can be printed at once."""
-    _require_logistics(actor)
+    permissions.require(actor, "empty_boxes")
     if extra := set(fields) - set(BOX_FIELDS):
         raise TypeError(f"box_place() does not set {sorted(extra)}")
     box = CollectionBox(**fields)
@@ -188,7 +182,7 @@ def box_place(*, actor, **fields) -> CollectionBox:
 def box_update(*, box: CollectionBox, actor, status: str | None = None, **fields) -> CollectionBox:
     """Move, rename or take a box out of service. Putting a full or damaged box back in
     service closes its open reports: someone has seen to it."""
-    _require_logistics(actor)
+    permissions.require(actor, "empty_boxes")
     if extra := set(fields) - (set(BOX_FIELDS) - {"code"}):
         raise TypeError(f"box_update() does not set {sorted(extra)}")
     with transaction.atomic():

@@ -1,16 +1,12 @@
-import re
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from greenit.accounts.models import Role
-from greenit.core.decorators import staff_required
-from greenit.core.forms import show_service_errors
+from greenit.accounts.permissions import permission_required
+from greenit.core.forms import refusals_as_messages, refusals_on
 
 from . import services, stickers
 from .forms import (
@@ -37,16 +33,13 @@ def public_box(request: HttpRequest, code: str) -> HttpResponse:
             )
             status = 429
         else:
-            try:
+            with refusals_on(form):
                 services.box_report(
                     box=box,
                     kind=form.cleaned_data["kind"],
                     note=form.cleaned_data["note"],
                     client=services.client_hash(request),
                 )
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
                 done = True
     return render(
         request,
@@ -56,7 +49,7 @@ def public_box(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@staff_required()
+@permission_required("see_collection_boxes")
 def box_list(request: HttpRequest) -> HttpResponse:
     form = BoxFilterForm(request.GET or None)
     boxes = CollectionBox.objects.select_related("host").annotate(
@@ -73,7 +66,6 @@ def box_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "boxes": boxes,
             "counts": [(v, label, counts.get(v, 0)) for v, label in CollectionBox.Status.choices],
-            "may_place": request.user.has_role(*services.EMPTYING_ROLES),
         },
     )
 
@@ -82,7 +74,7 @@ def _box(code: str) -> CollectionBox:
     return get_object_or_404(CollectionBox.objects.select_related("host"), code=code)
 
 
-@staff_required()
+@permission_required("see_collection_boxes")
 def box_detail(request: HttpRequest, code: str) -> HttpResponse:
     box = _box(code)
     return render(
@@ -95,29 +87,25 @@ def box_detail(request: HttpRequest, code: str) -> HttpResponse:
             .prefetch_related("weights")
             .all()[:50],
             "schedule_form": ScheduleForm(),
-            "may_empty": request.user.has_role(*services.EMPTYING_ROLES),
         },
     )
 
 
-@staff_required(Role.LOGISTICS)
+@permission_required("empty_boxes")
 @require_POST
 def box_schedule(request: HttpRequest, code: str) -> HttpResponse:
     box = _box(code)
     form = ScheduleForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_as_messages(request):
             services.emptying_schedule(box=box, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.success(request, _("Emptying scheduled."))
     else:
         messages.error(request, _("Choose the day to empty the box on (for example 2026-12-01)."))
     return redirect("collection:detail", code=box.code)
 
 
-@staff_required(Role.LOGISTICS)
+@permission_required("empty_boxes")
 def box_empty(request: HttpRequest, code: str) -> HttpResponse:
     box = _box(code)
     form = EmptyingForm(request.POST or None)
@@ -132,18 +120,10 @@ def box_empty(request: HttpRequest, code: str) -> HttpResponse:
             )
             for f in used
         ]
-        try:
+        with refusals_on(form, {"weights": used}):
             emptying = services.emptying_record(
                 box=box, actor=request.user, weights=rows, notes=form.cleaned_data["notes"]
             )
-        except ValidationError as error:
-            for key, msgs in error.message_dict.items():
-                match = re.fullmatch(r"weights\[(\d+)\]\.(\w+)", key)
-                if match and int(match[1]) < len(used):
-                    used[int(match[1])].add_error(match[2], msgs)
-                else:
-                    form.add_error(None, msgs)
-        else:
             messages.success(request, _("Emptying of box %(code)s recorded.") % {"code": box.code})
             if emptying.donation_id:
                 return redirect("donations:detail", pk=emptying.donation_id)
@@ -151,7 +131,7 @@ def box_empty(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "collection/empty.html", {"box": box, "form": form, "weights": weights})
 
 
-@staff_required()
+@permission_required("see_collection_boxes")
 def box_sticker(request: HttpRequest, code: str) -> HttpResponse:
     box = _box(code)
     response = HttpResponse(stickers.render_pdf(box), content_type="application/pdf")
@@ -159,15 +139,12 @@ def box_sticker(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@staff_required(Role.LOGISTICS)
+@permission_required("empty_boxes")
 def box_new(request: HttpRequest) -> HttpResponse:
     form = BoxForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             box = services.box_place(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
             messages.success(
                 request, _("Box %(code)s placed: print its QR sticker.") % {"code": box.code}
             )
@@ -175,18 +152,15 @@ def box_new(request: HttpRequest) -> HttpResponse:
     return render(request, "collection/edit.html", {"form": form, "box": None})
 
 
-@staff_required(Role.LOGISTICS)
+@permission_required("empty_boxes")
 def box_edit(request: HttpRequest, code: str) -> HttpResponse:
     box = _box(code)
     form = BoxForm(request.POST or None, instance=box)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         status = fields.pop("status") or None
-        try:
+        with refusals_on(form):
             services.box_update(box=_box(code), actor=request.user, status=status, **fields)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
             messages.success(request, _("Box %(code)s saved.") % {"code": box.code})
             return redirect("collection:detail", code=box.code)
     return render(request, "collection/edit.html", {"form": form, "box": box})

@@ -1,4 +1,6 @@
 import contextlib
+import re
+from collections.abc import Mapping, Sequence
 
 from django import forms
 from django.contrib import messages
@@ -17,14 +19,30 @@ def honeypot_field() -> forms.CharField:
     )
 
 
-def show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+Rows = Mapping[str, Sequence[forms.BaseForm]]
+
+
+def show_service_errors(
+    form: forms.BaseForm, error: ValidationError, rows: Rows | None = None
+) -> None:
     """Put a service's refusal on the form: each message beside the field it names, the
-    rest (and those about fields the form does not show) at the top of the form."""
+    rest (and those about fields the form does not show) at the top of the form. A service
+    names a field of a list's row as ``items[N].field``; `rows` gives the forms of each list
+    (``{"items": [...]}``) so the message lands beside that row's field."""
     if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+        for key, messages in error.message_dict.items():
+            target, field = _where(form, key, rows or {})
+            target.add_error(field, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def _where(form: forms.BaseForm, key: str, rows: Rows) -> tuple[forms.BaseForm, str | None]:
+    if match := re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", key):
+        row_forms, n, field = rows.get(match[1], ()), int(match[2]), match[3]
+        if n < len(row_forms) and field in row_forms[n].fields:
+            return row_forms[n], field
+    return form, key if key in form.fields else None
 
 
 class refusals_on(contextlib.AbstractContextManager):
@@ -39,12 +57,13 @@ class refusals_on(contextlib.AbstractContextManager):
         return render(...)   # reached again when the service refused
     """
 
-    def __init__(self, form: forms.BaseForm) -> None:
+    def __init__(self, form: forms.BaseForm, rows: Rows | None = None) -> None:
         self.form = form
+        self.rows = rows or {}
 
     def __exit__(self, kind, error, traceback) -> bool:
         if kind is not None and issubclass(kind, ValidationError):
-            show_service_errors(self.form, error)
+            show_service_errors(self.form, error, self.rows)
             return True
         return False
 

@@ -10,24 +10,28 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from greenit.accounts.models import Role, User
+from greenit.accounts import permissions
+from greenit.accounts.models import User
 from greenit.core import categories
 from greenit.core.images import clean_photo
 from greenit.core.mail import send_in_language
 
 from .models import Donation, DonationItem, DonationPhoto, Pickup, PickupLine
 
-RECORDING_ROLES = (Role.LOGISTICS, Role.TECHNICIAN)
-# Who accepts offers, schedules pickups and drives them.
-LOGISTICS_ROLES = (Role.LOGISTICS,)
 MAX_PHOTOS = 5
 
 
 def may_record_donation(user) -> bool:
     """Staff in logistics or the workshop record donations; donor contacts offer them."""
     if user.is_staff_member:
-        return user.has_role(*RECORDING_ROLES)
+        return permissions.may(user, "record_donation")
     return bool(user.is_authenticated and user.organisation and user.organisation.is_donor)
+
+
+def require_may_record_donation(user) -> None:
+    if not may_record_donation(user):
+        # Donor contacts hold no role: the table's refusal already names them.
+        raise PermissionDenied(permissions.refusal("record_donation"))
 
 
 @dataclass
@@ -62,10 +66,8 @@ def donation_create(
     organisation; anyone (``source=PUBLIC``, no account) can only ever make an offer from a
     person or organisation named in the text, never tied to an account's organisation."""
     public = source == Donation.Source.PUBLIC
-    if not public and not may_record_donation(actor):
-        raise PermissionDenied(
-            _("Only logistics staff, technicians and donor contacts record donations.")
-        )
+    if not public:
+        require_may_record_donation(actor)
     if public:
         for key in ("donor_organisation", "donor_organisation_id", "status"):
             fields.pop(key, None)
@@ -160,11 +162,6 @@ def notify_donor(donation: Donation, step: str, *, pickup: Pickup | None = None)
 # Accepting and declining offers --------------------------------------------------------
 
 
-def _require_logistics(actor) -> None:
-    if not (actor.is_staff_member and actor.has_role(*LOGISTICS_ROLES)):
-        raise PermissionDenied(_("Only logistics staff accept offers and arrange pickups."))
-
-
 def _locked_offer(donation: Donation) -> Donation:
     locked = Donation.objects.select_for_update().get(pk=donation.pk)
     if locked.status != Donation.Status.OFFERED:
@@ -177,7 +174,7 @@ def _locked_offer(donation: Donation) -> Donation:
 
 def donation_accept(*, donation: Donation, actor) -> Donation:
     """Accept an open offer (logistics staff); the donor is told by e-mail."""
-    _require_logistics(actor)
+    permissions.require(actor, "handle_offers")
     with transaction.atomic():
         donation = _locked_offer(donation)
         donation.status = Donation.Status.ACCEPTED
@@ -190,7 +187,7 @@ def donation_accept(*, donation: Donation, actor) -> Donation:
 
 def donation_decline(*, donation: Donation, actor, reason: str) -> Donation:
     """Decline an open offer with a reason, which the donor reads in the e-mail."""
-    _require_logistics(actor)
+    permissions.require(actor, "handle_offers")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -212,11 +209,30 @@ def donation_decline(*, donation: Donation, actor, reason: str) -> Donation:
 
 def drivers():
     """People who may drive a pickup: active logistics staff."""
+    return permissions.staff_who_may("handle_offers").order_by("first_name", "username")
+
+
+def drivers_on(day: date):
+    """The drivers with a scheduled pickup on `day`: each gets a day sheet."""
+    return drivers().filter(pickups__date=day, pickups__status=Pickup.Status.SCHEDULED)
+
+
+def day_sheet_stops(*, driver: User, day: date):
+    """One driver's scheduled stops on one day, in window order."""
     return (
-        User.objects.filter(is_active=True, organisation__isnull=True)
-        .filter(groups__name__in=[Role.LOGISTICS, Role.ADMINISTRATOR])
-        .distinct()
-        .order_by("first_name", "username")
+        Pickup.objects.filter(driver=driver, date=day, status=Pickup.Status.SCHEDULED)
+        .select_related("donation", "donation__donor_organisation")
+        .prefetch_related("lines")
+        .order_by("window_start")
+    )
+
+
+def donations_awaiting_pickup():
+    """Accepted donations with no pickup scheduled yet, newest first."""
+    return (
+        Donation.objects.filter(status=Donation.Status.ACCEPTED)
+        .exclude(pickups__status=Pickup.Status.SCHEDULED)
+        .select_related("donor_organisation")
     )
 
 
@@ -234,7 +250,7 @@ def pickup_schedule(
 ) -> Pickup:
     """Schedule a pickup of an accepted donation; its lines start from the items offered.
     The address is the donation's unless another is given. The donor is told by e-mail."""
-    _require_logistics(actor)
+    permissions.require(actor, "handle_offers")
     errors: dict[str, list[str]] = {}
     if window_end <= window_start:
         errors["window_end"] = [_("The window ends before it starts: give a later end time.")]
@@ -279,7 +295,7 @@ def pickup_schedule(
 
 
 def pickup_cancel(*, pickup: Pickup, actor, reason: str = "") -> Pickup:
-    _require_logistics(actor)
+    permissions.require(actor, "handle_offers")
     with transaction.atomic():
         pickup = Pickup.objects.select_for_update().get(pk=pickup.pk)
         if pickup.status != Pickup.Status.SCHEDULED:
@@ -302,7 +318,7 @@ def pickup_record_collection(
     """Record what was really taken, per category (categories not offered are added), the
     weight and who handed it over. Differences from the offer are kept on the lines; the
     donation becomes collected; the donor is told by e-mail."""
-    _require_logistics(actor)
+    permissions.require(actor, "handle_offers")
     errors: dict[str, list[str]] = {}
     if not (handed_over_by or "").strip():
         errors["handed_over_by"] = [_("Write the name of the person who handed the items over.")]

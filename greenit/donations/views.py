@@ -1,9 +1,6 @@
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +9,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from greenit.accounts.models import Role
+from greenit.accounts.permissions import permission_required, staff_required
 from greenit.core import files
-from greenit.core.decorators import staff_required
+from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
 
@@ -64,6 +61,11 @@ def donation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _item_rows(items) -> dict:
+    """The filled-in item forms, in the order the service numbers them (``items[N].field``)."""
+    return {"items": [f for f in items.forms if f.cleaned_data]}
+
+
 def _item_inputs(items) -> list[services.ItemInput]:
     return [
         services.ItemInput(
@@ -74,35 +76,17 @@ def _item_inputs(items) -> list[services.ItemInput]:
     ]
 
 
-def _show_errors(error: ValidationError, *, form, items) -> None:
-    """Put the service's errors on the fields they name; items come as ``items[N].field``."""
-    for key, messages_ in error.message_dict.items():
-        if match := re.fullmatch(r"items\[(\d+)\]\.(\w+)", key):
-            n, field = int(match[1]), match[2]
-            item_forms = [f for f in items.forms if f.cleaned_data]
-            if n < len(item_forms) and field in item_forms[n].fields:
-                item_forms[n].add_error(field, messages_)
-                continue
-        form.add_error(key if key in form.fields else None, messages_)
-
-
 @login_required
 def donation_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not services.may_record_donation(user):
-        raise PermissionDenied(
-            _("Only logistics staff, technicians and donor contacts record donations.")
-        )
+    services.require_may_record_donation(user)
     form = DonationForm(request.POST or None, user=user)
     items = ItemFormSet(request.POST or None, prefix="items")
     if request.method == "POST" and form.is_valid() and items.is_valid():
-        try:
+        with refusals_on(form, _item_rows(items)):
             donation = services.donation_create(
                 actor=user, items=_item_inputs(items), **form.cleaned_data
             )
-        except ValidationError as error:
-            _show_errors(error, form=form, items=items)
-        else:
             messages.success(request, _("Donation %(ref)s recorded.") % {"ref": donation.reference})
             return redirect("donations:detail", pk=donation.pk)
     return render(request, "donations/form.html", {"form": form, "items": items})
@@ -122,9 +106,6 @@ def donation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assets": assets[:100],
             "asset_count": sum(by_state.values()),
             "by_state": by_state,
-            "can_intake": request.user.has_role(Role.LOGISTICS, Role.TECHNICIAN),
-            "can_decide": request.user.is_staff_member
-            and request.user.has_role(*services.LOGISTICS_ROLES),
             "decline_form": DeclineForm(),
             "pickups": donation.pickups.select_related("driver").prefetch_related("lines"),
             "photos": donation.photos.all(),
@@ -156,7 +137,7 @@ def offer_public(request: HttpRequest) -> HttpResponse:
         elif form.is_valid() and items.is_valid():
             data = dict(form.cleaned_data)
             data.pop("website", None)
-            try:
+            with refusals_on(form, _item_rows(items)):
                 services.donation_create(
                     actor=request.user,
                     items=_item_inputs(items),
@@ -165,9 +146,6 @@ def offer_public(request: HttpRequest) -> HttpResponse:
                     consent=data.pop("consent", False),
                     **data,
                 )
-            except ValidationError as error:
-                _show_errors(error, form=form, items=items)
-            else:
                 return redirect("donate:thanks")
     return render(
         request, "donations/offer_public.html", {"form": form, "items": items}, status=status
@@ -181,7 +159,7 @@ def offer_thanks(request: HttpRequest) -> HttpResponse:
 # Staff: the offers queue, accepting and declining --------------------------------------
 
 
-@staff_required()
+@staff_required
 def offer_queue(request: HttpRequest) -> HttpResponse:
     offers = Donation.objects.filter(status=Donation.Status.OFFERED).select_related(
         "donor_organisation"
@@ -190,20 +168,17 @@ def offer_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "donations/offers.html", {"page": page})
 
 
-@staff_required(*services.LOGISTICS_ROLES)
+@permission_required("handle_offers")
 @require_POST
 def donation_accept(request: HttpRequest, pk: int) -> HttpResponse:
     donation = get_object_or_404(Donation, pk=pk)
-    try:
+    with refusals_as_messages(request):
         services.donation_accept(donation=donation, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, _("Offer %(ref)s accepted.") % {"ref": donation.reference})
     return redirect("donations:detail", pk=donation.pk)
 
 
-@staff_required(*services.LOGISTICS_ROLES)
+@permission_required("handle_offers")
 @require_POST
 def donation_decline(request: HttpRequest, pk: int) -> HttpResponse:
     donation = get_object_or_404(Donation, pk=pk)
@@ -211,13 +186,10 @@ def donation_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say why the offer is declined: the donor reads this reason."))
         return redirect("donations:detail", pk=donation.pk)
-    try:
+    with refusals_as_messages(request):
         services.donation_decline(
             donation=donation, actor=request.user, reason=form.cleaned_data["reason"]
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, _("Offer %(ref)s declined.") % {"ref": donation.reference})
     return redirect("donations:detail", pk=donation.pk)
 
@@ -232,6 +204,15 @@ def _get_pickup_for_user(request: HttpRequest, pk: int) -> Pickup:
         ),
         pk=pk,
     )
+
+
+def _planning(day) -> dict:
+    """What staff plan pickups with: drivers, donations still waiting, today's day sheets."""
+    return {
+        "drivers": services.drivers(),
+        "awaiting": services.donations_awaiting_pickup()[:50],
+        "today_sheets": services.drivers_on(day),
+    }
 
 
 @login_required
@@ -251,25 +232,13 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
             "pickups": pickups[:200],
             "statuses": Pickup.Status.choices,
             "status": status,
-            "drivers": services.drivers() if request.user.is_staff_member else [],
             "today": timezone.localdate(),
-            "can_schedule": request.user.is_staff_member
-            and request.user.has_role(*services.LOGISTICS_ROLES),
-            "awaiting": Donation.objects.filter(status=Donation.Status.ACCEPTED)
-            .exclude(pickups__status=Pickup.Status.SCHEDULED)
-            .select_related("donor_organisation")[:50]
-            if request.user.is_staff_member
-            else [],
-            "today_sheets": services.drivers().filter(
-                pickups__date=timezone.localdate(), pickups__status=Pickup.Status.SCHEDULED
-            )
-            if request.user.is_staff_member
-            else [],
+            **(_planning(timezone.localdate()) if request.user.is_staff_member else {}),
         },
     )
 
 
-@staff_required(*services.LOGISTICS_ROLES)
+@permission_required("handle_offers")
 def pickup_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     donation = get_object_or_404(Donation, pk=pk)
     initial = {k: getattr(donation, k) for k in ("province", "city", "district", "street")}
@@ -278,17 +247,10 @@ def pickup_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         address = {k: data.pop(k) for k in ("province", "city", "district", "street")}
-        try:
+        with refusals_on(form):
             pickup = services.pickup_schedule(
                 donation=donation, actor=request.user, address=address, **data
             )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for key, msgs in error.message_dict.items():
-                    form.add_error(key if key in form.fields else None, msgs)
-            else:
-                form.add_error(None, error.messages)
-        else:
             messages.success(request, _("Pickup scheduled."))
             return redirect("donations:pickup", pk=pickup.pk)
     return render(request, "donations/pickup_form.html", {"form": form, "donation": donation})
@@ -303,19 +265,17 @@ def pickup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pickup": pickup,
             "lines": pickup.lines.all(),
-            "can_manage": request.user.is_staff_member
-            and request.user.has_role(*services.LOGISTICS_ROLES),
         },
     )
 
 
-@staff_required(*services.LOGISTICS_ROLES)
+@permission_required("handle_offers")
 def pickup_collect(request: HttpRequest, pk: int) -> HttpResponse:
     pickup = get_object_or_404(Pickup.objects.select_related("donation"), pk=pk)
     form = CollectionForm(request.POST or None, lines=pickup.lines.all())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             services.pickup_record_collection(
                 pickup=pickup,
                 actor=request.user,
@@ -324,28 +284,22 @@ def pickup_collect(request: HttpRequest, pk: int) -> HttpResponse:
                 weight_kg=data["weight_kg"],
                 notes=data["notes"],
             )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
             messages.success(request, _("Collection recorded."))
             return redirect("donations:pickup", pk=pickup.pk)
     return render(request, "donations/pickup_collect.html", {"form": form, "pickup": pickup})
 
 
-@staff_required(*services.LOGISTICS_ROLES)
+@permission_required("handle_offers")
 @require_POST
 def pickup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     pickup = get_object_or_404(Pickup, pk=pk)
-    try:
+    with refusals_as_messages(request):
         services.pickup_cancel(pickup=pickup, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, _("Pickup cancelled."))
     return redirect("donations:pickup", pk=pickup.pk)
 
 
-@staff_required()
+@staff_required
 def day_sheet(request: HttpRequest) -> HttpResponse:
     """One driver's stops on one day, in window order, to print and take along."""
     drivers = services.drivers()
@@ -355,14 +309,7 @@ def day_sheet(request: HttpRequest) -> HttpResponse:
         else None
     )
     day = parse_date(request.GET.get("date", "") or "") or timezone.localdate()
-    stops = []
-    if driver:
-        stops = (
-            Pickup.objects.filter(driver=driver, date=day, status=Pickup.Status.SCHEDULED)
-            .select_related("donation", "donation__donor_organisation")
-            .prefetch_related("lines")
-            .order_by("window_start")
-        )
+    stops = services.day_sheet_stops(driver=driver, day=day) if driver else []
     return render(
         request,
         "donations/day_sheet.html",

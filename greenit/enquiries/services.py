@@ -1,12 +1,13 @@
 """Enquiry workflows: the public form and the staff inbox call these."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import mail_managers
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from greenit.accounts import permissions
 from greenit.core.mail import send_in_language
 
 from .models import Enquiry, EnquiryReply
@@ -56,15 +57,10 @@ def _acknowledge(enquiry: Enquiry) -> None:
         )
 
 
-def _require_staff(actor) -> None:
-    if not actor.is_staff_member:
-        raise PermissionDenied(_("Only staff answer enquiries."))
-
-
 def enquiry_reply(*, enquiry: Enquiry, actor, body: str) -> EnquiryReply:
     """E-mail the sender and keep the reply. The enquiry counts as answered even when the mail
     server is down: the reply is kept and marked as not delivered, to be sent again."""
-    _require_staff(actor)
+    permissions.require(actor, "answer_enquiries")
     body = body.strip()
     if not body:
         raise ValidationError({"body": [_("Write the reply before sending it.")]})
@@ -89,7 +85,7 @@ def enquiry_reply(*, enquiry: Enquiry, actor, body: str) -> EnquiryReply:
 
 def enquiry_close(*, enquiry: Enquiry, actor, reason: str) -> Enquiry:
     """Close without (another) reply: spam, answered by phone, passed to a colleague…"""
-    _require_staff(actor)
+    permissions.require(actor, "answer_enquiries")
     reason = reason.strip()
     if not reason:
         raise ValidationError(
@@ -106,7 +102,7 @@ def enquiry_close(*, enquiry: Enquiry, actor, reason: str) -> Enquiry:
 
 
 def enquiry_reopen(*, enquiry: Enquiry, actor) -> Enquiry:
-    _require_staff(actor)
+    permissions.require(actor, "answer_enquiries")
     with transaction.atomic():
         enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
         enquiry.status = Enquiry.Status.ANSWERED if enquiry.replies.exists() else Enquiry.Status.NEW

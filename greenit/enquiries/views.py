@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from greenit.core.decorators import staff_required
-from greenit.core.forms import show_service_errors
+from greenit.accounts.permissions import permission_required
+from greenit.core.forms import refusals_on
 from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
 
@@ -37,11 +36,8 @@ def contact(request: HttpRequest) -> HttpResponse:
             status = 429
         elif form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("website", "consent")}
-            try:
+            with refusals_on(form):
                 services.enquiry_receive(language=get_language() or "en", **data)
-            except ValidationError as error:
-                show_service_errors(form, error)
-            else:
                 return redirect("contact:thanks")
     return render(request, "enquiries/contact.html", {"form": form}, status=status)
 
@@ -50,7 +46,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "enquiries/thanks.html")
 
 
-@staff_required()
+@permission_required("answer_enquiries")
 def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     enquiries = Enquiry.objects.select_related("handled_by")
@@ -79,7 +75,7 @@ def _enquiry(pk: int) -> Enquiry:
     return get_object_or_404(Enquiry.objects.select_related("handled_by"), pk=pk)
 
 
-@staff_required()
+@permission_required("answer_enquiries")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = _enquiry(pk)
     action = request.POST.get("action") if request.method == "POST" else None
@@ -90,13 +86,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Enquiry reopened."))
         return redirect("enquiries:detail", pk=enquiry.pk)
     if action == "reply" and reply_form.is_valid():
-        try:
+        with refusals_on(reply_form):
             reply = services.enquiry_reply(
                 enquiry=enquiry, actor=request.user, body=reply_form.cleaned_data["body"]
             )
-        except ValidationError as error:
-            show_service_errors(reply_form, error)
-        else:
             if reply.delivered:
                 messages.success(request, _("Reply sent to %(email)s.") % {"email": enquiry.email})
             else:
@@ -109,13 +102,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return redirect("enquiries:detail", pk=enquiry.pk)
     if action == "close" and close_form.is_valid():
-        try:
+        with refusals_on(close_form):
             services.enquiry_close(
                 enquiry=enquiry, actor=request.user, reason=close_form.cleaned_data["reason"]
             )
-        except ValidationError as error:
-            show_service_errors(close_form, error)
-        else:
             messages.success(request, _("Enquiry closed."))
             return redirect("enquiries:detail", pk=enquiry.pk)
     return render(

@@ -1,25 +1,12 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from greenit.accounts.models import Role
+from greenit.accounts import permissions
 
 
 def site(request: HttpRequest) -> dict:
-    user = getattr(request, "user", None)
-    can_intake = bool(
-        user
-        and user.is_authenticated
-        and user.is_staff_member
-        and user.has_role(Role.LOGISTICS, Role.TECHNICIAN)
-    )
-    can_sanitize = bool(
-        user
-        and user.is_authenticated
-        and user.is_staff_member
-        and user.has_role(Role.TECHNICIAN, Role.ADMINISTRATOR)
-    )
+    # Menus ask the permissions table by action name: `{% if may.record_intake %}`.
     return {
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
-        "can_intake": can_intake,
-        "can_sanitize": can_sanitize,
+        "may": permissions.abilities(getattr(request, "user", None)),
     }

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -54,7 +55,7 @@ def _overrides(mapping: str | None) -> dict[str, str] | None:
         value = None
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise ValidationError(
-            {"mapping": 'Give the mapping as JSON: {"column header": "field", …}.'}
+            {"mapping": _('Give the mapping as JSON: {"column header": "field", …}.')}
         )
     return value
 

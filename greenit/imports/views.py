@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.assets.models import Asset, CustodyEvent, State
-from greenit.core.forms import show_service_errors
+from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
@@ -30,10 +29,6 @@ def _get_import_for_user(request: HttpRequest, pk: int) -> AssetImport:
     )
 
 
-def _error_text(error: ValidationError | PermissionDenied) -> str:
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-
-
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     imports = AssetImport.objects.visible_to(request.user).select_related("donation")
@@ -48,18 +43,13 @@ def import_new(request: HttpRequest) -> HttpResponse:
         form.initial["donation"] = form.fields["donation"].queryset.filter(pk=pk).first()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with refusals_on(form):
             asset_import = services.import_upload(
                 donation=form.cleaned_data["donation"],
                 data=upload.read(),
                 filename=upload.name,
                 actor=request.user,
             )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error("donation", str(error))
-        else:
             return redirect("imports:detail", pk=asset_import.pk)
     return render(request, "imports/new.html", {"form": form})
 
@@ -93,13 +83,10 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     mapping = asset_import.mapping
     form = MappingForm(request.POST, headers=mapping["headers"], fields=mapping["fields"])
     if form.is_valid():
-        try:
+        with refusals_as_messages(request):
             services.import_set_mapping(
                 asset_import=asset_import, fields=form.chosen(), actor=request.user
             )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
-        else:
             messages.success(request, _("Saved the columns and checked the rows again."))
             return redirect("imports:detail", pk=asset_import.pk)
     return render(request, "imports/detail.html", _detail_context(asset_import, form))
@@ -109,11 +96,8 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_run(request: HttpRequest, pk: int) -> HttpResponse:
     asset_import = _get_import_for_user(request, pk)
-    try:
+    with refusals_as_messages(request):
         ran_now = services.import_start(asset_import=asset_import, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
         if not ran_now:
             messages.info(request, _("The import has started; this page shows its progress."))
         elif asset_import.status == AssetImport.Status.DONE:

@@ -1,6 +1,7 @@
 """Recycling batches: devices and loose weight by category go to one licensed recycler.
 Pages and the API call these functions; every device moves through the lifecycle."""
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -11,24 +12,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from greenit.accounts.models import Organisation, Role
+from greenit.accounts import permissions
+from greenit.accounts.models import Organisation
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
 from greenit.core import categories
 
 from .models import BatchLooseWeight, RecyclerLicence, RecyclingBatch, RecyclingBatchItem
 
-RECYCLING_ROLES = (Role.TECHNICIAN,)
 DOCUMENT_SIGNATURES = {b"%PDF": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG": "PNG"}
-
-
-def may_recycle(user) -> bool:
-    return bool(user.is_staff_member and user.has_role(*RECYCLING_ROLES))
-
-
-def _require_role(actor) -> None:
-    if not may_recycle(actor):
-        raise PermissionDenied(_("Only technicians handle recycling batches."))
 
 
 def clean_document(upload, *, field: str):
@@ -70,7 +62,7 @@ def _check_recycler(recycler: Organisation, day: date, field: str = "recycler") 
 
 
 def batch_create(*, recycler: Organisation, actor, notes: str = "") -> RecyclingBatch:
-    _require_role(actor)
+    permissions.require(actor, "recycle")
     _check_recycler(recycler, timezone.localdate())
     year = timezone.localdate().year
     for _attempt in range(5):
@@ -99,7 +91,7 @@ def _require_open(batch: RecyclingBatch) -> None:
 def batch_add_device(*, batch: RecyclingBatch, code: str, actor) -> Asset:
     """Add the device with this asset tag or serial: it moves to recycling (so every guard
     of the lifecycle applies); a device already in recycling just joins the batch."""
-    _require_role(actor)
+    permissions.require(actor, "recycle")
     _require_open(batch)
     found = list(Asset.objects.find(code)[:2]) if code.strip() else []
     if not found:
@@ -138,7 +130,7 @@ def batch_add_device(*, batch: RecyclingBatch, code: str, actor) -> Asset:
 
 def batch_remove_device(*, batch: RecyclingBatch, asset: Asset, actor) -> None:
     """Take a device out of an open batch; it goes back to received."""
-    _require_role(actor)
+    permissions.require(actor, "recycle")
     _require_open(batch)
     with transaction.atomic():
         deleted, _rows = RecyclingBatchItem.objects.filter(batch=batch, asset=asset).delete()
@@ -157,7 +149,7 @@ def batch_set_loose_weight(
 ) -> BatchLooseWeight | None:
     """The loose weight of one category in the batch (0 removes it). Mercury lamps never
     enter a batch."""
-    _require_role(actor)
+    permissions.require(actor, "recycle")
     _require_open(batch)
     try:
         categories.validate_accepted(category)
@@ -174,6 +166,21 @@ def batch_set_loose_weight(
     return loose
 
 
+def batch_set_loose_weights(
+    *, batch: RecyclingBatch, weights: Iterable[tuple[str, Decimal]], actor
+) -> None:
+    """The loose weights of a whole form, all or nothing: a category given 0 that the batch
+    does not hold is left alone, one it holds is removed."""
+    permissions.require(actor, "recycle")
+    held = set(batch.loose.values_list("category", flat=True))
+    with transaction.atomic():
+        for category, weight_kg in weights:
+            if weight_kg or category in held:
+                batch_set_loose_weight(
+                    batch=batch, category=category, weight_kg=weight_kg, actor=actor
+                )
+
+
 def batch_ship(
     *,
     batch: RecyclingBatch,
@@ -185,7 +192,7 @@ def batch_ship(
     actor,
 ) -> RecyclingBatch:
     """Record the shipment: date, transporter, vehicle and the weight ticket."""
-    _require_role(actor)
+    permissions.require(actor, "recycle")
     _require_open(batch)
     errors = {}
     if not transporter.strip():
@@ -214,7 +221,7 @@ def batch_close(*, batch: RecyclingBatch, certificate, certificate_number: str, 
     """With the recycler's certificate of recycling, every device in the batch becomes
     recycled, in one transaction: if the lifecycle refuses one, nothing changes and the
     message names that device."""
-    _require_role(actor)
+    permissions.require(actor, "recycle")
     if batch.status != RecyclingBatch.Status.SHIPPED:
         raise ValidationError(
             _("Record the shipment (date and weight ticket) before closing the batch.")
@@ -248,6 +255,15 @@ def batch_close(*, batch: RecyclingBatch, certificate, certificate_number: str, 
         batch.closed_by = actor
         batch.save()
     return batch
+
+
+def licence_record(*, actor, **fields) -> RecyclerLicence:
+    """A recycler's new or renewed licence or certification, with its document."""
+    permissions.require(actor, "recycle")
+    licence = RecyclerLicence(**fields)
+    licence.full_clean()
+    licence.save()
+    return licence
 
 
 def recycled_weights(batches=None) -> dict[str, Decimal]:

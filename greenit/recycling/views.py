@@ -1,16 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from greenit.accounts import permissions
 from greenit.accounts.models import Organisation
+from greenit.accounts.permissions import staff_required
 from greenit.assets.models import Asset
 from greenit.core import files, tags
-from greenit.core.decorators import staff_required
-from greenit.core.forms import show_service_errors
+from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
 
 from . import services
@@ -25,26 +25,16 @@ def _get_batch_for_user(request: HttpRequest, number: str) -> RecyclingBatch:
     )
 
 
-def _put_errors(error: ValidationError | PermissionDenied, form) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error))
-        return
-    show_service_errors(form, error)
-
-
-@staff_required()
+@staff_required
 def batch_list(request: HttpRequest) -> HttpResponse:
     form = BatchCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             batch = services.batch_create(
                 recycler=form.cleaned_data["recycler"],
                 notes=form.cleaned_data["notes"],
                 actor=request.user,
             )
-        except (ValidationError, PermissionDenied) as error:
-            _put_errors(error, form)
-        else:
             messages.success(request, _("Opened batch %(number)s.") % {"number": batch.number})
             return redirect("recycling:detail", number=batch.number)
     batches = RecyclingBatch.objects.visible_to(request.user).select_related("recycler")
@@ -52,7 +42,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "recycling/list.html",
-        {"page": page, "form": form, "can_recycle": services.may_recycle(request.user)},
+        {"page": page, "form": form},
     )
 
 
@@ -62,7 +52,6 @@ def _detail(request, batch, **forms) -> HttpResponse:
         "batch": batch,
         "items": batch.items.select_related("asset").order_by("-pk"),
         "loose": batch.loose.all(),
-        "can_recycle": services.may_recycle(request.user),
         "scan_form": forms.get("scan_form") or ScanForm(),
         "loose_form": forms.get("loose_form") or LooseWeightForm(current=current),
         "ship_form": forms.get("ship_form") or ShipForm(),
@@ -71,25 +60,22 @@ def _detail(request, batch, **forms) -> HttpResponse:
     return render(request, "recycling/detail.html", context)
 
 
-@staff_required()
+@staff_required
 def batch_detail(request: HttpRequest, number: str) -> HttpResponse:
     return _detail(request, _get_batch_for_user(request, number))
 
 
-@staff_required()
+@staff_required
 @require_POST
 def batch_add(request: HttpRequest, number: str) -> HttpResponse:
     """Scan a device into the batch; the page comes back ready for the next scan."""
     batch = _get_batch_for_user(request, number)
     form = ScanForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             asset = services.batch_add_device(
                 batch=batch, code=form.cleaned_data["code"], actor=request.user
             )
-        except (ValidationError, PermissionDenied) as error:
-            _put_errors(error, form)
-        else:
             messages.success(
                 request,
                 _("%(tag)s (%(category)s) added to %(number)s.")
@@ -99,54 +85,43 @@ def batch_add(request: HttpRequest, number: str) -> HttpResponse:
     return _detail(request, batch, scan_form=form)
 
 
-@staff_required()
+@staff_required
 @require_POST
 def batch_remove(request: HttpRequest, number: str, tag: str) -> HttpResponse:
     batch = _get_batch_for_user(request, number)
     asset = get_object_or_404(Asset, tag=tags.normalise(tag))
-    try:
+    with refusals_as_messages(request):
         services.batch_remove_device(batch=batch, asset=asset, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
         messages.success(
             request, _("%(tag)s taken out of the batch: it is received again.") % {"tag": tag}
         )
     return redirect("recycling:detail", number=batch.number)
 
 
-@staff_required()
+@staff_required
 @require_POST
 def batch_loose(request: HttpRequest, number: str) -> HttpResponse:
     batch = _get_batch_for_user(request, number)
     current = {lw.category: lw.weight_kg for lw in batch.loose.all()}
     form = LooseWeightForm(request.POST, current=current)
     if form.is_valid():
-        try:
-            for category, kg in form.weights():
-                if kg or category in current:
-                    services.batch_set_loose_weight(
-                        batch=batch, category=category, weight_kg=kg, actor=request.user
-                    )
-        except (ValidationError, PermissionDenied) as error:
-            _put_errors(error, form)
-        else:
+        with refusals_on(form):
+            services.batch_set_loose_weights(
+                batch=batch, weights=form.weights(), actor=request.user
+            )
             messages.success(request, _("Saved the loose weights."))
             return redirect("recycling:detail", number=batch.number)
     return _detail(request, batch, loose_form=form)
 
 
-@staff_required()
+@staff_required
 @require_POST
 def batch_ship(request: HttpRequest, number: str) -> HttpResponse:
     batch = _get_batch_for_user(request, number)
     form = ShipForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             services.batch_ship(batch=batch, actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _put_errors(error, form)
-        else:
             messages.success(
                 request, _("Recorded the shipment of %(number)s.") % {"number": number}
             )
@@ -154,17 +129,14 @@ def batch_ship(request: HttpRequest, number: str) -> HttpResponse:
     return _detail(request, batch, ship_form=form)
 
 
-@staff_required()
+@staff_required
 @require_POST
 def batch_close(request: HttpRequest, number: str) -> HttpResponse:
     batch = _get_batch_for_user(request, number)
     form = CloseForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             services.batch_close(batch=batch, actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _put_errors(error, form)
-        else:
             messages.success(
                 request,
                 _("Closed %(number)s: every device in it is recycled.") % {"number": number},
@@ -173,18 +145,19 @@ def batch_close(request: HttpRequest, number: str) -> HttpResponse:
     return _detail(request, batch, close_form=form)
 
 
-@staff_required()
+@staff_required
 def recyclers(request: HttpRequest) -> HttpResponse:
     """Recyclers and their licences; technicians record a new or renewed licence."""
     form = LicenceForm(request.POST or None, request.FILES or None)
     form.fields["organisation"].queryset = Organisation.objects.filter(is_recycler=True)
     if request.method == "POST":
-        if not services.may_recycle(request.user):
-            raise PermissionDenied(_("Only technicians handle recycling batches."))
+        # Refused before the upload is even looked at.
+        permissions.require(request.user, "recycle")
         if form.is_valid():
-            licence = form.save()
-            messages.success(request, _("Recorded %(licence)s.") % {"licence": licence})
-            return redirect("recycling:recyclers")
+            with refusals_on(form):
+                licence = services.licence_record(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Recorded %(licence)s.") % {"licence": licence})
+                return redirect("recycling:recyclers")
     orgs = Organisation.objects.filter(is_recycler=True).prefetch_related("licences")
     valid = set(services.valid_recyclers().values_list("pk", flat=True))
     return render(
@@ -193,12 +166,11 @@ def recyclers(request: HttpRequest) -> HttpResponse:
         {
             "recyclers": [(org, org.pk in valid) for org in orgs],
             "form": form,
-            "can_recycle": services.may_recycle(request.user),
         },
     )
 
 
-@staff_required()
+@staff_required
 def batch_document(request: HttpRequest, number: str, which: str) -> HttpResponse:
     """The batch's weight ticket or the recycler's certificate of recycling."""
     if which not in ("weight-ticket", "certificate"):
@@ -207,6 +179,6 @@ def batch_document(request: HttpRequest, number: str, which: str) -> HttpRespons
     return files.serve(batch.weight_ticket if which == "weight-ticket" else batch.certificate)
 
 
-@staff_required()
+@staff_required
 def licence_document(request: HttpRequest, pk: int) -> HttpResponse:
     return files.serve(get_object_or_404(RecyclerLicence, pk=pk).document)

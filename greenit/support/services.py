@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from greenit.accounts import permissions
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
 from greenit.classrooms.models import Allocation
@@ -105,7 +106,7 @@ def _locked_open(ticket: Ticket) -> Ticket:
 def _check_swap_roles(actor) -> None:
     for source, target in SWAP_STEPS:
         t = lifecycle.find(source, target)
-        if not actor.has_role(*t.roles):
+        if not permissions.may(actor, t.action):
             raise PermissionDenied(
                 _(
                     "A swap takes the old device back and delivers a ready one; your role may "
