@@ -1026,7 +1026,7 @@ def _impact_reports(orgs, people) -> None:
         (orgs["bank"], "sponsor", "zh-hans"),
     ):
         report = reports.report_request(actor=pm, organisation=org, kind=kind, language=language)
-        reports.report_generate(report=report)
+        reports.generate_report(report=report)
 
 
 def _demo_photo(text: str, colour: str):
