@@ -12,10 +12,10 @@ from greenit.core.forms import show_service_errors
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
-from . import services
+from . import services, tasks
 from .forms import ImportUploadForm, MappingForm
+from .mapping import LABELS
 from .models import AssetImport
-from .reading import LABELS
 
 RECONCILE_SHOWN = 200
 
@@ -110,7 +110,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 def import_run(request: HttpRequest, pk: int) -> HttpResponse:
     asset_import = _get_import_for_user(request, pk)
     try:
-        ran_now = services.import_start(asset_import=asset_import, actor=request.user)
+        ran_now = tasks.import_start(asset_import=asset_import, actor=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
     else:
