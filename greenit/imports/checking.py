@@ -130,7 +130,7 @@ def _known_category_list() -> str:
     )
 
 
-def check_category(raw: str, line: int, ledger: Ledger) -> tuple[str | None, list[dict]]:
+def check_category(raw: str, *, line: int, ledger: Ledger) -> tuple[str | None, list[dict]]:
     """The category code the cell names (None when it names none), and what is wrong."""
     if raw not in ledger.category_of:
         ledger.category_of[raw] = categories.match(raw) if raw else None
@@ -187,51 +187,54 @@ def check_weight(raw: str, line: int) -> tuple[Decimal | None, list[dict]]:
 
 
 def check_identity(
-    serial: str, number: str, line: int, ledger: Ledger
-) -> tuple[tuple | None, list]:
-    """How the device will be recognised: its serial number, else the donor's asset number,
-    each once in the list. Returns the (tag, category) of the device already recorded with it,
-    if any, and what is wrong."""
-    if not serial and not number:
-        return None, [
-            _error(
-                line,
-                "serial",
-                _("The row has neither a serial number nor an asset number."),
-                _("Fill in at least one of them, so the device can be recognised at intake."),
-            )
-        ]
+    serial: str, number: str, *, line: int, ledger: Ledger
+) -> tuple[tuple | None, list[dict]]:
+    """How the device will be recognised: its serial number, else the donor's asset number.
+    Returns the (tag, category) of the device already recorded with it, if any, and what is
+    wrong."""
     if serial:
-        first = ledger.serial_line.setdefault(serial, line)
-        errors = (
-            []
-            if first == line
-            else [
-                _error(
-                    line,
-                    "serial",
-                    _("Serial number %(serial)s appears on lines %(first)s and %(line)s.")
-                    % {"serial": serial, "first": first, "line": line},
-                    _("Keep one of the two rows, or correct the serial number."),
-                )
-            ]
+        return ledger.known_serial.get(serial), check_serial_once(serial, line=line, ledger=ledger)
+    if number:
+        return ledger.known_number.get(number), check_number_once(number, line=line, ledger=ledger)
+    return None, [
+        _error(
+            line,
+            "serial",
+            _("The row has neither a serial number nor an asset number."),
+            _("Fill in at least one of them, so the device can be recognised at intake."),
         )
-        return ledger.known_serial.get(serial), errors
+    ]
+
+
+def check_serial_once(serial: str, *, line: int, ledger: Ledger) -> list[dict]:
+    first = ledger.serial_line.setdefault(serial, line)
+    if first == line:
+        return []
+    return [
+        _error(
+            line,
+            "serial",
+            _("Serial number %(serial)s appears on lines %(first)s and %(line)s.")
+            % {"serial": serial, "first": first, "line": line},
+            _("Keep one of the two rows, or correct the serial number."),
+        )
+    ]
+
+
+def check_number_once(number: str, *, line: int, ledger: Ledger) -> list[dict]:
+    """Asset numbers are compared only among rows without a serial number."""
     first = ledger.number_line.setdefault(number, line)
-    errors = (
-        []
-        if first == line
-        else [
-            _error(
-                line,
-                "donor_asset_number",
-                _("Asset number %(number)s appears on lines %(first)s and %(line)s.")
-                % {"number": number, "first": first, "line": line},
-                _("Keep one of the two rows, or add the serial numbers."),
-            )
-        ]
-    )
-    return ledger.known_number.get(number), errors
+    if first == line:
+        return []
+    return [
+        _error(
+            line,
+            "donor_asset_number",
+            _("Asset number %(number)s appears on lines %(first)s and %(line)s.")
+            % {"number": number, "first": first, "line": line},
+            _("Keep one of the two rows, or add the serial numbers."),
+        )
+    ]
 
 
 def check_same_category(known: tuple, code: str, *, what: str, name: str, line: int) -> list:
@@ -259,12 +262,12 @@ def check_row(
 ) -> tuple[dict | None, tuple | None, list[dict]]:
     """One row: the device to create, the device already recorded (if any), what is wrong."""
     errors = check_lengths(row, line)
-    code, found = check_category(row.get("category", ""), line, ledger)
+    code, found = check_category(row.get("category", ""), line=line, ledger=ledger)
     errors += found
     weight, found = check_weight(row.get("weight_kg", ""), line)
     errors += found
     serial, number = row.get("serial", ""), row.get("donor_asset_number", "")
-    known, found = check_identity(serial, number, line, ledger)
+    known, found = check_identity(serial, number, line=line, ledger=ledger)
     errors += found
     if known is not None and code is not None:
         name = "serial" if serial else "donor_asset_number"
