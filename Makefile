@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext poppler-utils
 export DJANGO_SETTINGS_MODULE := greenit.settings
+# Everything here is development: DEBUG on unless the environment says otherwise (with DEBUG
+# off greenit refuses to start without SECRET_KEY and EMAIL_BACKEND: docs/settings.md).
+export DEBUG ?= true
 
 .PHONY: run test lint format messages system-packages clean
 

@@ -66,6 +66,8 @@ def main() -> int:
     os.environ["DATABASE_URL"] = intake.database_url(args.db, args.postgres_url)
     os.environ["DJANGO_SETTINGS_MODULE"] = "greenit.settings"
     os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "bench-only")  # DEBUG is off: production settings
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
     meta = None if args.rebuild else intake.existing_build(args.db, args)
     if meta is None:
         intake.fresh_database(args.db, args)

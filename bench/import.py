@@ -186,6 +186,8 @@ def _schema_floor(connection, donation_id: int, expected: int) -> float:
 def child(args) -> None:
     _fresh_database(os.environ["DATABASE_URL"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "greenit.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only")  # DEBUG is off: production settings
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
     os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     sys.path.insert(0, str(ROOT))
     import django

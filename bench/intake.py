@@ -162,6 +162,10 @@ def main() -> int:
                 "DATABASE_URL": database_url(db, args.postgres_url),
                 "DJANGO_SETTINGS_MODULE": "greenit.settings",
                 "DEBUG": "0",
+                "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"),
+                "EMAIL_BACKEND": os.environ.get(
+                    "EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend"
+                ),
             }
             command = [
                 sys.executable,

@@ -1,4 +1,5 @@
-"""greenit settings: every value comes from an environment variable with a safe default.
+"""greenit settings: every value comes from an environment variable, read typed and strictly
+(greenit/core/env.py), with a safe default or, in production, a loud refusal to start.
 
 Every variable read here is listed in docs/settings.md (a test checks it).
 """
@@ -9,25 +10,25 @@ from pathlib import Path
 
 import dj_database_url
 
+from greenit.core.env import env_bool, env_float, env_int, env_list, env_required
+
 BASE_DIR = Path(__file__).resolve().parent
+# Development (`make run`, the tests) runs with DEBUG on and needs no set-up at all; with
+# DEBUG off (production) a missing secret or mail server stops the start instead of being
+# papered over, and importing the settings writes nothing.
+DEBUG = env_bool("DEBUG")
 DATA_DIR = Path(os.environ.get("GREENIT_DATA_DIR", BASE_DIR.parent / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+if DEBUG:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
-    """SECRET_KEY from the environment; on a single machine, one generated once and kept in
-    DATA_DIR so that `make run` needs no set-up. Several app processes must share one: set it."""
+    """SECRET_KEY from the environment. In development, one generated once and kept in
+    DATA_DIR so that `make run` needs no set-up."""
+    if not DEBUG:
+        return env_required(
+            "SECRET_KEY", why="With DEBUG off it must be set (the same on every app process)."
+        )
     if key := os.environ.get("SECRET_KEY"):
         return key
     path = DATA_DIR / "secret_key"
@@ -37,7 +38,6 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-DEBUG = env_bool("DEBUG")
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -107,7 +107,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'greenit.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -151,7 +151,7 @@ MANAGERS = [("", address) for address in env_list("ENQUIRY_NOTIFY", "")]
 # "Full" / "damaged" reports allowed per client address and, separately, per collection box.
 BOX_REPORT_RATE = os.environ.get("BOX_REPORT_RATE", "5/h")
 # Largest photo accepted with an offer, in megabytes.
-PHOTO_MAX_BYTES = int(float(os.environ.get("PHOTO_MAX_MB", "5")) * 1_000_000)
+PHOTO_MAX_BYTES = int(env_float("PHOTO_MAX_MB", 5.0) * 1_000_000)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
@@ -209,20 +209,31 @@ if bucket := os.environ.get("S3_BUCKET"):
     }
 WHITENOISE_USE_FINDERS = DEBUG
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Printing e-mail instead of sending it is the development default only: in production it
+# would lose every message quietly, so there it must be chosen on purpose.
+if DEBUG:
+    EMAIL_BACKEND = os.environ.get(
+        "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    )
+else:
+    EMAIL_BACKEND = env_required(
+        "EMAIL_BACKEND",
+        why="With DEBUG off, choose django.core.mail.backends.smtp.EmailBackend to send e-mail "
+        "(or django.core.mail.backends.console.EmailBackend to print it, on purpose).",
+    )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenit@localhost")
 
 # Largest uploaded document (recycling licences, weight tickets, certificates), in megabytes.
-UPLOAD_MAX_BYTES = int(float(os.environ.get("UPLOAD_MAX_MB", "10")) * 1_000_000)
+UPLOAD_MAX_BYTES = int(env_float("UPLOAD_MAX_MB", 10.0) * 1_000_000)
 # Asset lists with at least this many rows are imported by a background task.
-IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "500"))
+IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 500)
 # Largest asset list (CSV or XLSX) accepted for import, in megabytes.
-IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "50")) * 1_000_000)
+IMPORT_MAX_BYTES = int(env_float("IMPORT_MAX_MB", 50.0) * 1_000_000)
 # Certificates of sanitization: the organisation's Ed25519 key (`greenit keys init` makes it)
 # and, optionally, a folder of older public keys (PEM) kept after a key rotation.
 SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", DATA_DIR / "signing_key.pem"))
@@ -230,20 +241,20 @@ SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
 
 # Label PDFs for at most this many devices are made in the request; bigger ones by the
 # task worker, with progress on the page.
-LABELS_INLINE_MAX = int(os.environ.get("LABELS_INLINE_MAX", "300"))
+LABELS_INLINE_MAX = env_int("LABELS_INLINE_MAX", 300)
 # Hours a guest volunteer's unconfirmed sign-up holds a place before it is released.
-VOLUNTEER_HOLD_HOURS = int(os.environ.get("VOLUNTEER_HOLD_HOURS", "24"))
+VOLUNTEER_HOLD_HOURS = env_int("VOLUNTEER_HOLD_HOURS", 24)
 # Impact assumptions (docs/impact.md gives the reasoning): the share of reused devices that
 # replace a new purchase, and the emissions of refurbishing one device (kg CO2e).
-IMPACT_REUSE_REPLACEMENT_SHARE = float(os.environ.get("IMPACT_REUSE_REPLACEMENT_SHARE", "0.5"))
-IMPACT_REFURBISHMENT_KG_CO2E = float(os.environ.get("IMPACT_REFURBISHMENT_KG_CO2E", "35"))
+IMPACT_REUSE_REPLACEMENT_SHARE = env_float("IMPACT_REUSE_REPLACEMENT_SHARE", 0.5)
+IMPACT_REFURBISHMENT_KG_CO2E = env_float("IMPACT_REFURBISHMENT_KG_CO2E", 35.0)
 # How long the public impact dashboard's figures are cached, in seconds.
-IMPACT_CACHE_SECONDS = int(os.environ.get("IMPACT_CACHE_SECONDS", "300"))
+IMPACT_CACHE_SECONDS = env_int("IMPACT_CACHE_SECONDS", 300)
 # Reports for a scope with at most this many devices are generated during the request.
-IMPACT_INLINE_DEVICES = int(os.environ.get("IMPACT_INLINE_DEVICES", "2000"))
+IMPACT_INLINE_DEVICES = env_int("IMPACT_INLINE_DEVICES", 2000)
 
 # Rows per page in staff lists.
-PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))
+PAGE_SIZE = env_int("PAGE_SIZE", 50)
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,13 @@
 """Printable sheets of asset-tag labels (PDF, A4): QR code, tag, category, serial.
 
 A donation of a few hundred devices gets its PDF in the request; a bigger one is made by the
-task worker (label_sheet_request / label_sheet_make) while the page shows its progress."""
+task worker (tasks.label_sheet_request queues tasks.make_label_sheet, which runs
+make_label_sheet here) while the page shows its progress."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -62,30 +62,7 @@ def assets_for_labels(donation) -> list[Asset]:
     return list(donation.assets.order_by("pk").only("tag", "category", "serial"))
 
 
-def label_sheet_request(*, donation, layout: str, actor) -> LabelSheet:
-    """Queue a label PDF for the worker. Asking again while one is on its way returns that
-    one instead of making two."""
-    from .tasks import make_label_sheet
-
-    with transaction.atomic():
-        # Lock the donation so two presses of the button cannot both miss the queued sheet.
-        type(donation).objects.select_for_update().get(pk=donation.pk)
-        waiting = donation.label_sheets.filter(
-            layout=layout, status__in=[LabelSheet.Status.QUEUED, LabelSheet.Status.RUNNING]
-        ).first()
-        if waiting:
-            return waiting
-        sheet = LabelSheet.objects.create(
-            donation=donation,
-            layout=layout,
-            labels=donation.assets.count(),
-            requested_by=actor if actor and actor.is_authenticated else None,
-        )
-        transaction.on_commit(lambda: make_label_sheet.enqueue(sheet.pk))
-    return sheet
-
-
-def label_sheet_make(*, sheet: LabelSheet) -> LabelSheet:
+def make_label_sheet(*, sheet: LabelSheet) -> LabelSheet:
     """Make the PDF of a queued sheet, with its progress saved as it goes."""
     LabelSheet.objects.filter(pk=sheet.pk).update(status=LabelSheet.Status.RUNNING)
     try:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.core import categories, tags
 from greenit.core.append_only import AppendOnlyModel
+from greenit.core.querysets import VisibleToQuerySet
 
 
 class State(models.TextChoices):
@@ -22,13 +23,8 @@ class State(models.TextChoices):
     RECYCLED = "recycled", _("Recycled")
 
 
-class AssetQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AssetQuerySet":
-        if user.is_staff_member:
-            return self
-        if user.is_authenticated and user.organisation_id:
-            return self.filter(donation__donor_organisation_id=user.organisation_id)
-        return self.none()
+class AssetQuerySet(VisibleToQuerySet):
+    organisation_path = "donation__donor_organisation"
 
     def find(self, text: str) -> "AssetQuerySet":
         """Assets whose tag or serial is `text` (a scanned or typed code)."""

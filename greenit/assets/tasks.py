@@ -1,11 +1,35 @@
+"""Work done off the request by the task worker (`greenit db_worker`), and the function that
+queues it. The work itself lives in labels.py, which does not import this module."""
+
+from django.db import transaction
 from django_tasks import task
 
+from . import labels
 from .models import LabelSheet
 
 
 @task()
 def make_label_sheet(sheet_id: int) -> None:
     """Make a big label PDF off the request; the label sheet page shows its progress."""
-    from . import labels
+    labels.make_label_sheet(sheet=LabelSheet.objects.select_related("donation").get(pk=sheet_id))
 
-    labels.label_sheet_make(sheet=LabelSheet.objects.select_related("donation").get(pk=sheet_id))
+
+def label_sheet_request(*, donation, layout: str, actor) -> LabelSheet:
+    """Queue a label PDF for the worker. Asking again while one is on its way returns that
+    one instead of making two."""
+    with transaction.atomic():
+        # Lock the donation so two presses of the button cannot both miss the queued sheet.
+        type(donation).objects.select_for_update().get(pk=donation.pk)
+        waiting = donation.label_sheets.filter(
+            layout=layout, status__in=[LabelSheet.Status.QUEUED, LabelSheet.Status.RUNNING]
+        ).first()
+        if waiting:
+            return waiting
+        sheet = LabelSheet.objects.create(
+            donation=donation,
+            layout=layout,
+            labels=donation.assets.count(),
+            requested_by=actor if actor and actor.is_authenticated else None,
+        )
+        transaction.on_commit(lambda: make_label_sheet.enqueue(sheet.pk))
+    return sheet

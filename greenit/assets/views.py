@@ -14,7 +14,7 @@ from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
 from . import labels as label_sheets
-from . import lifecycle, services
+from . import lifecycle, services, tasks
 from .forms import AssetEditForm, AssetFilterForm, IntakeForm, LabelForm, TransitionForm
 from .models import Asset, LabelSheet
 
@@ -166,9 +166,7 @@ def labels(request: HttpRequest, donation_pk: int) -> HttpResponse:
     if not count:
         raise Http404(_("This donation has no devices yet."))
     if big:
-        sheet = label_sheets.label_sheet_request(
-            donation=donation, layout=layout, actor=request.user
-        )
+        sheet = tasks.label_sheet_request(donation=donation, layout=layout, actor=request.user)
         return redirect("assets:label_sheet", sheet.pk)
     pdf = label_sheets.render_pdf(label_sheets.assets_for_labels(donation), layout=layout)
     response = HttpResponse(pdf, content_type="application/pdf")

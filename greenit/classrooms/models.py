@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.models import ChineseAddress
+from greenit.core.querysets import VisibleToQuerySet
 
 
 class SchoolApplication(ChineseAddress):
@@ -121,18 +122,9 @@ class SchoolApplicationPhoto(models.Model):
         return self.image.name
 
 
-class ProjectQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProjectQuerySet":
-        """Staff see every project; a school contact its own; a sponsor contact those it funds."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff_member:
-            return self
-        if user.organisation_id:
-            org = user.organisation_id
-            funded = ClassroomSponsor.objects.filter(organisation_id=org).values("project_id")
-            return self.filter(Q(school_id=org) | Q(pk__in=funded))
-        return self.none()
+class ProjectQuerySet(VisibleToQuerySet):
+    # A school contact sees its own projects; a sponsor contact also those it funds.
+    organisation_path = ("school", "sponsorships__organisation")
 
     def public(self) -> "ProjectQuerySet":
         return self.filter(status=ClassroomProject.Status.OPENED)

@@ -10,15 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.core import categories
 from greenit.core.models import ChineseAddress
+from greenit.core.querysets import VisibleToQuerySet
 
 
-class DonationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "DonationQuerySet":
-        if user.is_staff_member:
-            return self
-        if user.is_authenticated and user.organisation_id:
-            return self.filter(donor_organisation_id=user.organisation_id)
-        return self.none()
+class DonationQuerySet(VisibleToQuerySet):
+    organisation_path = "donor_organisation"
 
 
 class Donation(ChineseAddress):
@@ -167,9 +163,8 @@ class DonationItem(models.Model):
         return [s.strip() for s in self.serials.splitlines() if s.strip()]
 
 
-class PickupQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PickupQuerySet":
-        return self.filter(donation__in=Donation.objects.visible_to(user))
+class PickupQuerySet(VisibleToQuerySet):
+    organisation_path = "donation__donor_organisation"
 
 
 class Pickup(ChineseAddress):

@@ -6,7 +6,7 @@ from ninja import Router, Schema, Status
 
 from greenit.accounts.models import Organisation
 
-from . import dashboard, reports
+from . import dashboard, reports, tasks
 from .calculations import Period, Scope, calculate
 from .models import ImpactReport
 
@@ -77,7 +77,7 @@ def report_create(request, payload: ReportIn):
     report = reports.report_request(
         actor=request.user, organisation=organisation, **payload.dict(exclude={"organisation_id"})
     )
-    ran_now = reports.report_start(report=report)
+    ran_now = tasks.report_start(report=report)
     return Status(200 if ran_now else 202, report)
 
 

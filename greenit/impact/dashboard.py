@@ -15,17 +15,12 @@ from greenit.assets.models import Asset, State
 from greenit.classrooms.models import Allocation, ClassroomProject
 
 from .calculations import Period, Scope, calculate
+from .figures_cache import CACHE_KEY, LOCK_KEY
 
-CACHE_KEY = "impact:dashboard:v2"
-LOCK_KEY = "impact:dashboard:computing"
 LOCK_SECONDS = 120
 STALE_FACTOR = 12  # stale figures are kept this many periods, to serve while refreshing
 MONTHS = 12
 STORIES = 6
-
-
-def forget() -> None:
-    cache.delete(CACHE_KEY)
 
 
 def _months(today: date) -> list[date]:

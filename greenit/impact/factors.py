@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from greenit.accounts.models import Role
 
+from .figures_cache import forget_figures
 from .models import FactorSet
 
 DATA_FILE = Path(__file__).parent / "data" / "factors.json"
@@ -141,8 +142,6 @@ def factor_override(
                 )
         except IntegrityError:  # another override took this version number: start again
             continue
-        from .dashboard import forget
-
-        forget()
+        forget_figures()  # the dashboard's figures used the old factors
         return created
     raise RuntimeError("could not write the factor set")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.append_only import AppendOnlyModel
+from greenit.core.querysets import VisibleToQuerySet
 
 
 class FactorSet(AppendOnlyModel):
@@ -34,16 +35,8 @@ class FactorSet(AppendOnlyModel):
         return f"v{self.version}"
 
 
-class ReportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ReportQuerySet":
-        """Staff see every report; a donor or sponsor contact their own organisation's."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff_member:
-            return self
-        if user.organisation_id:
-            return self.filter(organisation_id=user.organisation_id)
-        return self.none()
+class ReportQuerySet(VisibleToQuerySet):
+    organisation_path = "organisation"
 
 
 def report_path(report: "ImpactReport", filename: str) -> str:

@@ -100,24 +100,12 @@ def report_request(
     )
 
 
-def report_start(*, report: ImpactReport) -> bool:
-    """Generate a small report now, queue a big one for the task worker. True when it ran now."""
-    fate_assets, _reuse = calculations.scope_assets(scope_of(report))
-    if fate_assets.count() <= settings.IMPACT_INLINE_DEVICES:
-        report_generate(report=report)
-        return True
-    from .tasks import generate_report
-
-    generate_report.enqueue(report.pk)
-    return False
-
-
 def _progress(report: ImpactReport, percent: int, status=ImpactReport.Status.RUNNING) -> None:
     report.progress, report.status = percent, status
     ImpactReport.objects.filter(pk=report.pk).update(progress=percent, status=status)
 
 
-def report_generate(*, report: ImpactReport, timings: dict | None = None) -> ImpactReport:
+def generate_report(*, report: ImpactReport, timings: dict | None = None) -> ImpactReport:
     """Freeze the figures (once), then write the PDF, CSV and XLSX. A failure is recorded on the
     report and leaves no half-written files behind."""
     timings = timings if timings is not None else {}
@@ -400,5 +388,5 @@ def bench_generate(*, organisation: Organisation, kind: str) -> tuple[ImpactRepo
     actor = get_user_model().objects.filter(is_superuser=True).first()
     report = ImpactReport.objects.create(organisation=organisation, kind=kind, requested_by=actor)
     timings: dict = {}
-    report_generate(report=report, timings=timings)
+    generate_report(report=report, timings=timings)
     return report, timings

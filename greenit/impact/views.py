@@ -15,8 +15,9 @@ from greenit.core.decorators import staff_required
 from greenit.core.files import serve
 from greenit.core.forms import show_service_errors
 
-from . import charts, dashboard, factors, reports
+from . import charts, dashboard, factors, reports, tasks
 from .calculations import ImpactFigures, assumptions
+from .figures_cache import forget_figures
 from .forms import FactorOverrideForm, ReportForm
 from .models import FactorSet, ImpactReport
 
@@ -195,7 +196,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             try:
-                ran_now = reports.report_start(report=report)
+                ran_now = tasks.report_start(report=report)
             except Exception:  # recorded on the report as failed; the page says so
                 logger.exception("impact report %s failed", report.pk)
                 ran_now = True
@@ -240,6 +241,6 @@ def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_POST
 @staff_required(Role.ADMINISTRATOR)
 def refresh(request: HttpRequest) -> HttpResponse:
-    dashboard.forget()
+    forget_figures()
     messages.success(request, _("The dashboard figures will be computed again on the next visit."))
     return redirect("impact:dashboard")

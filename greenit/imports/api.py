@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 
 from greenit.donations.models import Donation
 
-from . import services
+from . import services, tasks
 from .models import AssetImport
 
 router = Router(tags=["imports"])
@@ -98,7 +98,7 @@ def create_import(
     asset_import = services.import_upload(
         donation=donation, data=data, filename=file.name, actor=request.user, overrides=overrides
     )
-    ran_now = services.import_start(asset_import=asset_import, actor=request.user)
+    ran_now = tasks.import_start(asset_import=asset_import, actor=request.user)
     if not ran_now:
         return Status(202, asset_import)
     return Status(201 if asset_import.status == AssetImport.Status.DONE else 422, asset_import)

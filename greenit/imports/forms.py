@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.donations.models import Donation
 
-from .reading import FIELDS
-from .services import column_name
+from .mapping import FIELDS, column_name
 
 
 class ImportUploadForm(forms.Form):

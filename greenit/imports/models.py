@@ -3,14 +3,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenit.core.querysets import VisibleToQuerySet
 
-class AssetImportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AssetImportQuerySet":
-        if user.is_staff_member:
-            return self
-        if user.is_authenticated and user.organisation_id:
-            return self.filter(donation__donor_organisation_id=user.organisation_id)
-        return self.none()
+
+class AssetImportQuerySet(VisibleToQuerySet):
+    organisation_path = "donation__donor_organisation"
 
 
 class AssetImport(models.Model):

@@ -11,10 +11,10 @@ from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
-from . import services
+from . import services, tasks
 from .forms import ImportUploadForm, MappingForm
+from .mapping import LABELS
 from .models import AssetImport
-from .reading import LABELS
 
 RECONCILE_SHOWN = 200
 
@@ -97,7 +97,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 def import_run(request: HttpRequest, pk: int) -> HttpResponse:
     asset_import = _get_import_for_user(request, pk)
     with refusals_as_messages(request):
-        ran_now = services.import_start(asset_import=asset_import, actor=request.user)
+        ran_now = tasks.import_start(asset_import=asset_import, actor=request.user)
         if not ran_now:
             messages.info(request, _("The import has started; this page shows its progress."))
         elif asset_import.status == AssetImport.Status.DONE:

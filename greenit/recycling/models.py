@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core import categories
+from greenit.core.querysets import VisibleToQuerySet
 
 
 class LicenceQuerySet(models.QuerySet):
@@ -58,10 +59,8 @@ class RecyclerLicence(models.Model):
         return self.valid_from <= timezone.localdate() <= self.expires_on
 
 
-class BatchQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "BatchQuerySet":
-        """Recycling is the workshop's business: staff only."""
-        return self if user.is_staff_member else self.none()
+class BatchQuerySet(VisibleToQuerySet):
+    organisation_path = None  # recycling is the workshop's business: staff only
 
 
 class RecyclingBatch(models.Model):

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from greenit.core.querysets import VisibleToQuerySet
+
 
 class SoftwareKit(models.Model):
     """A software image staff install on refurbished computers (a record staff manage)."""
@@ -84,10 +86,8 @@ def _note_field(label):
     )
 
 
-class RefurbishmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "RefurbishmentQuerySet":
-        """The workshop's records: staff only."""
-        return self if user.is_staff_member else self.none()
+class RefurbishmentQuerySet(VisibleToQuerySet):
+    organisation_path = None  # the workshop's records: staff only
 
     def passing(self) -> "RefurbishmentQuerySet":
         return self.filter(grade__in=PASSING_GRADES)

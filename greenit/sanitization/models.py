@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.core import tags
 from greenit.core.append_only import AppendOnlyModel
+from greenit.core.querysets import VisibleToQuerySet
 
 
 class MediaType(models.TextChoices):
@@ -157,13 +158,8 @@ class SanitizationRecord(AppendOnlyModel):
         return self.passed and self.nist_category == NistCategory.DESTROY and bool(self.witness)
 
 
-class CertificateQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CertificateQuerySet":
-        if user.is_staff_member:
-            return self
-        if user.is_authenticated and user.organisation_id:
-            return self.filter(donation__donor_organisation_id=user.organisation_id)
-        return self.none()
+class CertificateQuerySet(VisibleToQuerySet):
+    organisation_path = "donation__donor_organisation"
 
 
 def new_verify_code() -> str:

@@ -9,15 +9,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenit.core.querysets import VisibleToQuerySet
 
-class TicketQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TicketQuerySet":
-        """Staff see every ticket; a school contact the tickets of its own classrooms."""
-        if user.is_staff_member:
-            return self
-        if user.is_authenticated and user.organisation_id:
-            return self.filter(project__school_id=user.organisation_id)
-        return self.none()
+
+class TicketQuerySet(VisibleToQuerySet):
+    organisation_path = "project__school"  # a school contact sees its own classrooms' tickets
 
     def open(self) -> "TicketQuerySet":
         return self.filter(status=Ticket.Status.OPEN)

@@ -15,8 +15,7 @@ _ENV_READS = [
     r'os\.environ\.get\(\s*"([A-Za-z0-9_]+)"',
     r'os\.environ\[\s*"([A-Za-z0-9_]+)"\s*\]',
     r'os\.getenv\(\s*"([A-Za-z0-9_]+)"',
-    r'env_bool\(\s*"([A-Za-z0-9_]+)"',
-    r'env_list\(\s*"([A-Za-z0-9_]+)"',
+    r'env_(?:bool|int|float|list|required)\(\s*"([A-Za-z0-9_]+)"',
 ]
 
 

@@ -12,4 +12,4 @@ def impact_reports(orgs, people) -> None:
         (orgs["bank"], "sponsor", "zh-hans"),
     ):
         report = reports.report_request(actor=pm, organisation=org, kind=kind, language=language)
-        reports.report_generate(report=report)
+        reports.generate_report(report=report)

@@ -13,7 +13,7 @@ from greenit.impact.models import ImpactReport
 @pytest.fixture
 def issued(worked_example, east_auto, paul):
     report = reports.report_request(actor=paul, organisation=east_auto, kind="donor")
-    reports.report_generate(report=report)
+    reports.generate_report(report=report)
     return report
 
 
@@ -43,7 +43,7 @@ def test_a_chinese_report_renders_chinese_text(worked_example, east_auto, paul):
     report = reports.report_request(
         actor=paul, organisation=east_auto, kind="donor", language="zh-hans"
     )
-    reports.report_generate(report=report)
+    reports.generate_report(report=report)
 
     text = _pdf_text(report.pdf.read())
 
@@ -108,7 +108,7 @@ def test_a_sponsor_report_counts_the_classrooms_it_funds(paul, pujiang_bank, wor
         Allocation.objects.create(project=project, asset=laptop)
 
     report = reports.report_request(actor=paul, organisation=pujiang_bank, kind="sponsor")
-    reports.report_generate(report=report)
+    reports.generate_report(report=report)
 
     assert report.figures["devices_reused"] == 10
     assert report.figures["co2e_reuse_kg"] == "830.00"

@@ -5,7 +5,7 @@ nothing."""
 import pytest
 
 from greenit.assets.models import Asset, CustodyEvent, State
-from greenit.imports import services
+from greenit.imports import services, tasks
 from greenit.imports.models import AssetImport
 
 from .helpers import CHINESE, ENGLISH, chinese_rows, csv_bytes, english_rows, xlsx_bytes
@@ -71,7 +71,7 @@ def test_a_clean_file_with_chinese_headers_maps_itself(donation, lena):
         "weight_kg",
     ]
     assert asset_import.errors == []
-    services.import_start(asset_import=asset_import, actor=lena)
+    tasks.import_start(asset_import=asset_import, actor=lena)
     asset_import.refresh_from_db()
     assert asset_import.status == AssetImport.Status.DONE
     categories = set(Asset.objects.values_list("category", flat=True))
@@ -168,7 +168,7 @@ def test_the_mapping_can_be_corrected(donation, lena):
         asset_import=asset_import, fields=["", "serial", "category"], actor=lena
     )
     assert asset_import.errors == []
-    assert services.import_start(asset_import=asset_import, actor=lena) is True
+    assert tasks.import_start(asset_import=asset_import, actor=lena) is True
     assert Asset.objects.filter(category="monitor_lcd").count() == 1
 
 
@@ -197,7 +197,7 @@ def test_a_big_file_runs_as_a_background_task(donation, lena, settings):
         donation=donation, data=csv_bytes(ENGLISH, english_rows(30)), filename="l.csv", actor=lena
     )
     assert asset_import.total_rows == 0  # not checked yet: too big to check while uploading
-    assert services.import_start(asset_import=asset_import, actor=lena) is False
+    assert tasks.import_start(asset_import=asset_import, actor=lena) is False
     asset_import.refresh_from_db()
     assert asset_import.status == AssetImport.Status.DONE
     assert (asset_import.created_count, asset_import.rows_done) == (30, 30)
