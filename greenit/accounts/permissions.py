@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Role
+from .models import Role, User
 
 R = Role
 ALL_STAFF = frozenset(Role)
@@ -148,6 +148,15 @@ def require(user, action: str) -> None:
         raise PermissionDenied(refusal(action))
 
 
+def staff_who_may(action: str):
+    """The active staff who may do `action` (an administrator holds every role): the people
+    a form offers for it, e.g. the verifiers of a wipe."""
+    roles = _permission(action).roles | {Role.ADMINISTRATOR}
+    return User.objects.filter(
+        organisation__isnull=True, is_active=True, groups__name__in=roles
+    ).distinct()
+
+
 def permission_required(action: str) -> Callable:
     """A view for logged-in staff who may do `action`; others get 403 with its refusal."""
     _permission(action)
@@ -198,4 +207,5 @@ __all__ = [
     "refusal",
     "require",
     "staff_required",
+    "staff_who_may",
 ]
