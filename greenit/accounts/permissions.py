@@ -85,6 +85,9 @@ PERMISSIONS: dict[str, Permission] = {
     "manage_classrooms": _p(
         gettext_lazy("Only programme managers manage classrooms."), R.PROGRAMME_MANAGER
     ),
+    "decide_applications": _p(
+        gettext_lazy("Only programme managers decide on applications."), R.PROGRAMME_MANAGER
+    ),
     "deliver_to_schools": _p(
         gettext_lazy("Only programme managers and logistics staff deliver classrooms."),
         R.PROGRAMME_MANAGER,
