@@ -107,6 +107,12 @@ PERMISSIONS: dict[str, Permission] = {
         gettext_lazy("You may ask for your own organisation's reports only."),
         R.PROGRAMME_MANAGER,
     ),
+    "see_any_figures": _p(
+        gettext_lazy("You may see your own organisation's figures only."), *ALL_STAFF
+    ),
+    "refresh_dashboard": _p(
+        gettext_lazy("Only administrators refresh the dashboard's figures."), R.ADMINISTRATOR
+    ),
     "override_factors": _p(
         gettext_lazy("Only administrators change impact factors."), R.ADMINISTRATOR
     ),
