@@ -285,6 +285,15 @@ def project_status(*, project: ClassroomProject, actor, status: str) -> Classroo
     return project
 
 
+def project_save(*, actor, project: ClassroomProject) -> ClassroomProject:
+    """Plan a new classroom project or change one (programme managers)."""
+    permissions.require(actor, "manage_classrooms")
+    project.full_clean()
+    with transaction.atomic():
+        project.save()
+    return project
+
+
 def project_sponsor_add(
     *, project: ClassroomProject, actor, organisation: Organisation, amount: Decimal, currency: str
 ) -> ClassroomSponsor:

@@ -208,9 +208,10 @@ def project_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
     form = ProjectForm(request.POST or None, instance=project, initial=initial)
     if request.method == "POST" and form.is_valid():
-        project = form.save()
-        messages.success(request, _("Project saved."))
-        return redirect("classrooms:project", pk=project.pk)
+        with refusals_on(form):
+            project = services.project_save(actor=request.user, project=form.save(commit=False))
+            messages.success(request, _("Project saved."))
+            return redirect("classrooms:project", pk=project.pk)
     return render(
         request,
         "classrooms/project_form.html",

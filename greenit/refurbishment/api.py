@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from greenit.accounts.permissions import may
 from greenit.assets.models import Asset
 from greenit.core import tags
 
@@ -110,7 +111,7 @@ def _record(asset: Asset) -> Refurbishment:
 @router.get("/kits", response=list[KitOut])
 def list_kits(request):
     """Software kits (images installed on refurbished computers), in use first (staff only)."""
-    if not request.user.is_staff_member:
+    if not may(request.user, "use_back_office"):
         return []
     return list(SoftwareKit.objects.order_by("-is_active", "name", "-version"))
 

@@ -169,3 +169,12 @@ def software_kit_by_id(pk: int | None) -> SoftwareKit | None:
     raise ValidationError(
         {"software_kit_id": [_("No software kit has this id: see /api/refurbishment/kits.")]}
     )
+
+
+def software_kit_save(*, actor, kit: SoftwareKit) -> SoftwareKit:
+    """Add or change a software kit (technicians)."""
+    permissions.require(actor, "refurbish")
+    kit.full_clean()
+    with transaction.atomic():
+        kit.save()
+    return kit

@@ -134,9 +134,10 @@ def kit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     kit = get_object_or_404(SoftwareKit, pk=pk) if pk else None
     form = SoftwareKitForm(request.POST or None, instance=kit)
     if request.method == "POST" and form.is_valid():
-        kit = form.save()
-        messages.success(request, _("Saved software kit %(kit)s.") % {"kit": kit})
-        return redirect("refurbishment:kits")
+        with refusals_on(form):
+            kit = services.software_kit_save(actor=request.user, kit=form.save(commit=False))
+            messages.success(request, _("Saved software kit %(kit)s.") % {"kit": kit})
+            return redirect("refurbishment:kits")
     return render(
         request,
         "refurbishment/kit_form.html",

@@ -34,6 +34,15 @@ CONFIRM_LINK_DAYS = 7
 TWO_PLACES = Decimal("0.01")
 
 
+def opportunity_save(*, actor, opportunity: Opportunity) -> Opportunity:
+    """Add or change a volunteering opportunity (programme managers)."""
+    permissions.require(actor, "manage_volunteers")
+    opportunity.full_clean()
+    with transaction.atomic():
+        opportunity.save()
+    return opportunity
+
+
 def shift_add(
     *,
     opportunity: Opportunity,

@@ -269,9 +269,12 @@ def opportunity_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
     instance = get_object_or_404(Opportunity, pk=pk) if pk else None
     form = OpportunityForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("Opportunity saved."))
-        return redirect("volunteers:manage", pk=saved.pk)
+        with refusals_on(form):
+            saved = services.opportunity_save(
+                actor=request.user, opportunity=form.save(commit=False)
+            )
+            messages.success(request, _("Opportunity saved."))
+            return redirect("volunteers:manage", pk=saved.pk)
     return render(
         request,
         "volunteers/opportunity_form.html",

@@ -87,3 +87,23 @@ def test_a_photo_without_consent_is_for_staff_only(project, paul, sam, stella):
 
 def test_a_photo_of_a_project_one_may_not_see_is_hidden(other_project, stella):
     assert not services.photo_may_see(stella, ClassroomPhoto(project=other_project, consent=True))
+
+
+def test_a_programme_manager_plans_a_project(school, paul):
+    project = services.project_save(
+        actor=paul, project=ClassroomProject(name="Yudu classroom 2", school=school, seats=10)
+    )
+    assert ClassroomProject.objects.get(pk=project.pk).seats == 10
+
+
+def test_a_project_without_seats_is_refused(school, paul):
+    with pytest.raises(ValidationError) as refused:
+        services.project_save(actor=paul, project=ClassroomProject(name="x", school=school))
+    assert "seats" in refused.value.message_dict
+
+
+def test_only_programme_managers_plan_projects(school, alice):
+    with pytest.raises(PermissionDenied):
+        services.project_save(
+            actor=alice, project=ClassroomProject(name="x", school=school, seats=1)
+        )

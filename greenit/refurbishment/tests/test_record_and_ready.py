@@ -2,12 +2,12 @@
 kit a client names by id."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from greenit.assets import lifecycle
 from greenit.assets.models import State
 from greenit.refurbishment import services
-from greenit.refurbishment.models import Refurbishment
+from greenit.refurbishment.models import Refurbishment, SoftwareKit
 
 from .conftest import all_pass
 
@@ -39,3 +39,21 @@ def test_an_unknown_software_kit_id_is_refused_naming_the_field(db):
     with pytest.raises(ValidationError) as refused:
         services.software_kit_by_id(999)
     assert "software_kit_id" in refused.value.message_dict
+
+
+def test_a_technician_saves_a_software_kit(alice, db):
+    kit = services.software_kit_save(
+        actor=alice, kit=SoftwareKit(name="Offline kit", version="2026.2", contents="Scratch")
+    )
+    assert SoftwareKit.objects.get() == kit
+
+
+def test_a_kit_without_a_name_is_refused(alice, db):
+    with pytest.raises(ValidationError) as refused:
+        services.software_kit_save(actor=alice, kit=SoftwareKit(version="1", contents="x"))
+    assert "name" in refused.value.message_dict
+
+
+def test_only_technicians_save_software_kits(lena, db):
+    with pytest.raises(PermissionDenied, match="Only technicians"):
+        services.software_kit_save(actor=lena, kit=SoftwareKit(name="x", version="1"))

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from greenit.volunteers import services
+from greenit.volunteers.models import Opportunity
 
 from .conftest import move_to_past
 
@@ -53,3 +54,31 @@ def test_an_arrival_time_without_a_time_zone_is_refused(shift, sign_up, paul):
             signup=one, actor=paul, attendance="late", arrived_at=datetime(2026, 11, 25, 9, 30)
         )
     assert "arrived_at" in refused.value.message_dict
+
+
+def _opportunity(**fields) -> Opportunity:
+    values = {
+        "kind": Opportunity.Kind.TEACHING_DAY,
+        "title_en": "Teaching day",
+        "title_zh": "教学日",
+        "description_en": "Teach.",
+        "description_zh": "教学。",
+        "place": "于都县希望小学",
+    }
+    return Opportunity(**(values | fields))
+
+
+def test_a_programme_manager_saves_an_opportunity(paul, db):
+    saved = services.opportunity_save(actor=paul, opportunity=_opportunity())
+    assert Opportunity.objects.get() == saved
+
+
+def test_an_opportunity_without_its_kind_is_refused(paul, db):
+    with pytest.raises(ValidationError) as refused:
+        services.opportunity_save(actor=paul, opportunity=_opportunity(kind=""))
+    assert "kind" in refused.value.message_dict
+
+
+def test_only_programme_managers_save_opportunities(lena, db):
+    with pytest.raises(PermissionDenied):
+        services.opportunity_save(actor=lena, opportunity=_opportunity())
