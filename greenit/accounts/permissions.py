@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -157,7 +158,7 @@ def require(user, action: str) -> None:
         raise PermissionDenied(refusal(action))
 
 
-def staff_who_may(action: str):
+def staff_who_may(action: str) -> QuerySet[User]:
     """The active staff who may do `action` (an administrator holds every role): the people
     a form offers for it, e.g. the verifiers of a wipe."""
     roles = _permission(action).roles | {Role.ADMINISTRATOR}
