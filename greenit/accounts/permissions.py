@@ -91,6 +91,9 @@ PERMISSIONS: dict[str, Permission] = {
     "manage_classrooms": _p(
         gettext_lazy("Only programme managers manage classrooms."), R.PROGRAMME_MANAGER
     ),
+    "decide_applications": _p(
+        gettext_lazy("Only programme managers decide on applications."), R.PROGRAMME_MANAGER
+    ),
     "deliver_to_schools": _p(
         gettext_lazy("Only programme managers and logistics staff deliver classrooms."),
         R.PROGRAMME_MANAGER,
@@ -111,6 +114,12 @@ PERMISSIONS: dict[str, Permission] = {
     "report_on_anyone": _p(
         gettext_lazy("You may ask for your own organisation's reports only."),
         R.PROGRAMME_MANAGER,
+    ),
+    "see_any_figures": _p(
+        gettext_lazy("You may see your own organisation's figures only."), *ALL_STAFF
+    ),
+    "refresh_dashboard": _p(
+        gettext_lazy("Only administrators refresh the dashboard's figures."), R.ADMINISTRATOR
     ),
     "override_factors": _p(
         gettext_lazy("Only administrators change impact factors."), R.ADMINISTRATOR

@@ -1,10 +1,11 @@
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+
+from greenit.accounts.permissions import require
 
 from . import services
 from .models import Allocation, ClassroomProject, SchoolApplication
@@ -174,8 +175,7 @@ def allocate(request, pk: int, payload: AllocateIn):
 @router.post("/allocations/{pk}/unallocate", response=AllocationOut)
 def unallocate(request, pk: int):
     """Take a device out of its project before delivery: it is ready again."""
-    if not services.is_manager(request.user):
-        raise PermissionDenied("Only programme managers manage classrooms.")
+    require(request.user, "manage_classrooms")  # refused before an id says whether it exists
     allocation = get_object_or_404(Allocation.objects.select_related("asset"), pk=pk)
     return services.unallocate(allocation=allocation, actor=request.user)
 
@@ -231,8 +231,7 @@ def add_photo(
 @router.get("/applications", response=list[ApplicationOut])
 def list_applications(request, status: str = ""):
     """School applications (staff only), newest first; filter by `status`."""
-    if not request.user.is_staff_member:
-        raise PermissionDenied("Staff only.")
+    require(request.user, "use_back_office")
     rows = SchoolApplication.objects.all()
     if status:
         rows = rows.filter(status=status)
@@ -243,22 +242,8 @@ def list_applications(request, status: str = ""):
 def decide(request, pk: int, payload: DecisionIn):
     """Approve (creates the school and its contact account), decline with a reason, or ask
     for more information; the school is e-mailed."""
-    if not request.user.is_staff_member:
-        raise PermissionDenied("Staff only.")
+    require(request.user, "use_back_office")  # refused before an id says whether it exists
     application = get_object_or_404(SchoolApplication, pk=pk)
-    if payload.decision == "approve":
-        return services.application_approve(
-            application=application, actor=request.user, notes=payload.notes
-        )
-    if payload.decision == "decline":
-        return services.application_decline(
-            application=application, actor=request.user, reason=payload.message, notes=payload.notes
-        )
-    if payload.decision == "more_info":
-        return services.application_ask_for_information(
-            application=application,
-            actor=request.user,
-            question=payload.message,
-            notes=payload.notes,
-        )
-    raise ValidationError({"decision": ["Choose approve, decline or more_info."]})
+    return services.application_decide(
+        application=application, actor=request.user, **payload.dict()
+    )

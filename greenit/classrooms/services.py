@@ -2,10 +2,11 @@
 transaction, and e-mails after the commit."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,7 +15,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from greenit.accounts.models import Organisation, Role, User
+from greenit.accounts import permissions
+from greenit.accounts.models import Organisation, User
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
 from greenit.core.images import clean_photo
@@ -25,14 +27,13 @@ from .models import (
     Allocation,
     ClassroomPhoto,
     ClassroomProject,
+    ClassroomSponsor,
     Delivery,
     OpeningEvent,
     SchoolApplication,
     SchoolApplicationPhoto,
 )
 
-MANAGER_ROLES = (Role.PROGRAMME_MANAGER,)
-DELIVERY_ROLES = (Role.PROGRAMME_MANAGER, Role.LOGISTICS)
 MAX_PHOTOS = 5
 # Best first: a minimum grade of B accepts A and B.
 GRADE_ORDER = (Grade.A, Grade.B, Grade.C)
@@ -41,19 +42,6 @@ OPEN_FOR_DEVICES = (
     ClassroomProject.Status.EQUIPPING,
     ClassroomProject.Status.READY,
 )
-
-
-def is_manager(user) -> bool:
-    return bool(user.is_authenticated and user.is_staff_member and user.has_role(*MANAGER_ROLES))
-
-
-def _require(actor, roles, message: str) -> None:
-    if not (actor.is_authenticated and actor.is_staff_member and actor.has_role(*roles)):
-        raise PermissionDenied(message)
-
-
-def _require_manager(actor) -> None:
-    _require(actor, MANAGER_ROLES, _("Only programme managers manage classrooms."))
 
 
 # School applications -------------------------------------------------------------------
@@ -132,7 +120,7 @@ def application_decline(
     *, application: SchoolApplication, actor, reason: str, notes: str = ""
 ) -> SchoolApplication:
     """Decline with a reason the school reads in the e-mail."""
-    _require_manager(actor)
+    permissions.require(actor, "decide_applications")
     if not reason.strip():
         raise ValidationError({"message": [_("Say why: the school reads this reason.")]})
     with transaction.atomic():
@@ -152,7 +140,7 @@ def application_ask_for_information(
     *, application: SchoolApplication, actor, question: str, notes: str = ""
 ) -> SchoolApplication:
     """Ask the school for more; the application stays open."""
-    _require_manager(actor)
+    permissions.require(actor, "decide_applications")
     if not question.strip():
         raise ValidationError({"message": [_("Write what the school should send us.")]})
     with transaction.atomic():
@@ -182,7 +170,7 @@ def application_approve(
 ) -> SchoolApplication:
     """Approve: the school becomes an organisation (is_school) with a contact account, all in
     one transaction; the contact gets an e-mail with a link to choose a password."""
-    _require_manager(actor)
+    permissions.require(actor, "decide_applications")
     with transaction.atomic():
         application = _locked_open_application(application)
         if User.objects.filter(email__iexact=application.contact_email).exists():
@@ -238,13 +226,32 @@ def application_approve(
     return application
 
 
+def application_decide(
+    *, application: SchoolApplication, actor, decision: str, message: str = "", notes: str = ""
+) -> SchoolApplication:
+    """The review's one step: approve, decline (`message` is the reason) or ask for more
+    information (`message` is the question)."""
+    permissions.require(actor, "decide_applications")
+    if decision == "approve":
+        return application_approve(application=application, actor=actor, notes=notes)
+    if decision == "decline":
+        return application_decline(
+            application=application, actor=actor, reason=message, notes=notes
+        )
+    if decision == "more_info":
+        return application_ask_for_information(
+            application=application, actor=actor, question=message, notes=notes
+        )
+    raise ValidationError({"decision": [_("Choose approve, decline or more_info.")]})
+
+
 # Projects ------------------------------------------------------------------------------
 
 
 def project_status(*, project: ClassroomProject, actor, status: str) -> ClassroomProject:
     """Move a project on. Ready needs a device for every seat; opened needs the delivery and
     the opening event."""
-    _require_manager(actor)
+    permissions.require(actor, "manage_classrooms")
     if status not in ClassroomProject.Status.values:
         raise ValidationError({"status": [_("Choose one of the listed statuses.")]})
     with transaction.atomic():
@@ -276,6 +283,45 @@ def project_status(*, project: ClassroomProject, actor, status: str) -> Classroo
         project.status = status
         project.save(update_fields=["status"])
     return project
+
+
+def project_save(*, actor, project: ClassroomProject) -> ClassroomProject:
+    """Plan a new classroom project or change one (programme managers)."""
+    permissions.require(actor, "manage_classrooms")
+    project.full_clean()
+    with transaction.atomic():
+        project.save()
+    return project
+
+
+def project_sponsor_add(
+    *, project: ClassroomProject, actor, organisation: Organisation, amount: Decimal, currency: str
+) -> ClassroomSponsor:
+    """A sponsor funds the project: once per sponsor."""
+    permissions.require(actor, "manage_classrooms")
+    refusal = _("%(sponsor)s already funds this project.") % {"sponsor": organisation}
+    with transaction.atomic():
+        if project.sponsorships.filter(organisation=organisation).exists():
+            raise ValidationError(refusal)
+        sponsorship = ClassroomSponsor(
+            project=project, organisation=organisation, amount=amount, currency=currency
+        )
+        sponsorship.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                sponsorship.save()
+        except IntegrityError:  # added by someone else at the same moment
+            raise ValidationError(refusal) from None
+    return sponsorship
+
+
+def photo_may_see(user, photo: ClassroomPhoto) -> bool:
+    """Consented photos of opened classrooms are public; the rest only for those who may see
+    the project, and photos without consent for staff only."""
+    if photo.consent and photo.project.status == ClassroomProject.Status.OPENED:
+        return True
+    visible = ClassroomProject.objects.visible_to(user).filter(pk=photo.project_id).exists()
+    return visible and (photo.consent or user.is_staff_member)  # visible: logged in
 
 
 def missing(project: ClassroomProject) -> list[tuple[str, bool]]:
@@ -342,7 +388,7 @@ def allocate_by_category(
     """Allocate the `count` oldest ready devices of `category` graded `min_grade` or better.
     Rows another manager is taking right now are skipped (never waited for, never shared);
     if fewer than `count` are free, nothing is allocated."""
-    _require_manager(actor)
+    permissions.require(actor, "manage_classrooms")
     if min_grade not in GRADE_ORDER:
         raise ValidationError({"min_grade": [_("Choose grade A, B or C.")]})
     if count < 1:
@@ -374,7 +420,7 @@ def allocate_by_category(
 
 def allocate_by_tags(*, project: ClassroomProject, actor, codes: list[str]) -> list[Allocation]:
     """Allocate scanned devices (tags or serials); one unknown or unready code allocates none."""
-    _require_manager(actor)
+    permissions.require(actor, "manage_classrooms")
     codes = [c.strip() for c in codes if c.strip()]
     if not codes:
         raise ValidationError({"codes": [_("Scan or type at least one asset tag.")]})
@@ -399,7 +445,7 @@ def allocate_by_tags(*, project: ClassroomProject, actor, codes: list[str]) -> l
 
 def unallocate(*, allocation: Allocation, actor) -> Allocation:
     """Take a device back out of a project before delivery: it is ready again."""
-    _require_manager(actor)
+    permissions.require(actor, "manage_classrooms")
     with transaction.atomic():
         allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
         if allocation.released_at is not None:
@@ -418,7 +464,7 @@ def unallocate(*, allocation: Allocation, actor) -> Allocation:
 def deliver(*, project: ClassroomProject, actor, on: date, received_by: str) -> Delivery:
     """Every allocated device moves to deployed, at the school, in one transaction: if one
     cannot move, none does and no delivery is recorded."""
-    _require(actor, DELIVERY_ROLES, _("Only programme managers and logistics record deliveries."))
+    permissions.require(actor, "deliver_to_schools")
     if not received_by.strip():
         raise ValidationError(
             {"received_by": [_("Write the name of the person at the school who received them.")]}
@@ -451,7 +497,7 @@ def deliver(*, project: ClassroomProject, actor, on: date, received_by: str) -> 
 
 def opening_record(*, project: ClassroomProject, actor, **fields) -> OpeningEvent:
     """Record (or correct) the opening event."""
-    _require_manager(actor)
+    permissions.require(actor, "manage_classrooms")
     event = OpeningEvent.objects.filter(project=project).first() or OpeningEvent(project=project)
     for name, value in fields.items():
         setattr(event, name, value)
@@ -465,7 +511,7 @@ def photo_add(
 ) -> ClassroomPhoto:
     """A photo, re-encoded without EXIF (no GPS position); refused if not JPEG/PNG/WebP or
     too large."""
-    _require_manager(actor)
+    permissions.require(actor, "manage_classrooms")
     if not caption.strip():
         raise ValidationError({"caption": [_("Describe the photo in a few words.")]})
     try:

@@ -1,15 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from greenit.core.decorators import staff_required
-from greenit.core.forms import show_service_errors
+from greenit.accounts.permissions import may, permission_required, require, staff_required
+from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
 
@@ -35,11 +35,6 @@ from .models import (
     SchoolApplicationPhoto,
 )
 
-
-def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
-
-
 # The public pages ----------------------------------------------------------------------
 
 
@@ -63,11 +58,8 @@ def apply(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             data = dict(form.cleaned_data)
             data.pop("website", None)
-            try:
+            with refusals_on(form):
                 services.application_submit(photos=data.pop("photos", []), **data)
-            except ValidationError as error:
-                show_service_errors(form, error)
-            else:
                 return redirect("classrooms:apply_thanks")
     return render(request, "classrooms/apply.html", {"form": form}, status=status)
 
@@ -101,7 +93,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required()
+@staff_required
 def application_photo(request: HttpRequest, pk: int, photo: int) -> FileResponse:
     found = get_object_or_404(SchoolApplicationPhoto, pk=photo, application_id=pk)
     return FileResponse(found.image.open("rb"))
@@ -111,19 +103,15 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     """A photo: consented photos of opened classrooms are public; the rest only for those who
     may see the project (and photos without consent for staff only)."""
     found = get_object_or_404(ClassroomPhoto.objects.select_related("project"), pk=pk)
-    public = found.consent and found.project.status == ClassroomProject.Status.OPENED
-    if not public:
-        user = request.user
-        visible = ClassroomProject.objects.visible_to(user).filter(pk=found.project_id).exists()
-        if not visible or not (found.consent or user.is_staff_member):  # visible: logged in
-            raise Http404
+    if not services.photo_may_see(request.user, found):
+        raise Http404
     return FileResponse(found.image.open("rb"))
 
 
 # Staff: school applications ------------------------------------------------------------
 
 
-@staff_required()
+@staff_required
 def application_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     rows = SchoolApplication.objects.all()
@@ -141,37 +129,17 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required()
+@staff_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(SchoolApplication, pk=pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
-        if not services.is_manager(request.user):
-            raise PermissionDenied(_("Only programme managers decide on applications."))
+        require(request.user, "decide_applications")  # refused before the form says anything
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["decision"] == "approve":
-                    services.application_approve(
-                        application=application, actor=request.user, notes=data["notes"]
-                    )
-                elif data["decision"] == "decline":
-                    services.application_decline(
-                        application=application,
-                        actor=request.user,
-                        reason=data["message"],
-                        notes=data["notes"],
-                    )
-                else:
-                    services.application_ask_for_information(
-                        application=application,
-                        actor=request.user,
-                        question=data["message"],
-                        notes=data["notes"],
-                    )
-            except ValidationError as error:
-                show_service_errors(form, error)
-            else:
+            with refusals_on(form):
+                services.application_decide(
+                    application=application, actor=request.user, **form.cleaned_data
+                )
                 messages.success(request, _("Decision saved; the school was e-mailed."))
                 return redirect("classrooms:application", pk=application.pk)
     return render(
@@ -180,9 +148,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "form": form,
-            "can_decide": services.is_manager(request.user) and application.is_open,
+            "can_decide": may(request.user, "decide_applications") and application.is_open,
             "photos": application.photos.all(),
-            "can_plan": services.is_manager(request.user)
+            "can_plan": may(request.user, "manage_classrooms")
             and application.status == SchoolApplication.Status.APPROVED,
         },
     )
@@ -215,14 +183,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "classrooms/projects.html",
         {
             "page": page,
-            "can_manage": services.is_manager(request.user),
+            "can_manage": may(request.user, "manage_classrooms"),
             "status": status,
             "statuses": ClassroomProject.Status.choices,
         },
     )
 
 
-@staff_required(*services.MANAGER_ROLES)
+@permission_required("manage_classrooms")
 def project_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     project = get_object_or_404(ClassroomProject, pk=pk) if pk else None
     initial = {}
@@ -240,9 +208,10 @@ def project_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
     form = ProjectForm(request.POST or None, instance=project, initial=initial)
     if request.method == "POST" and form.is_valid():
-        project = form.save()
-        messages.success(request, _("Project saved."))
-        return redirect("classrooms:project", pk=project.pk)
+        with refusals_on(form):
+            project = services.project_save(actor=request.user, project=form.save(commit=False))
+            messages.success(request, _("Project saved."))
+            return redirect("classrooms:project", pk=project.pk)
     return render(
         request,
         "classrooms/project_form.html",
@@ -253,7 +222,7 @@ def project_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project_for_user(request, pk)
-    manager = services.is_manager(request.user)
+    manager = may(request.user, "manage_classrooms")
     allocations = project.allocations.active().select_related("asset")
     photos = project.photos.all() if request.user.is_staff_member else project.photos.consented()
     return render(
@@ -268,8 +237,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "opening": getattr(project, "opening", None),
             "photos": photos,
             "manager": manager,
-            "can_deliver": request.user.is_staff_member
-            and request.user.has_role(*services.DELIVERY_ROLES),
+            "can_deliver": may(request.user, "deliver_to_schools"),
             "open_for_devices": project.status in services.OPEN_FOR_DEVICES,
             "sponsor_form": SponsorForm(prefix="sponsor"),
             "status_form": StatusForm(initial={"status": project.status}),
@@ -287,15 +255,12 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _manager_post(view):
     """A manager's POST on a project page; errors come back as a message on the page."""
 
-    @staff_required(*services.MANAGER_ROLES)
+    @permission_required("manage_classrooms")
     @require_POST
     def wrapper(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
         project = get_object_or_404(ClassroomProject, pk=pk)
-        try:
+        with refusals_as_messages(request):
             text = view(request, project, **kwargs)
-        except ValidationError as error:
-            _flash_errors(request, error)
-        else:
             if text:
                 messages.success(request, text)
         return redirect("classrooms:project", pk=project.pk)
@@ -319,12 +284,7 @@ def sponsor_add(request, project):
     form = SponsorForm(request.POST, prefix="sponsor", instance=ClassroomSponsor(project=project))
     if not form.is_valid():
         raise _invalid(form)
-    if project.sponsorships.filter(organisation=form.cleaned_data["organisation"]).exists():
-        raise ValidationError(
-            _("%(sponsor)s already funds this project.")
-            % {"sponsor": form.cleaned_data["organisation"]}
-        )
-    form.save()
+    services.project_sponsor_add(project=project, actor=request.user, **form.cleaned_data)
     return _("Sponsor added.")
 
 
@@ -364,12 +324,12 @@ def unallocate(request, project, allocation: int):
     return _("Device %(tag)s is ready again.") % {"tag": found.asset.display_tag}
 
 
-@staff_required(*services.DELIVERY_ROLES)
+@permission_required("deliver_to_schools")
 @require_POST
 def deliver(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(ClassroomProject, pk=pk)
     form = DeliveryForm(request.POST, prefix="delivery")
-    try:
+    with refusals_as_messages(request):
         if not form.is_valid():
             raise _invalid(form)
         services.deliver(
@@ -378,9 +338,6 @@ def deliver(request: HttpRequest, pk: int) -> HttpResponse:
             on=form.cleaned_data["date"],
             received_by=form.cleaned_data["received_by"],
         )
-    except ValidationError as error:
-        _flash_errors(request, error)
-    else:
         messages.success(request, _("Delivery recorded: every device is deployed at the school."))
     return redirect("classrooms:project", pk=project.pk)
 

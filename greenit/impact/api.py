@@ -1,13 +1,11 @@
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from greenit.accounts.models import Organisation
 
 from . import dashboard, reports, tasks
-from .calculations import Period, Scope, calculate
 from .models import ImpactReport
 
 router = Router(tags=["impact"])
@@ -54,18 +52,14 @@ def figures(
     """Impact figures for a scope (organisation, donor, sponsor, province, school) and a period
     (both days included), computed now. Staff may ask for any scope; a donor or sponsor
     contact for their own organisation (scope donor or sponsor) only."""
-    user = request.user
-    if not user.is_staff_member and (
-        scope not in ("donor", "sponsor") or organisation_id != user.organisation_id
-    ):
-        raise PermissionDenied("You may see your own organisation's figures only.")
-    if start and end and end < start:
-        raise ValidationError({"end": "The period ends before it starts: swap the dates."})
-    try:
-        chosen = Scope(scope, organisation_id, province)
-    except ValueError as error:
-        raise ValidationError({"scope": str(error)}) from None
-    return calculate(chosen, Period(start, end)).to_json()
+    return reports.figures_for(
+        user=request.user,
+        scope=scope,
+        organisation_id=organisation_id,
+        province=province,
+        start=start,
+        end=end,
+    ).to_json()
 
 
 @router.post("/reports", response={200: ReportOut, 202: ReportOut})

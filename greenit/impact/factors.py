@@ -7,11 +7,11 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from greenit.accounts.models import Role
+from greenit.accounts import permissions
 
 from .figures_cache import forget_figures
 from .models import FactorSet
@@ -84,10 +84,6 @@ class Table:
         return None if saving is None else saving * 1000 / SHORT_TON_KG
 
 
-def may_override(user) -> bool:
-    return bool(getattr(user, "is_staff_member", False) and user.has_role(Role.ADMINISTRATOR))
-
-
 def _parse(raw, field: str) -> Decimal | None:
     if raw is None or str(raw).strip() == "":
         return None
@@ -108,8 +104,7 @@ def factor_override(
     """Write the next factor set version with one number changed. `key` is a category code
     (fields weight_kg, manufacturing_kg_co2e) or a WARM material (recycling, landfill,
     combustion). An empty value means "not found" (null) and needs the reason too."""
-    if not may_override(actor):
-        raise PermissionDenied(_("Only administrators change impact factors."))
+    permissions.require(actor, "override_factors")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the factor changes (the source, the reason).")})

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from greenit.accounts.models import Organisation, Role
+from greenit.accounts import permissions
+from greenit.accounts.models import Organisation
 from greenit.assets.models import State
 from greenit.classrooms.models import ClassroomPhoto
 from greenit.core import categories
@@ -28,7 +29,6 @@ from . import calculations, charts, factors
 from .calculations import ImpactFigures, Period, Scope
 from .models import ImpactReport
 
-STAFF_ROLES = (Role.PROGRAMME_MANAGER, Role.ADMINISTRATOR)
 CSV_COLUMNS = (
     "asset_tag",
     "category",
@@ -42,8 +42,39 @@ CSV_COLUMNS = (
 )
 
 
-def may_generate_any(user) -> bool:
-    return bool(user.is_staff_member and user.has_role(*STAFF_ROLES))
+def may_see_reports(user) -> bool:
+    """Staff who report on anyone, and the contacts of donors and sponsors (their own)."""
+    if user.is_staff_member:
+        return permissions.may(user, "report_on_anyone")
+    org = user.organisation
+    return bool(org and (org.is_donor or org.is_sponsor))
+
+
+def figures_for(
+    *,
+    user,
+    scope: str = "organisation",
+    organisation_id: int | None = None,
+    province: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> ImpactFigures:
+    """Impact figures for a scope and a period, computed now. Staff may ask for any scope; a
+    donor or sponsor contact for their own organisation (scope donor or sponsor) only."""
+    own = (
+        scope in ("donor", "sponsor")
+        and organisation_id is not None
+        and organisation_id == user.organisation_id
+    )
+    if not own:
+        permissions.require(user, "see_any_figures")
+    if start and end and end < start:
+        raise ValidationError({"end": _("The period ends before it starts: swap the dates.")})
+    try:
+        chosen = Scope(scope, organisation_id, province)
+    except ValueError as error:
+        raise ValidationError({"scope": str(error)}) from None
+    return calculations.calculate(chosen, Period(start, end))
 
 
 def kinds_for(organisation: Organisation) -> list[str]:
@@ -76,8 +107,8 @@ def report_request(
 ) -> ImpactReport:
     """Ask for a report. Staff (programme managers, administrators) for any donor or sponsor;
     a donor or sponsor contact for their own organisation only."""
-    if not may_generate_any(actor) and actor.organisation_id != organisation.pk:
-        raise PermissionDenied(_("You may ask for your own organisation's reports only."))
+    if actor.organisation_id != organisation.pk:
+        permissions.require(actor, "report_on_anyone")
     if kind not in kinds_for(organisation):
         label = ImpactReport.Kind(kind).label if kind in ImpactReport.Kind.values else kind
         raise ValidationError(

@@ -2,18 +2,16 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from greenit.accounts.models import Role
+from greenit.accounts.permissions import may, permission_required
 from greenit.core import categories
-from greenit.core.decorators import staff_required
 from greenit.core.files import serve
-from greenit.core.forms import show_service_errors
+from greenit.core.forms import refusals_on
 
 from . import charts, dashboard, factors, reports, tasks
 from .calculations import ImpactFigures, assumptions
@@ -103,12 +101,12 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "share_percent": (share * 100).normalize(),
             "refurbishment": refurbishment,
             "history": FactorSet.objects.select_related("created_by")[:50],
-            "may_override": factors.may_override(request.user),
+            "may_override": may(request.user, "override_factors"),
         },
     )
 
 
-@staff_required(Role.ADMINISTRATOR)
+@permission_required("override_factors")
 def factor_edit(request: HttpRequest) -> HttpResponse:
     """An administrator overrides one factor with a reason: a new factor set version."""
     current = factors.current()
@@ -118,7 +116,7 @@ def factor_edit(request: HttpRequest) -> HttpResponse:
     ] + [(key, f"WARM: {m['name']}") for key, m in current.factors["warm_materials"].items()]
     form = FactorOverrideForm(request.POST or None, keys=keys)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             created = factors.factor_override(
                 actor=request.user,
                 key=form.cleaned_data["key"],
@@ -127,9 +125,6 @@ def factor_edit(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 source=form.cleaned_data["source"],
             )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
             messages.success(
                 request,
                 _(
@@ -154,15 +149,8 @@ def factor_edit(request: HttpRequest) -> HttpResponse:
 # Reports ------------------------------------------------------------------------------------
 
 
-def _may_see_reports(user) -> bool:
-    if user.is_staff_member:
-        return reports.may_generate_any(user)
-    org = user.organisation
-    return bool(org and (org.is_donor or org.is_sponsor))
-
-
 def _get_report_for_user(request: HttpRequest, pk: int) -> ImpactReport:
-    if not _may_see_reports(request.user):
+    if not reports.may_see_reports(request.user):
         raise Http404
     return get_object_or_404(
         ImpactReport.objects.visible_to(request.user).select_related("organisation"), pk=pk
@@ -172,7 +160,7 @@ def _get_report_for_user(request: HttpRequest, pk: int) -> ImpactReport:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not _may_see_reports(user):
+    if not reports.may_see_reports(user):
         raise Http404
     form = ReportForm(request.POST or None, user=user)
     if not user.is_staff_member:
@@ -181,7 +169,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     form.fields["language"].initial = get_language()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             report = reports.report_request(
                 actor=user,
                 organisation=data["organisation"],
@@ -190,11 +178,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 end=data["end"],
                 language=data["language"],
             )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
             try:
                 ran_now = tasks.report_start(report=report)
             except Exception:  # recorded on the report as failed; the page says so
@@ -239,7 +222,7 @@ def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @require_POST
-@staff_required(Role.ADMINISTRATOR)
+@permission_required("refresh_dashboard")
 def refresh(request: HttpRequest) -> HttpResponse:
     forget_figures()
     messages.success(request, _("The dashboard figures will be computed again on the next visit."))

@@ -1,12 +1,10 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from greenit.accounts.permissions import may
 from greenit.assets.models import Asset
 from greenit.core import tags
 
@@ -113,7 +111,7 @@ def _record(asset: Asset) -> Refurbishment:
 @router.get("/kits", response=list[KitOut])
 def list_kits(request):
     """Software kits (images installed on refurbished computers), in use first (staff only)."""
-    if not request.user.is_staff_member:
+    if not may(request.user, "use_back_office"):
         return []
     return list(SoftwareKit.objects.order_by("-is_active", "name", "-version"))
 
@@ -137,32 +135,23 @@ def record_refurbishment(request, tag: str, payload: RefurbishmentIn):
     C or fail. The device moves to tested (a fail goes on to recycling); with `mark_ready` a
     passing device then moves to ready (409 when a computer has no software kit)."""
     asset = _asset(request, tag)
-    kit = None
-    if payload.software_kit_id is not None:
-        kit = SoftwareKit.objects.filter(pk=payload.software_kit_id).first()
-        if kit is None:
-            raise ValidationError(
-                {
-                    "software_kit_id": [
-                        _("No software kit has this id: see /api/refurbishment/kits.")
-                    ]
-                }
-            )
-    with transaction.atomic():  # with mark_ready: both or neither
-        services.refurbishment_record(
-            asset=asset,
-            actor=request.user,
-            checks=payload.checks,
-            check_notes=payload.check_notes,
-            grade=payload.grade,
-            battery_health_percent=payload.battery_health_percent,
-            ram_gb=payload.ram_gb,
-            software_kit=kit,
-            parts=[p.dict() for p in payload.parts],
-            notes=payload.notes,
-        )
-        if payload.mark_ready:
-            services.refurbishment_mark_ready(asset=asset, actor=request.user)
+    record = (
+        services.refurbishment_record_and_mark_ready
+        if payload.mark_ready
+        else services.refurbishment_record
+    )
+    record(
+        asset=asset,
+        actor=request.user,
+        checks=payload.checks,
+        check_notes=payload.check_notes,
+        grade=payload.grade,
+        battery_health_percent=payload.battery_health_percent,
+        ram_gb=payload.ram_gb,
+        software_kit=services.software_kit_by_id(payload.software_kit_id),
+        parts=[p.dict() for p in payload.parts],
+        notes=payload.notes,
+    )
     return Status(201, _record(asset))
 
 

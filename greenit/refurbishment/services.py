@@ -4,24 +4,19 @@ it to tested, or on to recycling when it fails) and mark a graded device ready."
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from greenit.accounts.models import Role
+from greenit.accounts import permissions
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
 
 from .models import CHECKS, Check, Grade, PartUsed, Refurbishment, SoftwareKit
 
-TECHNICIANS = (Role.TECHNICIAN, Role.ADMINISTRATOR)
 # A device is tested from here; a tested device may be re-tested (the record is replaced).
 TESTABLE_STATES = (State.RECEIVED, State.SANITIZED, State.TESTED)
-
-
-def may_refurbish(user) -> bool:
-    return bool(user.is_authenticated and user.is_staff_member and user.has_role(*TECHNICIANS))
 
 
 def _validate(
@@ -90,8 +85,7 @@ def refurbishment_record(
     """Record the test of one device: the checklist, the parts used, the software kit and the
     grade, all or nothing. A sanitized device (or a received one without data storage) moves to
     tested; a device graded fail then goes on to recycling. A tested device can be re-tested."""
-    if not may_refurbish(actor):
-        raise PermissionDenied(_("Only technicians record refurbishment tests."))
+    permissions.require(actor, "refurbish")
     _validate(
         checks=checks,
         grade=grade,
@@ -155,3 +149,32 @@ def refurbishment_mark_ready(*, asset: Asset, actor, note: str = "") -> None:
     lifecycle.transition(
         asset, State.READY, actor=actor, note=note or _("Refurbished and ready for a classroom")
     )
+
+
+def refurbishment_record_and_mark_ready(*, asset: Asset, actor, **test) -> Refurbishment:
+    """Record a device's test (`refurbishment_record`'s arguments) and mark it ready, both or
+    neither: a device that may not be ready keeps no new test either."""
+    with transaction.atomic():
+        record = refurbishment_record(asset=asset, actor=actor, **test)
+        refurbishment_mark_ready(asset=asset, actor=actor)
+    return record
+
+
+def software_kit_by_id(pk: int | None) -> SoftwareKit | None:
+    """The software kit a client names by id (none named: None); an unknown id is refused."""
+    if pk is None:
+        return None
+    if kit := SoftwareKit.objects.filter(pk=pk).first():
+        return kit
+    raise ValidationError(
+        {"software_kit_id": [_("No software kit has this id: see /api/refurbishment/kits.")]}
+    )
+
+
+def software_kit_save(*, actor, kit: SoftwareKit) -> SoftwareKit:
+    """Add or change a software kit (technicians)."""
+    permissions.require(actor, "refurbish")
+    kit.full_clean()
+    with transaction.atomic():
+        kit.save()
+    return kit

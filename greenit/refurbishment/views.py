@@ -1,15 +1,14 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from greenit.accounts.permissions import may, permission_required, staff_required
 from greenit.assets.models import Asset, State
 from greenit.core import categories, tags
-from greenit.core.decorators import staff_required
-from greenit.core.forms import show_service_errors
+from greenit.core.forms import refusals_as_messages, refusals_on
 
 from . import services
 from .forms import PartFormSet, RefurbishmentForm, SoftwareKitForm
@@ -25,7 +24,7 @@ def waiting_for_test():
     )
 
 
-@staff_required(*services.TECHNICIANS)
+@permission_required("refurbish")
 def queue(request: HttpRequest) -> HttpResponse:
     waiting = waiting_for_test().select_related("donation").order_by("pk")
     tested = (
@@ -52,7 +51,7 @@ def _asset(request, tag: str) -> Asset:
     )
 
 
-@staff_required(*services.TECHNICIANS)
+@permission_required("refurbish")
 def asset_test(request: HttpRequest, tag: str) -> HttpResponse:
     """The checklist of one device: record (or redo) its test and grade, then mark it ready."""
     asset = _asset(request, tag)
@@ -62,7 +61,7 @@ def asset_test(request: HttpRequest, tag: str) -> HttpResponse:
         parts = PartFormSet(request.POST, prefix="parts")
         if form.is_valid() and parts.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals_on(form):
                 services.refurbishment_record(
                     asset=asset,
                     actor=request.user,
@@ -79,9 +78,6 @@ def asset_test(request: HttpRequest, tag: str) -> HttpResponse:
                         if p.get("part")
                     ],
                 )
-            except ValidationError as error:
-                show_service_errors(form, error)
-            else:
                 messages.success(
                     request,
                     _("Test recorded: %(tag)s is now %(state)s.")
@@ -112,39 +108,36 @@ def asset_test(request: HttpRequest, tag: str) -> HttpResponse:
     )
 
 
-@staff_required(*services.TECHNICIANS)
+@permission_required("refurbish")
 @require_POST
 def mark_ready(request: HttpRequest, tag: str) -> HttpResponse:
     asset = _asset(request, tag)
-    try:
+    with refusals_as_messages(request):
         services.refurbishment_mark_ready(asset=asset, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text)
-    else:
         messages.success(
             request, _("%(tag)s is ready for a classroom.") % {"tag": asset.display_tag}
         )
     return redirect("refurbishment:asset", tag=asset.tag)
 
 
-@staff_required()
+@staff_required
 def kit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "refurbishment/kits.html",
-        {"kits": SoftwareKit.objects.all(), "can_edit": services.may_refurbish(request.user)},
+        {"kits": SoftwareKit.objects.all(), "can_edit": may(request.user, "refurbish")},
     )
 
 
-@staff_required(*services.TECHNICIANS)
+@permission_required("refurbish")
 def kit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     kit = get_object_or_404(SoftwareKit, pk=pk) if pk else None
     form = SoftwareKitForm(request.POST or None, instance=kit)
     if request.method == "POST" and form.is_valid():
-        kit = form.save()
-        messages.success(request, _("Saved software kit %(kit)s.") % {"kit": kit})
-        return redirect("refurbishment:kits")
+        with refusals_on(form):
+            kit = services.software_kit_save(actor=request.user, kit=form.save(commit=False))
+            messages.success(request, _("Saved software kit %(kit)s.") % {"kit": kit})
+            return redirect("refurbishment:kits")
     return render(
         request,
         "refurbishment/kit_form.html",

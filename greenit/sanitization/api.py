@@ -5,10 +5,7 @@ import json
 import uuid
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from greenit.assets.models import Asset
@@ -144,20 +141,13 @@ def post_record(request, payload: RecordIn):
     "duplicate"; a new record answers 201 "stored". The token's user is the operator.
     422 when the technique does not fit the category or the medium."""
     asset = _asset(request, payload.asset_tag)
-    if not services.may_sanitize(request.user):
-        raise PermissionDenied(_("Only technicians and administrators record sanitization."))
-    if services.SanitizationRecord.objects.filter(record_id=payload.record_id).exists():
-        return Status(200, {"record_id": payload.record_id, "status": "duplicate"})
-    fields = payload.dict(exclude={"record_id", "asset_tag", "medium"})
-    if not fields["location"]:
-        fields.pop("location")
-    with transaction.atomic():  # a refused record leaves no new medium behind
-        medium, _created = services.medium_register(
-            asset=asset, actor=request.user, **payload.medium.dict()
-        )
-        record, created = services.record_sanitization(
-            medium=medium, actor=request.user, record_id=payload.record_id, **fields
-        )
+    record, created = services.medium_register_and_record(
+        asset=asset,
+        actor=request.user,
+        medium=payload.medium.dict(),
+        record_id=payload.record_id,
+        **payload.dict(exclude={"record_id", "asset_tag", "medium"}),
+    )
     status = "stored" if created else "duplicate"
     return Status(201 if created else 200, {"record_id": record.record_id, "status": status})
 

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from greenit.accounts.models import Role, User
+from greenit.accounts.models import User
+from greenit.accounts.permissions import staff_who_may
 
 from .models import SanitizationRecord, StorageMedium
 
@@ -66,11 +67,7 @@ class RecordForm(forms.ModelForm):
     def __init__(self, *args, asset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["medium"].queryset = asset.media.all()
-        self.fields["verifier"].queryset = User.objects.filter(
-            organisation__isnull=True,
-            is_active=True,
-            groups__name__in=[Role.TECHNICIAN, Role.ADMINISTRATOR],
-        ).distinct()
+        self.fields["verifier"].queryset = staff_who_may("sanitize")
 
     def _post_clean(self):
         # The service validates the record (with the medium) when it stores it.

@@ -14,24 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from greenit.accounts.models import Role
+from greenit.accounts import permissions
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
 
 from . import rules, signing
 from .guards import is_sanitized, missing
 from .models import Certificate, SanitizationRecord, StorageMedium, Technique, new_verify_code
-
-WIPE_ROLES = (Role.TECHNICIAN, Role.ADMINISTRATOR)
-
-
-def may_sanitize(user) -> bool:
-    return user.is_authenticated and user.is_staff_member and user.has_role(*WIPE_ROLES)
-
-
-def _require(user, *roles) -> None:
-    if not (user.is_staff_member and user.has_role(*roles)):
-        raise PermissionDenied(_("Only technicians and administrators record sanitization."))
 
 
 def medium_register(
@@ -47,7 +36,7 @@ def medium_register(
 ) -> tuple[StorageMedium, bool]:
     """Record a storage medium of `asset`; the same serial again for the same device is the
     same medium (returned, created False)."""
-    _require(actor, *WIPE_ROLES)
+    permissions.require(actor, "sanitize")
     serial = serial.strip()
     if serial and (found := StorageMedium.objects.filter(asset=asset, serial=serial).first()):
         return found, False
@@ -129,7 +118,7 @@ def record_sanitization(
     Idempotent on `record_id`: the same id again returns the stored record and creates
     nothing (created False). When this record makes every medium of a received device done,
     the device moves to sanitized (unless `advance` is False)."""
-    _require(actor, *WIPE_ROLES)
+    permissions.require(actor, "sanitize")
     record_id = uuid.UUID(str(record_id)) if record_id else uuid.uuid4()
     if stored := SanitizationRecord.objects.filter(record_id=record_id).first():
         return stored, False
@@ -170,6 +159,24 @@ def record_sanitization(
         except (lifecycle.TransitionRefused, PermissionDenied):
             pass  # the record stands; staff move the device on by hand
     return record, True
+
+
+def medium_register_and_record(
+    *, asset: Asset, actor, medium: dict, record_id: uuid.UUID, **fields
+) -> tuple[SanitizationRecord, bool]:
+    """The wipe station's one call: register the medium on first sight (by device and serial)
+    and append its record, all or nothing: a refused record leaves no new medium behind.
+
+    The same `record_id` again stores nothing, registers nothing and returns the stored record
+    (created False). A blank location means where the device is."""
+    permissions.require(actor, "sanitize")
+    if stored := SanitizationRecord.objects.filter(record_id=record_id).first():
+        return stored, False
+    if not fields.get("location"):
+        fields.pop("location", None)
+    with transaction.atomic():
+        registered, _created = medium_register(asset=asset, actor=actor, **medium)
+        return record_sanitization(medium=registered, actor=actor, record_id=record_id, **fields)
 
 
 # --- certificates ----------------------------------------------------------------------------
@@ -305,7 +312,7 @@ def _next_number(year: int) -> str:
 def certificate_issue(donation, actor) -> Certificate:
     """Sign and store the certificate of sanitization of `donation`: refused (ValidationError)
     while any arrived data-bearing device has no media or a medium that is not done."""
-    _require(actor, *WIPE_ROLES)
+    permissions.require(actor, "sanitize")
     if problems := certificate_blockers(donation):
         raise ValidationError(problems)
     fingerprint = signing.fingerprint(signing.current_public_key())
@@ -338,7 +345,7 @@ def certificate_issue(donation, actor) -> Certificate:
 
 def certificate_revoke(certificate: Certificate, reason: str, actor) -> Certificate:
     """Revoke a certificate, with a reason; it stays published and shows as revoked."""
-    _require(actor, Role.ADMINISTRATOR, Role.TECHNICIAN)
+    permissions.require(actor, "sanitize")
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the certificate is revoked.")]})

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,11 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from greenit.accounts.models import Role
+from greenit.accounts.permissions import may, permission_required, staff_required
 from greenit.assets.models import Asset, State
 from greenit.core import categories, tags
-from greenit.core.decorators import staff_required
-from greenit.core.forms import show_service_errors
+from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.donations.models import Donation
 
 from . import offline, services, signing
@@ -22,10 +20,8 @@ from .guards import missing
 from .models import Certificate
 from .rules import medium_status
 
-WIPERS = (Role.TECHNICIAN, Role.ADMINISTRATOR)
 
-
-@staff_required(*WIPERS)
+@permission_required("sanitize")
 def queue(request: HttpRequest) -> HttpResponse:
     """Received devices that can hold data: they wait for their media to be wiped."""
     assets = (
@@ -65,7 +61,7 @@ def _asset_page(request, asset, *, medium_form=None, record_form=None, status=20
     for medium in media:
         medium.done, medium.why = medium_status(medium.records.all())
         medium.record_list = sorted(medium.records.all(), key=lambda r: (r.ended_at, r.pk))
-    can_record = services.may_sanitize(request.user)
+    can_record = may(request.user, "sanitize")
     return render(
         request,
         "sanitization/asset.html",
@@ -87,18 +83,15 @@ def asset_media(request: HttpRequest, tag: str) -> HttpResponse:
 
 
 @require_POST
-@staff_required(*WIPERS)
+@permission_required("sanitize")
 def medium_add(request: HttpRequest, tag: str) -> HttpResponse:
     asset = _asset(request, tag)
     form = MediumForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form):
             medium, created = services.medium_register(
                 asset=asset, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             if created:
                 messages.success(request, _("Medium %(m)s registered.") % {"m": medium})
             else:
@@ -108,7 +101,7 @@ def medium_add(request: HttpRequest, tag: str) -> HttpResponse:
 
 
 @require_POST
-@staff_required(*WIPERS)
+@permission_required("sanitize")
 def record_add(request: HttpRequest, tag: str) -> HttpResponse:
     asset = _asset(request, tag)
     form = RecordForm(request.POST, asset=asset, prefix="record")
@@ -121,13 +114,10 @@ def record_add(request: HttpRequest, tag: str) -> HttpResponse:
         data["passes"] = data.get("passes") or 0
         if not data.get("location"):
             data.pop("location", None)
-        try:
+        with refusals_on(form):
             record, _created = services.record_sanitization(
                 medium=medium, actor=request.user, verifier=verifier, **data
             )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
             asset.refresh_from_db()
             messages.success(
                 request,
@@ -143,7 +133,7 @@ def record_add(request: HttpRequest, tag: str) -> HttpResponse:
 # --- certificates ----------------------------------------------------------------------------
 
 
-@staff_required()
+@staff_required
 def donation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     donation = get_object_or_404(Donation.objects.select_related("donor_organisation"), pk=pk)
     certificates = list(donation.certificates.select_related("issued_by", "revoked_by"))
@@ -154,42 +144,36 @@ def donation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
             "donation": donation,
             "certificates": certificates,
             "blockers": services.certificate_blockers(donation),
-            "can_issue": services.may_sanitize(request.user),
+            "can_issue": may(request.user, "sanitize"),
             "revoke_form": RevokeForm(),
         },
     )
 
 
 @require_POST
-@staff_required(*WIPERS)
+@permission_required("sanitize")
 def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
     donation = get_object_or_404(Donation, pk=pk)
-    try:
-        certificate = services.certificate_issue(donation, request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except signing.KeyMissing as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Certificate %(n)s issued and signed.") % {"n": certificate.number}
-        )
+    with refusals_as_messages(request):
+        try:
+            certificate = services.certificate_issue(donation, request.user)
+        except signing.KeyMissing as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Certificate %(n)s issued and signed.") % {"n": certificate.number}
+            )
     return redirect("sanitization:donation", pk=donation.pk)
 
 
 @require_POST
-@staff_required(*WIPERS)
+@permission_required("sanitize")
 def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
     certificate = get_object_or_404(Certificate, number=number.upper())
     form = RevokeForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_as_messages(request):
             services.certificate_revoke(certificate, form.cleaned_data["reason"], request.user)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
             messages.success(request, _("Certificate %(n)s revoked.") % {"n": certificate.number})
     else:
         messages.error(request, _("Say why the certificate is revoked."))

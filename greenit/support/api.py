@@ -1,6 +1,5 @@
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -81,8 +80,7 @@ def file_ticket(
 ):
     """A school contact files a ticket about a deployed device of its classroom, multipart:
     `asset_tag`, `symptom`, optional `photos` (JPEG/PNG/WebP, re-encoded without EXIF)."""
-    if not services.is_school_contact(request.user):
-        raise PermissionDenied("Only a school's contact files support tickets.")
+    services.ticket_file_require(request.user)  # refused before a tag says whether it exists
     asset = get_object_or_404(services.school_devices(request.user), tag=tags.normalise(asset_tag))
     ticket = services.ticket_file(
         actor=request.user, asset=asset, symptom=symptom, photos=photos or []

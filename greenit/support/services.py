@@ -35,6 +35,18 @@ def is_school_contact(user) -> bool:
     )
 
 
+def support_require_school(user) -> None:
+    """Support pages are for the contacts of schools with a classroom (staff have the queue)."""
+    if not is_school_contact(user):
+        raise PermissionDenied(_("Support is for schools with a Green IT Classroom."))
+
+
+def ticket_file_require(actor) -> None:
+    """Refuse anyone but a school's contact: only they file tickets."""
+    if not is_school_contact(actor):
+        raise PermissionDenied(_("Only a school's contact files support tickets."))
+
+
 def school_devices(user):
     """The deployed devices of this school contact's classrooms (nothing for anyone else)."""
     if not is_school_contact(user):
@@ -54,8 +66,7 @@ def interchangeable(a: str, b: str) -> bool:
 
 def ticket_file(*, actor, asset: Asset, symptom: str, photos: list | None = None) -> Ticket:
     """A school contact reports a problem with a deployed device of its own classroom."""
-    if not is_school_contact(actor):
-        raise PermissionDenied(_("Only a school's contact files support tickets."))
+    ticket_file_require(actor)
     photos = photos or []
     errors: dict[str, list[str]] = {}
     if not symptom.strip():
@@ -116,6 +127,17 @@ def _check_swap_roles(actor) -> None:
             )
 
 
+def ticket_swap_check(*, actor, resolution: str) -> None:
+    """A page's check before it resolves: a swap this person's roles may not make is refused as
+    a ValidationError, so the page says why beside the form instead of refusing the page
+    (advice and repair stay open to them)."""
+    if resolution == Ticket.Resolution.SWAP:
+        try:
+            _check_swap_roles(actor)
+        except PermissionDenied as refused:
+            raise ValidationError(" ".join(map(str, refused.args))) from None
+
+
 def ticket_resolve(
     *,
     ticket: Ticket,
@@ -129,8 +151,7 @@ def ticket_resolve(
     a swap the tag of a ready device of the same kind: the old device comes back through
     custody (deployed → received) and the new one is allocated to the same classroom and
     deployed, all in one transaction."""
-    if not (actor.is_authenticated and actor.is_staff_member):
-        raise PermissionDenied(_("Only staff resolve support tickets."))
+    permissions.require(actor, "resolve_tickets")
     if resolution not in Ticket.Resolution.values:
         raise ValidationError({"resolution": [_("Choose advice, repair or swap.")]})
     answer, parts, replacement_code = answer.strip(), parts.strip(), replacement_code.strip()

@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from greenit.accounts.permissions import may, permission_required
 from greenit.classrooms.models import ClassroomProject
-from greenit.core.decorators import staff_required
-from greenit.core.forms import show_service_errors
+from greenit.core.forms import refusals_on
 
 from . import services
 from .forms import ResolveForm, TicketForm
@@ -39,8 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "resolved": list(tickets.filter(status=Ticket.Status.RESOLVED)[:20]),
             },
         )
-    if not services.is_school_contact(user):
-        raise PermissionDenied(_("Support is for schools with a Green IT Classroom."))
+    services.support_require_school(user)
     return render(
         request,
         "support/school.html",
@@ -54,21 +52,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ticket_new(request: HttpRequest) -> HttpResponse:
-    if not services.is_school_contact(request.user):
-        raise PermissionDenied(_("Only a school's contact files support tickets."))
+    services.ticket_file_require(request.user)
     form = TicketForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             ticket = services.ticket_file(
                 actor=request.user,
                 asset=data["asset"],
                 symptom=data["symptom"],
                 photos=data["photos"],
             )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
             messages.success(
                 request,
                 _("Ticket %(n)s is filed: we will answer by e-mail.") % {"n": ticket.number},
@@ -82,7 +76,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_detail(request: HttpRequest, pk: int, form: ResolveForm | None = None) -> HttpResponse:
     ticket = _ticket_for_user(request, pk)
-    can_resolve = request.user.is_staff_member and ticket.status == Ticket.Status.OPEN
+    can_resolve = may(request.user, "resolve_tickets") and ticket.status == Ticket.Status.OPEN
     return render(
         request,
         "support/ticket.html",
@@ -95,14 +89,15 @@ def ticket_detail(request: HttpRequest, pk: int, form: ResolveForm | None = None
     )
 
 
-@staff_required()
+@permission_required("resolve_tickets")
 @require_POST
 def ticket_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_for_user(request, pk)
     form = ResolveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
+            services.ticket_swap_check(actor=request.user, resolution=data["resolution"])
             services.ticket_resolve(
                 ticket=ticket,
                 actor=request.user,
@@ -111,11 +106,6 @@ def ticket_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 parts=data["parts"],
                 replacement_code=data["replacement"],
             )
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
             messages.success(
                 request,
                 _("Ticket %(n)s is resolved; the school is told by e-mail.") % {"n": ticket.number},

@@ -11,23 +11,22 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from greenit.accounts.models import Organisation, Role
+from greenit.accounts import permissions
+from greenit.accounts.models import Organisation
 from greenit.core.mail import send_in_language
 
-from .models import Shift, SignUp, Volunteer, credited_hours
+from .models import Opportunity, Shift, SignUp, Volunteer, credited_hours
 
 if TYPE_CHECKING:
     from greenit.classrooms.models import ClassroomProject
 
-MANAGER_ROLES = (Role.PROGRAMME_MANAGER,)
-ROSTER_ROLES = (Role.PROGRAMME_MANAGER, Role.LOGISTICS)
 CONFIRM_SALT = "greenit.volunteers.confirm"
 # How long the confirmation link in the e-mail works (the place itself is held for
 # VOLUNTEER_HOLD_HOURS).
@@ -35,22 +34,30 @@ CONFIRM_LINK_DAYS = 7
 TWO_PLACES = Decimal("0.01")
 
 
-def is_manager(user) -> bool:
-    return bool(user.is_authenticated and user.is_staff_member and user.has_role(*MANAGER_ROLES))
+def opportunity_save(*, actor, opportunity: Opportunity) -> Opportunity:
+    """Add or change a volunteering opportunity (programme managers)."""
+    permissions.require(actor, "manage_volunteers")
+    opportunity.full_clean()
+    with transaction.atomic():
+        opportunity.save()
+    return opportunity
 
 
-def sees_rosters(user) -> bool:
-    return bool(user.is_authenticated and user.is_staff_member and user.has_role(*ROSTER_ROLES))
-
-
-def _require_manager(actor) -> None:
-    if not is_manager(actor):
-        raise PermissionDenied(_("Only programme managers manage volunteers."))
-
-
-def _require_roster(actor) -> None:
-    if not sees_rosters(actor):
-        raise PermissionDenied(_("Only programme managers and logistics staff see rosters."))
+def shift_add(
+    *,
+    opportunity: Opportunity,
+    actor,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    capacity: int,
+) -> Shift:
+    """A new shift of an opportunity (programme managers)."""
+    permissions.require(actor, "manage_volunteers")
+    shift = Shift(opportunity=opportunity, starts_at=starts_at, ends_at=ends_at, capacity=capacity)
+    shift.full_clean()
+    with transaction.atomic():
+        shift.save()
+    return shift
 
 
 def company_choices():
@@ -372,9 +379,11 @@ def attendance_record(
     """Staff mark a confirmed volunteer present, late or absent. Hours follow: the shift's
     length when present, from the arrival time to the end when late (or the hours staff
     give), none when absent."""
-    _require_roster(actor)
+    permissions.require(actor, "see_rosters")
     if attendance not in SignUp.Attendance.values:
         raise ValidationError({"attendance": [_("Choose present, late or absent.")]})
+    if arrived_at and timezone.is_naive(arrived_at):
+        raise ValidationError({"arrived_at": [_("Give a time zone, e.g. 2026-11-25T09:30+08:00.")]})
     with transaction.atomic():
         signup = SignUp.objects.select_for_update().select_related("shift").get(pk=signup.pk)
         shift = signup.shift
@@ -423,7 +432,7 @@ def attendance_record(
 
 def hours_adjust(*, signup: SignUp, actor, hours: Decimal, reason: str) -> SignUp:
     """Staff correct the hours a sign-up counts for; the reason, who and when are kept."""
-    _require_manager(actor)
+    permissions.require(actor, "manage_volunteers")
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = [_("Say why the hours change: the reason is kept with them.")]

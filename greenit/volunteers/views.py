@@ -4,7 +4,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from greenit.core.decorators import staff_required
-from greenit.core.forms import show_service_errors
+from greenit.accounts.permissions import may, permission_required, require, staff_required
+from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.limits import over_limit
 
 from . import certificate, services
@@ -77,7 +76,7 @@ def signup(request: HttpRequest, pk: int) -> HttpResponse:
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals_on(form):
                 created = services.signup_create(
                     shift=shift,
                     user=request.user,
@@ -87,23 +86,8 @@ def signup(request: HttpRequest, pk: int) -> HttpResponse:
                     company=data["company"],
                     company_name=data["company_name"],
                 )
-            except ValidationError as error:
-                show_service_errors(form, error)
-                status = 400
-            else:
-                if guest:
-                    return redirect("volunteers:signup_sent")
-                if created.status == SignUp.Status.WAITLISTED:
-                    messages.success(
-                        request,
-                        _(
-                            "The shift is full: you are on the waitlist; we e-mail you "
-                            "when a place comes free."
-                        ),
-                    )
-                else:
-                    messages.success(request, _("You are signed up. Thank you!"))
-                return redirect("volunteers:me")
+                return _signed_up(request, created, guest=guest)
+            status = 400
         else:
             status = 400
     return render(
@@ -112,6 +96,19 @@ def signup(request: HttpRequest, pk: int) -> HttpResponse:
         {"shift": shift, "form": form, "guest": guest},
         status=status,
     )
+
+
+def _signed_up(request: HttpRequest, created: SignUp, *, guest: bool) -> HttpResponse:
+    if guest:
+        return redirect("volunteers:signup_sent")
+    if created.status == SignUp.Status.WAITLISTED:
+        messages.success(
+            request,
+            _("The shift is full: you are on the waitlist; we e-mail you when a place comes free."),
+        )
+    else:
+        messages.success(request, _("You are signed up. Thank you!"))
+    return redirect("volunteers:me")
 
 
 def signup_sent(request: HttpRequest) -> HttpResponse:
@@ -123,18 +120,14 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the e-mail shows the sign-up and a button (mail scanners follow links;
     only a person presses the button)."""
-    try:
+    found = None
+    with refusals_as_messages(request):
         found = services.signup_for_token(token)
-    except ValidationError as error:
-        return render(
-            request, "volunteers/confirm.html", {"error": " ".join(error.messages)}, status=400
-        )
+    if found is None:  # the link is wrong or expired: the message says which
+        return render(request, "volunteers/confirm.html", status=400)
     if request.method == "POST":
-        try:
+        with refusals_as_messages(request):
             found = services.signup_confirm(token=token)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             if found.status == SignUp.Status.WAITLISTED:
                 messages.success(
                     request,
@@ -194,11 +187,8 @@ def private(request: HttpRequest, token: str) -> HttpResponse:
 
 def _cancel_own(request: HttpRequest, volunteer: Volunteer, pk: int) -> None:
     found = get_object_or_404(volunteer.signups.select_related("shift"), pk=pk)
-    try:
+    with refusals_as_messages(request):
         services.signup_cancel(signup=found, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, _("Your sign-up is cancelled."))
 
 
@@ -262,12 +252,7 @@ def company(request: HttpRequest) -> HttpResponse:
 # Staff ---------------------------------------------------------------------------------
 
 
-def _require_manager(request: HttpRequest) -> None:
-    if not services.is_manager(request.user):
-        raise PermissionDenied(_("Only programme managers manage volunteers."))
-
-
-@staff_required()
+@staff_required
 def manage_list(request: HttpRequest) -> HttpResponse:
     opportunities = Opportunity.objects.prefetch_related(
         Prefetch("shifts", queryset=Shift.objects.with_places(), to_attr="all_shifts")
@@ -275,19 +260,21 @@ def manage_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "volunteers/manage_list.html",
-        {"opportunities": opportunities, "can_manage": services.is_manager(request.user)},
+        {"opportunities": opportunities, "can_manage": may(request.user, "manage_volunteers")},
     )
 
 
-@staff_required()
+@permission_required("manage_volunteers")
 def opportunity_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_manager(request)
     instance = get_object_or_404(Opportunity, pk=pk) if pk else None
     form = OpportunityForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("Opportunity saved."))
-        return redirect("volunteers:manage", pk=saved.pk)
+        with refusals_on(form):
+            saved = services.opportunity_save(
+                actor=request.user, opportunity=form.save(commit=False)
+            )
+            messages.success(request, _("Opportunity saved."))
+            return redirect("volunteers:manage", pk=saved.pk)
     return render(
         request,
         "volunteers/opportunity_form.html",
@@ -296,7 +283,7 @@ def opportunity_form(request: HttpRequest, pk: int | None = None) -> HttpRespons
     )
 
 
-@staff_required()
+@staff_required
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         Opportunity.objects.select_related("project").prefetch_related(
@@ -307,13 +294,12 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     form = ShiftForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        _require_manager(request)
+        require(request.user, "manage_volunteers")  # refused before the form says anything
         if form.is_valid():
-            shift = form.save(commit=False)
-            shift.opportunity = found
-            shift.save()
-            messages.success(request, _("Shift added."))
-            return redirect("volunteers:manage", pk=found.pk)
+            with refusals_on(form):
+                services.shift_add(opportunity=found, actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Shift added."))
+                return redirect("volunteers:manage", pk=found.pk)
         status = 400
     return render(
         request,
@@ -321,16 +307,14 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "opportunity": found,
             "form": form,
-            "can_manage": services.is_manager(request.user),
-            "can_roster": services.sees_rosters(request.user),
+            "can_manage": may(request.user, "manage_volunteers"),
+            "can_roster": may(request.user, "see_rosters"),
         },
         status=status,
     )
 
 
-def _roster_shift(request: HttpRequest, pk: int) -> Shift:
-    if not services.sees_rosters(request.user):
-        raise PermissionDenied(_("Only programme managers and logistics staff see rosters."))
+def _roster_shift(pk: int) -> Shift:
     return get_object_or_404(Shift.objects.with_places().select_related("opportunity"), pk=pk)
 
 
@@ -343,24 +327,24 @@ def _roster_rows(shift: Shift):
     )
 
 
-@staff_required()
+@permission_required("see_rosters")
 def roster(request: HttpRequest, pk: int) -> HttpResponse:
-    shift = _roster_shift(request, pk)
+    shift = _roster_shift(pk)
     return render(
         request,
         "volunteers/roster.html",
         {
             "shift": shift,
             "rows": _roster_rows(shift),
-            "can_manage": services.is_manager(request.user),
+            "can_manage": may(request.user, "manage_volunteers"),
         },
     )
 
 
-@staff_required()
+@permission_required("see_rosters")
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """One form per person, big buttons: works on a phone at the door."""
-    shift = _roster_shift(request, pk)
+    shift = _roster_shift(pk)
     errors: dict[int, AttendanceForm] = {}
     if request.method == "POST":
         found = get_object_or_404(shift.signups, pk=request.POST.get("signup"))
@@ -374,7 +358,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                         timezone.localtime(shift.starts_at).date(), data["arrived_at"]
                     )
                 )
-            try:
+            with refusals_on(form):
                 services.attendance_record(
                     signup=found,
                     actor=request.user,
@@ -382,9 +366,6 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                     arrived_at=arrived,
                     hours=data["hours"],
                 )
-            except ValidationError as error:
-                show_service_errors(form, error)
-            else:
                 messages.success(
                     request, _("%(name)s: attendance saved.") % {"name": found.volunteer.name}
                 )
@@ -407,28 +388,24 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "volunteers/attendance.html",
-        {"shift": shift, "rows": rows, "can_adjust": services.is_manager(request.user)},
+        {"shift": shift, "rows": rows, "can_adjust": may(request.user, "manage_volunteers")},
         status=400 if errors else 200,
     )
 
 
 @require_POST
-@staff_required()
+@permission_required("manage_volunteers")
 def adjust(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
     found = get_object_or_404(SignUp.objects.select_related("volunteer"), pk=pk)
     form = AdjustForm(request.POST, prefix=f"a{found.pk}")
     if form.is_valid():
-        try:
+        with refusals_as_messages(request):
             services.hours_adjust(
                 signup=found,
                 actor=request.user,
                 hours=form.cleaned_data["hours"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as error:
-            messages.error(request, f"{found.volunteer.name}: " + " ".join(error.messages))
-        else:
             messages.success(
                 request, _("%(name)s: hours adjusted.") % {"name": found.volunteer.name}
             )
@@ -439,15 +416,11 @@ def adjust(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required()
+@permission_required("manage_volunteers")
 def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
     found = get_object_or_404(SignUp.objects.select_related("shift"), pk=pk)
-    try:
+    with refusals_as_messages(request):
         services.signup_cancel(signup=found, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, _("Sign-up cancelled; the waitlist moved up."))
     return redirect("volunteers:roster", pk=found.shift_id)
 
@@ -459,7 +432,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, datetime.date | None, dat
     return form, None, None
 
 
-@staff_required()
+@staff_required
 def reports(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
     rows = services.hours_by_company(start=start, end=end) if not form.errors else []
@@ -476,7 +449,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required()
+@staff_required
 def reports_csv(request: HttpRequest) -> HttpResponse:
     """UTF-8 with a byte-order mark, so that Excel shows Chinese names right."""
     form, start, end = _period(request)
