@@ -227,17 +227,21 @@ def test_a_new_device_starts_as_expected_or_received(state, lena, donation):
     assert not Asset.objects.exists()
 
 
-def test_a_registered_guard_can_refuse_a_move(alice, make_asset, donation, monkeypatch):
-    monkeypatch.setattr(lifecycle, "_guards", list(lifecycle._guards))
+def test_a_named_guard_can_refuse_a_move(alice, make_asset, donation, monkeypatch):
     seen = []
 
-    @lifecycle.register_guard
-    def no_crt_into_a_classroom(asset, t):
-        seen.append((asset.pk, t.name))
-        if asset.category == "monitor_crt" and t.target == State.READY:
-            return "CRT monitors go to recycling, not to classrooms."
-        return None
+    def no_crt_into_a_classroom(assets, t):
+        seen.extend((asset.pk, t.name) for asset in assets)
+        if t.target != State.READY:
+            return {}
+        return {
+            asset.pk: "CRT monitors go to recycling, not to classrooms."
+            for asset in assets
+            if asset.category == "monitor_crt"
+        }
 
+    named = lifecycle.guards()
+    monkeypatch.setattr(lifecycle, "guards", lambda: (*named, no_crt_into_a_classroom))
     crt = _placed(make_asset, donation, State.TESTED, category="monitor_crt")
     lcd = _placed(make_asset, donation, State.TESTED, category="monitor_lcd")
     with pytest.raises(TransitionRefused, match="CRT monitors go to recycling") as refused:
@@ -249,15 +253,10 @@ def test_a_registered_guard_can_refuse_a_move(alice, make_asset, donation, monke
     assert (crt.pk, "tested→ready") in seen
 
 
-def test_a_guard_is_registered_once(monkeypatch):
-    monkeypatch.setattr(lifecycle, "_guards", [])
-
-    def guard(asset, t):
-        return None
-
-    lifecycle.register_guard(guard)
-    lifecycle.register_guard(guard)
-    assert lifecycle._guards == [guard]
+def test_the_lifecycle_names_each_of_its_guards_once():
+    assert len(set(lifecycle.GUARDS)) == len(lifecycle.GUARDS)
+    assert [f"{g.__module__}.{g.__name__}" for g in lifecycle.guards()] == list(lifecycle.GUARDS)
+    assert lifecycle.guards() is lifecycle.guards()  # resolved once, then cached
 
 
 def test_allowed_transitions_offer_only_what_the_role_may_do(alice, paul, bob, laptop):
