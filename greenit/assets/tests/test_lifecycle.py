@@ -259,6 +259,35 @@ def test_the_lifecycle_names_each_of_its_guards_once():
     assert lifecycle.guards() is lifecycle.guards()  # resolved once, then cached
 
 
+def test_a_batch_moves_together_with_one_custody_event_each(alice, make_asset, donation):
+    monitors = [_placed(make_asset, donation, State.TESTED) for _ in range(3)]
+    events = lifecycle.transition_many(monitors, State.READY, actor=alice, note="shelf 4")
+    assert [e.asset_id for e in events] == [m.pk for m in monitors]
+    for monitor in monitors:
+        assert monitor.state == State.READY
+        _unchanged(monitor, State.READY, 2)
+        assert monitor.events.order_by("pk").last().note == "shelf 4"
+
+
+def test_one_refused_device_moves_none_of_the_batch(alice, make_asset, donation):
+    monitor = _placed(make_asset, donation, State.TESTED)
+    laptop = _placed(make_asset, donation, State.RECEIVED, category="laptop")
+    with pytest.raises(TransitionRefused) as refused:
+        lifecycle.transition_many([monitor, laptop], State.READY, actor=alice)
+    assert refused.value.code == "illegal_transition"
+    _unchanged(monitor, State.TESTED, 1)
+    _unchanged(laptop, State.RECEIVED, 1)
+
+
+def test_a_guard_refusing_one_device_of_a_batch_moves_none(alice, laptop, make_asset, donation):
+    unwiped = make_asset(donation, serial="NOT-WIPED")
+    with pytest.raises(TransitionRefused, match="no storage medium") as refused:
+        lifecycle.transition_many([laptop, unwiped], State.SANITIZED, actor=alice)
+    assert refused.value.code == "guard"
+    _unchanged(laptop, State.RECEIVED, 1)
+    _unchanged(unwiped, State.RECEIVED, 1)
+
+
 def test_allowed_transitions_offer_only_what_the_role_may_do(alice, paul, bob, laptop):
     assert {t.target for t in lifecycle.allowed_transitions(laptop, alice)} == {
         State.SANITIZED,
