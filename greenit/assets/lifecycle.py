@@ -144,9 +144,12 @@ def transition_many(
     the guards asked and the changes written once for the batch rather than once a device. If
     one device may not move, none does: the first refused, in the order given, is raised."""
     target = _lifecycle_state(target)
+    ids = [asset.pk for asset in assets]
+    if len(set(ids)) < len(ids):
+        raise ValueError("transition_many() moves each device once: it got one twice")
     with transaction.atomic():
-        by_pk = Asset.objects.select_for_update().order_by("pk").in_bulk([a.pk for a in assets])
-        if len(by_pk) < len({asset.pk for asset in assets}):
+        by_pk = Asset.objects.select_for_update().order_by("pk").in_bulk(ids)
+        if len(by_pk) < len(ids):
             raise Asset.DoesNotExist("Asset matching query does not exist.")
         locked = [by_pk[asset.pk] for asset in assets]
         moves = {asset.pk: _checked_move(asset, target, actor) for asset in locked}
