@@ -164,6 +164,48 @@ def wipe_drive(asset, operator, *, serial: str = "", result: str = "passed"):
     return medium
 
 
+def wiped_devices(donation, operator, count: int, *, prefix: str = "BULK-") -> list:
+    """`count` received laptops of `donation`, each with a wiped drive as wipe_drive() makes
+    it, written in bulk: for tests that count queries over many devices."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from greenit.sanitization.models import SanitizationRecord, StorageMedium
+
+    rows = [
+        {"donation_id": donation.pk, "category": "laptop", "serial": f"{prefix}{n:05d}"}
+        for n in range(count)
+    ]
+    lifecycle.enter_many(rows, state=State.RECEIVED, actor=operator)
+    assets = list(donation.assets.filter(serial__startswith=prefix).order_by("pk"))
+    media = StorageMedium.objects.bulk_create(
+        StorageMedium(asset=asset, media_type="sata_ssd", serial=f"SSD-{asset.tag}")
+        for asset in assets
+    )
+    now = timezone.now()
+    SanitizationRecord.objects.bulk_create(
+        SanitizationRecord(
+            medium=medium,
+            nist_category="clear",
+            technique="overwrite",
+            pattern="zeros",
+            passes=1,
+            tool="greenit-wipe",
+            tool_version="1.0",
+            started_at=now - timedelta(hours=1),
+            ended_at=now,
+            bytes_written=256_060_514_304,
+            verification="full",
+            verification_result="passed",
+            result="passed",
+            operator=operator,
+        )
+        for medium in media
+    )
+    return assets
+
+
 def refurbish(asset, technician, *, grade: str = "B"):
     """A passing refurbishment record for `asset` (computers get a software kit), so that the
     lifecycle lets it move from tested to ready (written directly; the state is unchanged)."""

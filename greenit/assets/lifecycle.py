@@ -9,10 +9,12 @@ what must be true first. Pages, the API, imports and the wipe agent all call tra
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from greenit.accounts import permissions
@@ -58,37 +60,49 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 _BY_STATES = {(t.source, t.target): t for t in TRANSITIONS}
 
-# A guard looks at a locked asset about to make a transition and returns why it may not, or
-# None. Other apps add theirs (sanitization registers "every medium has a passed record").
-Guard = Callable[[Asset, Transition], str | None]
-_guards: list[Guard] = []
+# A guard looks at locked assets about to make the same transition and returns, by asset id,
+# why each may not (nothing for those that may). The guards are named here, in one place, by
+# dotted path: other apps' guards live above greenit.assets in the layer contract (sanitization
+# imports assets, never the reverse), so they are imported on first use, not at module load.
+Guard = Callable[[Sequence[Asset], Transition], Mapping[int, str]]
+GUARDS = (
+    "greenit.assets.lifecycle.data_bearing_devices_are_sanitized_first",
+    "greenit.sanitization.guards.every_medium_is_sanitized",
+    "greenit.refurbishment.guards.refurbished_before_ready",
+)
 
 
-def register_guard(guard: Guard) -> Guard:
-    if guard not in _guards:
-        _guards.append(guard)
-    return guard
+@cache
+def guards() -> tuple[Guard, ...]:
+    return tuple(import_string(path) for path in GUARDS)
+
+
+def refusals(assets: Sequence[Asset], t: Transition) -> dict[int, str]:
+    """Why each of these assets may not make `t`, by id: the first guard that refuses speaks."""
+    found: dict[int, str] = {}
+    for guard in guards():
+        for pk, reason in guard(assets, t).items():
+            found.setdefault(pk, reason)
+    return found
 
 
 class TransitionRefused(ValidationError):
     pass
 
 
-@register_guard
-def data_bearing_devices_are_sanitized_first(asset: Asset, t: Transition) -> str | None:
-    if t.source == S.RECEIVED and t.target == S.TESTED and asset.holds_data:
-        return _(
+def data_bearing_devices_are_sanitized_first(
+    assets: Sequence[Asset], t: Transition
+) -> dict[int, str]:
+    if not (t.source == S.RECEIVED and t.target == S.TESTED):
+        return {}
+    return {
+        asset.pk: _(
             "This device (%(category)s) can hold data: sanitize it before it is tested for reuse."
-        ) % {"category": asset.category_label}
-    return None
-
-
-@register_guard
-def only_sanitized_devices_reach_a_school(asset: Asset, t: Transition) -> str | None:
-    if t.target in (S.ALLOCATED, S.DEPLOYED) and asset.holds_data:
-        if not asset.events.filter(to_state=S.SANITIZED).exists():
-            return _("This device was never sanitized, so it cannot go to a school.")
-    return None
+        )
+        % {"category": asset.category_label}
+        for asset in assets
+        if asset.holds_data
+    }
 
 
 def allowed_transitions(asset: Asset, user) -> list[Transition]:
@@ -113,45 +127,90 @@ def transition(
     change the state and append the custody event, all in one transaction.
 
     `at` backdates the event; only for loading history from an older system."""
+    (event,) = transition_many([asset], target, actor=actor, note=note, location=location, at=at)
+    return event
+
+
+def transition_many(
+    assets: Sequence[Asset],
+    target: str,
+    *,
+    actor,
+    note: str = "",
+    location: str | None = None,
+    at: datetime | None = None,
+) -> list[CustodyEvent]:
+    """transition() for a batch (a classroom's devices): the same checks, with the rows locked,
+    the guards asked and the changes written once for the batch rather than once a device. If
+    one device may not move, none does: the first refused, in the order given, is raised."""
+    target = _lifecycle_state(target)
+    ids = [asset.pk for asset in assets]
+    if len(set(ids)) < len(ids):
+        raise ValueError("transition_many() moves each device once: it got one twice")
+    with transaction.atomic():
+        by_pk = Asset.objects.select_for_update().order_by("pk").in_bulk(ids)
+        if len(by_pk) < len(ids):
+            raise Asset.DoesNotExist("Asset matching query does not exist.")
+        locked = [by_pk[asset.pk] for asset in assets]
+        moves = {asset.pk: _checked_move(asset, target, actor) for asset in locked}
+        _check_guards(locked, moves)
+        when = at or timezone.now()
+        changes = {"state": target, "state_changed_at": when}
+        if location is not None:
+            changes["location"] = location
+        Asset.objects.filter(pk__in=by_pk).update(**changes)
+        for asset in locked:
+            for field, value in changes.items():
+                setattr(asset, field, value)
+        events = CustodyEvent.objects.bulk_create(
+            CustodyEvent(
+                asset=asset,
+                at=when,
+                actor=actor,
+                from_state=moves[asset.pk].source,
+                to_state=target,
+                location=asset.location,
+                note=note,
+            )
+            for asset in locked
+        )
+    for asset, moved in zip(assets, locked, strict=True):
+        for field in ("state", "state_changed_at", "location"):
+            setattr(asset, field, getattr(moved, field))
+    return events
+
+
+def _lifecycle_state(target: str) -> State:
     try:
-        target = State(target)
+        return State(target)
     except ValueError:
         raise TransitionRefused(
             _("“%(state)s” is not a lifecycle state."), params={"state": target}
         ) from None
-    with transaction.atomic():
-        locked = Asset.objects.select_for_update().get(pk=asset.pk)
-        t = _BY_STATES.get((State(locked.state), target))
-        if t is None:
-            raise TransitionRefused(
-                _("A device in state “%(source)s” cannot move to “%(target)s”."),
-                code="illegal_transition",
-                params={"source": State(locked.state).label, "target": target.label},
-            )
-        permissions.require(actor, t.action)
-        for guard in _guards:
-            if reason := guard(locked, t):
-                raise TransitionRefused(reason, code="guard")
-        when = at or timezone.now()
-        locked.state = target
-        locked.state_changed_at = when
-        fields = ["state", "state_changed_at"]
-        if location is not None:
-            locked.location = location
-            fields.append("location")
-        locked.save(update_fields=fields)
-        event = CustodyEvent.objects.create(
-            asset=locked,
-            at=when,
-            actor=actor,
-            from_state=t.source,
-            to_state=target,
-            location=locked.location,
-            note=note,
+
+
+def _checked_move(asset: Asset, target: State, actor) -> Transition:
+    """The transition `asset` (locked) makes to `target`, if the rule and the actor's role
+    allow it."""
+    t = _BY_STATES.get((State(asset.state), target))
+    if t is None:
+        raise TransitionRefused(
+            _("A device in state “%(source)s” cannot move to “%(target)s”."),
+            code="illegal_transition",
+            params={"source": State(asset.state).label, "target": target.label},
         )
-    for field in ("state", "state_changed_at", "location"):
-        setattr(asset, field, getattr(locked, field))
-    return event
+    permissions.require(actor, t.action)
+    return t
+
+
+def _check_guards(assets: list[Asset], moves: dict[int, Transition]) -> None:
+    """Ask every guard once for each kind of move in the batch; raise the first refusal."""
+    refused: dict[int, str] = {}
+    for t in set(moves.values()):
+        refused |= refusals([a for a in assets if moves[a.pk] == t], t)
+    for asset in assets:
+        if reason := refused.get(asset.pk):
+            raise TransitionRefused(reason, code="guard")
 
 
 ENTRY_STATES = (S.EXPECTED, S.RECEIVED)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -19,6 +20,7 @@ from greenit.accounts import permissions
 from greenit.accounts.models import Organisation, User
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
+from greenit.core import tags
 from greenit.core.images import clean_photo
 from greenit.core.mail import send_in_language
 from greenit.refurbishment.models import Grade
@@ -361,21 +363,27 @@ def _check_open(project: ClassroomProject) -> ClassroomProject:
 
 
 def _allocate(project: ClassroomProject, assets: list[Asset], actor) -> list[Allocation]:
-    made = []
-    for asset in assets:
-        lifecycle.transition(
-            asset, State.ALLOCATED, actor=actor, note=_("Allocated to %(p)s") % {"p": project}
+    """Move the (locked) devices to allocated and record their allocations: the lifecycle checks
+    and writes the whole batch at once, so the queries do not grow with the number of devices."""
+    lifecycle.transition_many(
+        assets, State.ALLOCATED, actor=actor, note=_("Allocated to %(p)s") % {"p": project}
+    )
+    try:
+        with transaction.atomic():
+            made = Allocation.objects.bulk_create(
+                Allocation(project=project, asset=asset, allocated_by=actor) for asset in assets
+            )
+    except IntegrityError:
+        taken = set(
+            Allocation.objects.active().filter(asset__in=assets).values_list("asset_id", flat=True)
         )
-        try:
-            with transaction.atomic():
-                made.append(
-                    Allocation.objects.create(project=project, asset=asset, allocated_by=actor)
-                )
-        except IntegrityError:
-            raise ValidationError(
-                _("Device %(tag)s is already in another classroom project.")
-                % {"tag": asset.display_tag}
-            ) from None
+        first = next((asset for asset in assets if asset.pk in taken), None)
+        if first is None:
+            raise
+        raise ValidationError(
+            _("Device %(tag)s is already in another classroom project.")
+            % {"tag": first.display_tag}
+        ) from None
     if made and project.status == ClassroomProject.Status.PLANNED:
         project.status = ClassroomProject.Status.EQUIPPING
         project.save(update_fields=["status"])
@@ -426,9 +434,8 @@ def allocate_by_tags(*, project: ClassroomProject, actor, codes: list[str]) -> l
         raise ValidationError({"codes": [_("Scan or type at least one asset tag.")]})
     with transaction.atomic():
         project = _check_open(project)
-        assets, errors = [], []
-        for code in dict.fromkeys(codes):
-            found = list(Asset.objects.find(code).select_for_update()[:2])
+        assets, errors = {}, []
+        for code, found in _scanned(codes).items():
             if len(found) != 1:
                 errors.append(_("%(code)s: no single device has this tag.") % {"code": code})
             elif found[0].state != State.READY:
@@ -437,10 +444,26 @@ def allocate_by_tags(*, project: ClassroomProject, actor, codes: list[str]) -> l
                     % {"code": code, "state": found[0].state_label}
                 )
             else:
-                assets.append(found[0])
+                assets[found[0].pk] = found[0]  # a tag and a serial of one device: once
         if errors:
             raise ValidationError({"codes": errors})
-        return _allocate(project, assets, actor)
+        return _allocate(project, list(assets.values()), actor)
+
+
+def _scanned(codes: list[str]) -> dict[str, list[Asset]]:
+    """The locked devices each code names (its tag or its serial, as Asset.objects.find reads
+    it), found in one query for all the codes."""
+    codes = list(dict.fromkeys(codes))
+    tags_read = {code: tags.normalise(code) for code in codes if tags.is_valid(code)}
+    candidates = list(
+        Asset.objects.filter(Q(tag__in=tags_read.values()) | Q(serial__in=codes))
+        .order_by("pk")
+        .select_for_update()
+    )
+    return {
+        code: [a for a in candidates if a.serial == code or a.tag == tags_read.get(code)]
+        for code in codes
+    }
 
 
 def unallocate(*, allocation: Allocation, actor) -> Allocation:

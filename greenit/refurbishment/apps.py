@@ -6,6 +6,3 @@ class RefurbishmentConfig(AppConfig):
     name = "greenit.refurbishment"
     label = "refurbishment"
     verbose_name = _("Refurbishment")
-
-    def ready(self) -> None:
-        from . import guards  # noqa: F401 -- registers the lifecycle guard

@@ -1,14 +1,15 @@
 """The lifecycle guard: a device becomes ready for a classroom only with a passing
-refurbishment record (grade A, B or C), and a computer only with a software kit installed."""
+refurbishment record (grade A, B or C), and a computer only with a software kit installed.
+greenit.assets.lifecycle names it in its GUARDS."""
 
-from greenit.assets import lifecycle
-from greenit.assets.models import State
+from collections.abc import Sequence
+
+from greenit.assets.models import Asset, State
 
 from .rules import why_not_ready
 
 
-@lifecycle.register_guard
-def refurbished_before_ready(asset, t) -> str | None:
-    if t.source == State.TESTED and t.target == State.READY:
-        return why_not_ready(asset)
-    return None
+def refurbished_before_ready(assets: Sequence[Asset], t) -> dict[int, str]:
+    if not (t.source == State.TESTED and t.target == State.READY):
+        return {}
+    return {asset.pk: reason for asset in assets if (reason := why_not_ready(asset))}

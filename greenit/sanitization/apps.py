@@ -6,6 +6,3 @@ class SanitizationConfig(AppConfig):
     name = "greenit.sanitization"
     label = "sanitization"
     verbose_name = _("Data sanitization")
-
-    def ready(self) -> None:
-        from . import guards  # noqa: F401 -- registers the lifecycle guard

@@ -19,8 +19,9 @@ from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
 
 from . import rules, signing
-from .guards import is_sanitized, missing
+from .guards import is_sanitized
 from .models import Certificate, SanitizationRecord, StorageMedium, Technique, new_verify_code
+from .status import sanitization_status
 
 
 def medium_register(
@@ -205,9 +206,9 @@ def certificate_blockers(donation) -> list[str]:
     assets = data_bearing_assets(donation)
     if not assets:
         return [_("No device of this donation that can hold data has arrived.")]
+    status = sanitization_status(assets)
     for asset in assets:
-        for reason in missing(asset):
-            problems.append(f"{asset.display_tag}: {reason}")
+        problems.extend(f"{asset.display_tag}: {reason}" for reason in status[asset.pk])
     if donation.certificates.filter(revoked_at__isnull=True).exists():
         problems.append(_("This donation already has a valid certificate."))
     return problems

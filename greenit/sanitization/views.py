@@ -44,7 +44,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "without_media": sum(1 for a in rows if not a.media_count),
             "donations": Donation.objects.filter(
                 assets__media__isnull=False, certificates__isnull=True
-            ).distinct()[:50],
+            )
+            .select_related("donor_organisation")
+            .distinct()[:50],
         },
     )
 

@@ -227,17 +227,21 @@ def test_a_new_device_starts_as_expected_or_received(state, lena, donation):
     assert not Asset.objects.exists()
 
 
-def test_a_registered_guard_can_refuse_a_move(alice, make_asset, donation, monkeypatch):
-    monkeypatch.setattr(lifecycle, "_guards", list(lifecycle._guards))
+def test_a_named_guard_can_refuse_a_move(alice, make_asset, donation, monkeypatch):
     seen = []
 
-    @lifecycle.register_guard
-    def no_crt_into_a_classroom(asset, t):
-        seen.append((asset.pk, t.name))
-        if asset.category == "monitor_crt" and t.target == State.READY:
-            return "CRT monitors go to recycling, not to classrooms."
-        return None
+    def no_crt_into_a_classroom(assets, t):
+        seen.extend((asset.pk, t.name) for asset in assets)
+        if t.target != State.READY:
+            return {}
+        return {
+            asset.pk: "CRT monitors go to recycling, not to classrooms."
+            for asset in assets
+            if asset.category == "monitor_crt"
+        }
 
+    named = lifecycle.guards()
+    monkeypatch.setattr(lifecycle, "guards", lambda: (*named, no_crt_into_a_classroom))
     crt = _placed(make_asset, donation, State.TESTED, category="monitor_crt")
     lcd = _placed(make_asset, donation, State.TESTED, category="monitor_lcd")
     with pytest.raises(TransitionRefused, match="CRT monitors go to recycling") as refused:
@@ -249,15 +253,39 @@ def test_a_registered_guard_can_refuse_a_move(alice, make_asset, donation, monke
     assert (crt.pk, "tested→ready") in seen
 
 
-def test_a_guard_is_registered_once(monkeypatch):
-    monkeypatch.setattr(lifecycle, "_guards", [])
+def test_the_lifecycle_names_each_of_its_guards_once():
+    assert len(set(lifecycle.GUARDS)) == len(lifecycle.GUARDS)
+    assert [f"{g.__module__}.{g.__name__}" for g in lifecycle.guards()] == list(lifecycle.GUARDS)
+    assert lifecycle.guards() is lifecycle.guards()  # resolved once, then cached
 
-    def guard(asset, t):
-        return None
 
-    lifecycle.register_guard(guard)
-    lifecycle.register_guard(guard)
-    assert lifecycle._guards == [guard]
+def test_a_batch_moves_together_with_one_custody_event_each(alice, make_asset, donation):
+    monitors = [_placed(make_asset, donation, State.TESTED) for _ in range(3)]
+    events = lifecycle.transition_many(monitors, State.READY, actor=alice, note="shelf 4")
+    assert [e.asset_id for e in events] == [m.pk for m in monitors]
+    for monitor in monitors:
+        assert monitor.state == State.READY
+        _unchanged(monitor, State.READY, 2)
+        assert monitor.events.order_by("pk").last().note == "shelf 4"
+
+
+def test_one_refused_device_moves_none_of_the_batch(alice, make_asset, donation):
+    monitor = _placed(make_asset, donation, State.TESTED)
+    laptop = _placed(make_asset, donation, State.RECEIVED, category="laptop")
+    with pytest.raises(TransitionRefused) as refused:
+        lifecycle.transition_many([monitor, laptop], State.READY, actor=alice)
+    assert refused.value.code == "illegal_transition"
+    _unchanged(monitor, State.TESTED, 1)
+    _unchanged(laptop, State.RECEIVED, 1)
+
+
+def test_a_guard_refusing_one_device_of_a_batch_moves_none(alice, laptop, make_asset, donation):
+    unwiped = make_asset(donation, serial="NOT-WIPED")
+    with pytest.raises(TransitionRefused, match="no storage medium") as refused:
+        lifecycle.transition_many([laptop, unwiped], State.SANITIZED, actor=alice)
+    assert refused.value.code == "guard"
+    _unchanged(laptop, State.RECEIVED, 1)
+    _unchanged(unwiped, State.RECEIVED, 1)
 
 
 def test_allowed_transitions_offer_only_what_the_role_may_do(alice, paul, bob, laptop):

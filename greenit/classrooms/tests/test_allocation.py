@@ -1,11 +1,15 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from greenit.assets.models import State
+from conftest import wiped_devices
+from greenit.assets import lifecycle
+from greenit.assets.models import Asset, CustodyEvent, State
 from greenit.classrooms import services
 from greenit.classrooms.models import Allocation, ClassroomProject
+from greenit.refurbishment.models import Refurbishment
 
 
 def test_allocating_by_category_takes_the_oldest_ready_devices_of_the_minimum_grade_or_better(
@@ -129,3 +133,75 @@ def test_the_project_page_allocates_and_unallocates(project, paul, make_ready, c
         url, {"cat-category": "laptop", "cat-count": "5", "cat-min_grade": "C"}, follow=True
     )
     assert "Only 1 ready devices" in response.content.decode()
+
+
+@pytest.fixture
+def make_many_ready(alice, kit):
+    """`count` ready laptops of `donation`, made in bulk (wiped, graded B, with the kit)."""
+
+    def make(donation, count: int, *, prefix: str) -> list:
+        assets = wiped_devices(donation, alice, count, prefix=prefix)
+        lifecycle.transition_many(assets, State.SANITIZED, actor=alice)
+        Refurbishment.objects.bulk_create(
+            Refurbishment(asset=asset, grade="B", software_kit=kit, technician=alice)
+            for asset in assets
+        )
+        lifecycle.transition_many(assets, State.TESTED, actor=alice)
+        lifecycle.transition_many(assets, State.READY, actor=alice)
+        return assets
+
+    return make
+
+
+def _warm_up(project, paul) -> None:
+    """The first check reads paul's roles; every later one reuses them."""
+    with pytest.raises(ValidationError):
+        services.allocate_by_category(project=project, actor=paul, category="laptop", count=0)
+
+
+def _queries(allocate) -> tuple[list[Allocation], int]:
+    with CaptureQueriesContext(connection) as context:
+        made = allocate()
+    return made, len(context.captured_queries)
+
+
+def test_allocating_fifty_devices_by_category_takes_as_many_queries_as_five(
+    project, other_project, paul, donation, make_many_ready
+):
+    make_many_ready(donation, 55, prefix="CAT-")
+    _warm_up(project, paul)
+    made = []
+    for allocated_to, count in ((project, 5), (other_project, 50)):
+        made.append(
+            _queries(
+                lambda p=allocated_to, n=count: services.allocate_by_category(
+                    project=p, actor=paul, category="laptop", count=n
+                )
+            )
+        )
+    (five, five_queries), (fifty, fifty_queries) = made
+    assert (len(five), len(fifty)) == (5, 50)
+    assert five_queries == fifty_queries
+    assert Asset.objects.filter(state=State.ALLOCATED).count() == 55
+
+
+def test_allocating_fifty_scanned_devices_takes_as_many_queries_as_five(
+    project, other_project, paul, donation, make_many_ready
+):
+    few = make_many_ready(donation, 5, prefix="FEW-")
+    many = make_many_ready(donation, 50, prefix="MANY-")
+    _warm_up(project, paul)
+    five, five_queries = _queries(
+        lambda: services.allocate_by_tags(project=project, actor=paul, codes=[a.tag for a in few])
+    )
+    fifty, fifty_queries = _queries(
+        lambda: services.allocate_by_tags(
+            project=other_project, actor=paul, codes=[a.serial for a in many]
+        )
+    )
+    assert (len(five), len(fifty)) == (5, 50)
+    assert five_queries == fifty_queries
+    assert {e.note for e in CustodyEvent.objects.filter(to_state=State.ALLOCATED)} == {
+        f"Allocated to {project}",
+        f"Allocated to {other_project}",
+    }

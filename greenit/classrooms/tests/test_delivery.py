@@ -33,10 +33,13 @@ def test_delivery_deploys_every_allocated_device_at_the_school(equipped, lena):
 def test_delivery_is_all_or_nothing(equipped, lena, monkeypatch):
     last = equipped.allocations.order_by("-pk").first().asset_id
 
-    def refuse_the_last(asset, t):
-        return "stuck in customs" if asset.pk == last and t.target == State.DEPLOYED else None
+    def refuse_the_last(assets, t):
+        if t.target != State.DEPLOYED:
+            return {}
+        return {asset.pk: "stuck in customs" for asset in assets if asset.pk == last}
 
-    monkeypatch.setattr(lifecycle, "_guards", [*lifecycle._guards, refuse_the_last])
+    named = lifecycle.guards()
+    monkeypatch.setattr(lifecycle, "guards", lambda: (*named, refuse_the_last))
     with pytest.raises(lifecycle.TransitionRefused):
         services.deliver(project=equipped, actor=lena, on=date(2026, 9, 1), received_by="刘强")
     assert not Delivery.objects.exists()

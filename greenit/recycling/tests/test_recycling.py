@@ -189,26 +189,24 @@ def test_closing_makes_every_device_recycled(batch, alice, donation, make_asset,
     assert services.recycled_weights() == {"laptop": Decimal("6.000"), "cable": Decimal("4.00")}
 
 
-def test_closing_is_all_or_nothing(batch, alice, donation, make_asset, wipe):
+def test_closing_is_all_or_nothing(batch, alice, donation, make_asset, wipe, monkeypatch):
     assets = [make_asset(donation, serial=f"S{i}") for i in range(3)]
     for asset in assets:
         wipe(asset)
         services.batch_add_device(batch=batch, code=asset.tag, actor=alice)
     _ship(batch, alice)
 
-    def refuse_the_last(asset, t):
-        if t.target == State.RECYCLED and asset.pk == assets[-1].pk:
-            return "the hard drive is still inside"
-        return None
+    def refuse_the_last(devices, t):
+        if t.target != State.RECYCLED:
+            return {}
+        return {d.pk: "the hard drive is still inside" for d in devices if d.pk == assets[-1].pk}
 
-    lifecycle.register_guard(refuse_the_last)
-    try:
-        with pytest.raises(ValidationError) as error:
-            services.batch_close(
-                batch=batch, certificate=_pdf("c.pdf"), certificate_number="C-1", actor=alice
-            )
-    finally:
-        lifecycle._guards.remove(refuse_the_last)
+    named = lifecycle.guards()
+    monkeypatch.setattr(lifecycle, "guards", lambda: (*named, refuse_the_last))
+    with pytest.raises(ValidationError) as error:
+        services.batch_close(
+            batch=batch, certificate=_pdf("c.pdf"), certificate_number="C-1", actor=alice
+        )
     assert assets[-1].display_tag in str(error.value)
     assert "still inside" in str(error.value)
     batch.refresh_from_db()
