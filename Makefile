@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext poppler-utils
 export DJANGO_SETTINGS_MODULE := greenit.settings
+# pytest-xdist processes: one per core by default (TEST_WORKERS=0 runs in one process).
+TEST_WORKERS ?= auto
 # Everything here is development: DEBUG on unless the environment says otherwise (with DEBUG
 # off greenit refuses to start without SECRET_KEY and EMAIL_BACKEND: docs/settings.md).
 export DEBUG ?= true
@@ -45,7 +47,7 @@ test: system-packages $(STAMP) messages
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
