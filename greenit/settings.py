@@ -171,6 +171,11 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_USE_CACHE = "default"
+# How many reverse proxies stand in front of greenit (nginx: 1). Their X-Forwarded-For
+# entries are trusted to name the client; with 0 the header is ignored. Every rate limit and
+# lockout counts by this address (greenit.core.limits.client_address).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+RATELIMIT_IP_META_KEY = "greenit.core.limits.client_address"
 
 TASKS = {
     "default": {

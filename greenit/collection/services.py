@@ -16,6 +16,7 @@ from django_ratelimit.core import get_usage
 from greenit.accounts import permissions
 from greenit.accounts.models import User
 from greenit.core import categories
+from greenit.core.limits import client_address
 from greenit.donations import services as donation_services
 from greenit.donations.models import Donation
 
@@ -24,7 +25,7 @@ from .models import BoxEmptying, BoxEmptyingWeight, BoxReport, CollectionBox
 
 def client_hash(request) -> str:
     """A keyed hash of the client's address: enough to count reports, useless to trace anyone."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
