@@ -41,6 +41,18 @@ def _signing_key(settings, _session_signing_key):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a test that activates Chinese (a
+    request with zh-hans, an e-mail in the reader's language) must not leak it into the next
+    test that runs in the same process, whatever order pytest-xdist gives them."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
     yield
@@ -127,25 +139,16 @@ def make_asset(lena):
     return make
 
 
-def wipe_drive(asset, operator, *, serial: str = "", result: str = "passed"):
-    """A wiped SATA SSD in `asset`: one overwrite pass, fully verified (written directly, so
-    the device stays where it is)."""
+def _wipe_record(medium, operator, *, result: str = "passed"):
+    """One overwrite pass of `medium`, fully verified, ended now (not saved)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from greenit.sanitization.models import SanitizationRecord, StorageMedium
+    from greenit.sanitization.models import SanitizationRecord
 
-    medium = StorageMedium.objects.create(
-        asset=asset,
-        media_type="sata_ssd",
-        serial=serial or f"SSD-{asset.tag}",
-        manufacturer="Samsung",
-        model="PM871b",
-        capacity_bytes=256_060_514_304,
-    )
     now = timezone.now()
-    SanitizationRecord.objects.create(
+    return SanitizationRecord(
         medium=medium,
         nist_category="clear",
         technique="overwrite",
@@ -161,16 +164,28 @@ def wipe_drive(asset, operator, *, serial: str = "", result: str = "passed"):
         result=result,
         operator=operator,
     )
+
+
+def wipe_drive(asset, operator, *, serial: str = "", result: str = "passed"):
+    """A wiped SATA SSD in `asset`: one overwrite pass, fully verified (written directly, so
+    the device stays where it is)."""
+    from greenit.sanitization.models import StorageMedium
+
+    medium = StorageMedium.objects.create(
+        asset=asset,
+        media_type="sata_ssd",
+        serial=serial or f"SSD-{asset.tag}",
+        manufacturer="Samsung",
+        model="PM871b",
+        capacity_bytes=256_060_514_304,
+    )
+    _wipe_record(medium, operator, result=result).save()
     return medium
 
 
 def wiped_devices(donation, operator, count: int, *, prefix: str = "BULK-") -> list:
     """`count` received laptops of `donation`, each with a wiped drive as wipe_drive() makes
     it, written in bulk: for tests that count queries over many devices."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from greenit.sanitization.models import SanitizationRecord, StorageMedium
 
     rows = [
@@ -183,26 +198,7 @@ def wiped_devices(donation, operator, count: int, *, prefix: str = "BULK-") -> l
         StorageMedium(asset=asset, media_type="sata_ssd", serial=f"SSD-{asset.tag}")
         for asset in assets
     )
-    now = timezone.now()
-    SanitizationRecord.objects.bulk_create(
-        SanitizationRecord(
-            medium=medium,
-            nist_category="clear",
-            technique="overwrite",
-            pattern="zeros",
-            passes=1,
-            tool="greenit-wipe",
-            tool_version="1.0",
-            started_at=now - timedelta(hours=1),
-            ended_at=now,
-            bytes_written=256_060_514_304,
-            verification="full",
-            verification_result="passed",
-            result="passed",
-            operator=operator,
-        )
-        for medium in media
-    )
+    SanitizationRecord.objects.bulk_create(_wipe_record(medium, operator) for medium in media)
     return assets
 
 

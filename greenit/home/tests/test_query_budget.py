@@ -56,20 +56,11 @@ from greenit.sanitization.models import Certificate, SanitizationRecord
 from greenit.support.models import Ticket, TicketPhoto
 from greenit.volunteers.models import Opportunity, Shift, SignUp, Volunteer
 
+from .test_accessibility import ROLES  # the same logins: every role the demo has
+
 # One worker measures every role: the demo and its grown rows are built once per module.
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query_budget")]
 
-ROLES = [
-    None,
-    "admin",
-    "li.logistics",
-    "wang.tech",
-    "chen.pm",
-    "zhao.donor",
-    "sun.bank",
-    "liu.school",
-    "zhou.volunteer",
-]
 SKIP_PREFIXES = ("/admin/", "/api/", "/static/", "/media/")
 SKIP_VIEWS = {"accounts:logout", "set_language"}
 
