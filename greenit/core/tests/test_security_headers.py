@@ -283,3 +283,27 @@ def test_in_production_plain_http_is_redirected_and_https_carries_hsts(tmp_path)
     assert "script-src 'self'" in https["headers"]["Content-Security-Policy"]
     assert https["headers"]["X-Content-Type-Options"] == "nosniff"
     assert https["headers"]["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, ["'self'", "data:"]),
+        ({"S3_BUCKET": "photos"}, ["'self'", "data:", "https://*.amazonaws.com"]),
+        (
+            {"S3_BUCKET": "photos", "S3_ENDPOINT_URL": "https://oss.example.cn:9000/"},
+            ["'self'", "data:", "https://oss.example.cn:9000", "https://*.oss.example.cn:9000"],
+        ),
+    ],
+)
+def test_photos_in_s3_storage_may_be_shown_and_nothing_else_from_elsewhere(tmp_path, env, expected):
+    """Photos are shown through a redirect to the bucket's signed address: only that origin is
+    added to img-src."""
+    code = (
+        "import json, greenit.settings as s; "
+        "print(json.dumps(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+    )
+    base = {"DEBUG": "true", "S3_BUCKET": "", "S3_ENDPOINT_URL": ""}
+    run = _run(tmp_path, [sys.executable, "-c", code], base | env)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == expected
