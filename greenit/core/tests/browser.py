@@ -84,7 +84,8 @@ def browser() -> Iterator:
 def page(browser, live_server) -> Iterator:
     """A page in a new browser context (own cookies) on the live server; closed afterwards.
 
-    JavaScript errors on the page fail the test (at teardown, with the messages)."""
+    JavaScript errors and Content Security Policy violations (an inline script, handler or
+    style the browser refused) on the page fail the test (at teardown, with the messages)."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     new_page = context.new_page()
