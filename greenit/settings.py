@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from greenit.core.env import env_bool, env_float, env_int, env_list, env_required
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "ninja",  # the API docs from its own static files (Swagger UI), not from a CDN
     "greenit.core",
     "greenit.accounts",
     "greenit.donations",
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,12 +157,57 @@ BOX_REPORT_RATE = os.environ.get("BOX_REPORT_RATE", "5/h")
 # Largest photo accepted with an offer, in megabytes.
 PHOTO_MAX_BYTES = int(env_float("PHOTO_MAX_MB", 5.0) * 1_000_000)
 
+# ---- Security headers and HTTPS ---------------------------------------------------------
+# Every response carries a Content Security Policy (django-csp): scripts and styles only from
+# our own static files (no inline <script>, no onclick="…", no style="…": a test reads the
+# templates and the browser crawl fails on any CSP violation), nothing framed, forms posting
+# only here. Behind TLS, HTTPS=true turns on the redirect, secure cookies and HSTS; the
+# production environment in docs/settings.md passes `manage.py check --deploy` (a test runs
+# it).
+HTTPS = env_bool("HTTPS", default=env_bool("SECURE_COOKIES"))  # SECURE_COOKIES: older name
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=True)
+# TLS ends at the proxy, which says so in X-Forwarded-Proto (it must set it, never pass on a
+# client's); without this behind a proxy, HTTPS=true would redirect forever.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _storage_image_sources() -> list[str]:
+    """Photos in S3-compatible storage are shown through a redirect to the bucket's signed
+    address: the policy lets images come from there."""
+    if not os.environ.get("S3_BUCKET"):
+        return []
+    if endpoint := os.environ.get("S3_ENDPOINT_URL"):
+        scheme, _, host = endpoint.rstrip("/").partition("://")
+        host = host.split("/")[0]
+        return [f"{scheme}://{host}", f"{scheme}://*.{host}"]
+    return ["https://*.amazonaws.com"]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the SVG icons inside the API docs' stylesheet (Swagger UI).
+        "img-src": [SELF, "data:", *_storage_image_sources()],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# ---- end of security headers ------------------------------------------------------------
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {

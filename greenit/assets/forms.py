@@ -23,6 +23,8 @@ class IntakeForm(forms.Form):
         max_length=100,
         required=False,
         help_text=_("Scan or type, then press Enter. Leave empty for a device without one."),
+        # The scanner types into the field that has the cursor: it has it when the page opens.
+        widget=forms.TextInput(attrs={"autofocus": True}),
     )
 
     def clean_category(self):

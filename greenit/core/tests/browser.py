@@ -24,6 +24,7 @@ that the test itself may use the ORM while the loop runs)."""
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -83,16 +84,51 @@ def browser() -> Iterator:
 def page(browser, live_server) -> Iterator:
     """A page in a new browser context (own cookies) on the live server; closed afterwards.
 
-    JavaScript errors on the page fail the test (at teardown, with the messages)."""
+    JavaScript errors and Content Security Policy violations (an inline script, handler or
+    style the browser refused) on the page fail the test (at teardown, with the messages)."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     new_page = context.new_page()
     errors: list[str] = []
     new_page.on("pageerror", lambda error: errors.append(f"{new_page.url}: {error}"))
+    violations = csp_violations(new_page)
     yield new_page
     context.close()
     if errors:
         pytest.fail("JavaScript errors in the page:\n" + "\n".join(errors), pytrace=False)
+    if violations:
+        pytest.fail(
+            "Content Security Policy violations (move the script or style into a static file):\n"
+            + "\n".join(violations),
+            pytrace=False,
+        )
+
+
+# Each violation of the Content Security Policy, as the page itself sees it: the event names
+# the directive and what was blocked. (Chromium's own "Refused to …" lines are browser log
+# entries, which Playwright's console event does not carry; the event does, for every kind.)
+_REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` in ${event.sourceFile || document.location.pathname}:${event.lineNumber}`
+    + (event.sample ? ` (${event.sample})` : ""));
+});"""
+
+
+def csp_violations(page) -> list[str]:
+    """A list that fills with every Content Security Policy violation on `page` from now on,
+    one line each, naming the page's path; clear it to start counting again."""
+    found: list[str] = []
+    page.add_init_script(_REPORT_CSP_VIOLATIONS)
+
+    def on_console(message) -> None:
+        text = message.text
+        if message.type == "error" and text.startswith("CSP violation:"):
+            line = f"{urlsplit(page.url).path}: {text[:400]}"
+            if line not in found:
+                found.append(line)
+
+    page.on("console", on_console)
+    return found
 
 
 def log_in(page, username: str, password: str) -> None:

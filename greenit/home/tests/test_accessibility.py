@@ -4,8 +4,10 @@ For each role (and anonymous) and each language, a crawl starts at the home page
 same-origin links, visiting one URL per Django view (so one asset page stands for all of
 them). On every page: no axe violations, exactly one <h1>, one <main>, <html lang> matching
 the language, the skip link as the first stop of the Tab key, and no aria-describedby pointing
-to nothing. The donation form and the intake screen are also submitted empty once, so their
-error states are checked too, and one device is moved a step on, for the message after it."""
+to nothing, and no violation of the Content Security Policy (an inline script or style the
+browser refused). The donation form and the intake screen are also submitted empty once, so
+their error states are checked too, and one device is moved a step on, for the message after
+it."""
 
 import io
 import time
@@ -17,7 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
-from greenit.core.tests.browser import log_in
+from greenit.core.tests.browser import csp_violations, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -330,6 +332,7 @@ SECOND_STATES = {
 
 def _crawl(page, *, origin: str, lang: str) -> tuple[set[str], list[str], list[str]]:
     """Visits one URL per view reachable from "/"; returns the views, problems and notes."""
+    violations = csp_violations(page)
     queue = deque(["/"])
     seen_paths: set[str] = set()
     seen_views: set[str] = set()
@@ -372,6 +375,9 @@ def _crawl(page, *, origin: str, lang: str) -> tuple[set[str], list[str], list[s
                     f"  ({what}) {problem.strip()}"
                     for problem in _check_page(page, lang=lang, check_tab=check_tab)
                 ]
+        # After the second state too: what htmx swapped in is held to the same policy.
+        page_problems += [f"  CSP: {violation}" for violation in violations]
+        violations.clear()
         if page_problems:
             problems.append(f"{path} ({view}):")
             problems += page_problems
