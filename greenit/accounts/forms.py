@@ -1,5 +1,9 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from . import login_limits
 
 
 class TokenForm(forms.Form):
@@ -8,3 +12,22 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=_("For example “wipe station 2” or “asset system export”."),
     )
+
+
+class PausedLoginMixin:
+    """On a login form: while the limiter pauses this account at this address, say so
+    (and how long) instead of "wrong password"."""
+
+    def get_invalid_login_error(self):
+        seconds = login_limits.paused_seconds(self.request) if self.request else None
+        if seconds:
+            return forms.ValidationError(login_limits.pause_message(seconds), code="paused")
+        return super().get_invalid_login_error()
+
+
+class LoginForm(PausedLoginMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(PausedLoginMixin, AdminAuthenticationForm):
+    pass
