@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,7 +37,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        days = form.cleaned_data["expires_in_days"]
+        _token, new_key = ApiToken.issue(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            expires_at=timezone.now() + timedelta(days=days) if days else None,
+        )
         form = TokenForm()
     return render(
         request,
@@ -42,7 +51,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_key": new_key,
-            "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
+            "tokens": request.user.api_tokens.filter(revoked_at__isnull=True).order_by(
+                "-created_at"
+            ),
         },
     )
 
