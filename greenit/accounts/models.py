@@ -19,6 +19,18 @@ class Role(models.TextChoices):
     PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see every organisation; a contact sees their own; anyone else none."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff_member:
+            return self
+        if not user.organisation_id:
+            return self.none()
+        return self.filter(pk=user.organisation_id)
+
+
 class Organisation(ChineseAddress):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -30,6 +42,8 @@ class Organisation(ChineseAddress):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
