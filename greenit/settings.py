@@ -256,7 +256,10 @@ SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
 # task worker, with progress on the page.
 LABELS_INLINE_MAX = env_int("LABELS_INLINE_MAX", 300)
 # Hours a guest volunteer's unconfirmed sign-up holds a place before it is released.
-VOLUNTEER_HOLD_HOURS = env_int("VOLUNTEER_HOLD_HOURS", 24)
+VOLUNTEER_HOLD_HOURS = env_int("VOLUNTEER_HOLD_HOURS", 2)
+# At most this many places of one shift held at once by unconfirmed guest sign-ups (and one
+# per client address).
+VOLUNTEER_HOLDS_PER_SHIFT = env_int("VOLUNTEER_HOLDS_PER_SHIFT", 2)
 # Impact assumptions (docs/impact.md gives the reasoning): the share of reused devices that
 # replace a new purchase, and the emissions of refurbishing one device (kg CO2e).
 IMPACT_REUSE_REPLACEMENT_SHARE = env_float("IMPACT_REUSE_REPLACEMENT_SHARE", 0.5)
