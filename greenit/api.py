@@ -1,14 +1,14 @@
 """The JSON API: /api/, OpenAPI at /api/openapi.json, docs at /api/docs.
 
-Machines send `Authorization: Bearer <token>` (tokens from /accounts/tokens/); people's
-browsers use their session (with the CSRF token on writes). Either way the caller has
-exactly the scope and roles of its user, as on the pages."""
+Machines send `Authorization: Bearer <token>` (tokens from /accounts/tokens/, each with a
+scope: read, write or wipe_station); people's browsers use their session (with the CSRF token
+on writes). Either way the caller has exactly the organisation scope and roles of its user, as
+on the pages, and a token no more than its scope allows (greenit/api_auth.py)."""
 
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, django_auth
 
 from greenit import api_refusals as refusals
-from greenit.accounts.models import ApiToken
+from greenit.api_auth import SessionAuth, TokenAuth
 from greenit.assets.api import router as assets_router
 from greenit.classrooms.api import router as classrooms_router
 from greenit.collection.api import router as boxes_router
@@ -21,21 +21,11 @@ from greenit.sanitization.api import router as sanitization_router
 from greenit.support.api import router as support_router
 from greenit.volunteers.api import router as volunteers_router
 
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request, token: str):
-        found = ApiToken.objects.authenticate(token)
-        if found is None:
-            return None
-        request.user = found.user
-        return found.user
-
-
 api = NinjaAPI(
     title="greenit API",
     version="1",
     description=__doc__,
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
 )
 api.add_router("/donations", donations_router)

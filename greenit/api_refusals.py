@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from greenit.assets.lifecycle import TransitionRefused
 
@@ -28,9 +29,24 @@ def answer_refusals(api: NinjaAPI) -> None:
             request, {"detail": _("Invalid input"), "errors": _messages(exc)}, status=422
         )
 
+    @api.exception_handler(AuthenticationError)
+    def unauthorised(request, exc: AuthenticationError):
+        # RFC 6750: a 401 names the scheme, and why when a token was sent.
+        detail = (
+            str(exc.message)
+            if getattr(exc, "challenge", None)
+            else _("Log in, or send an API token as Authorization: Bearer <token>.")
+        )
+        response = api.create_response(request, {"detail": detail}, status=401)
+        response["WWW-Authenticate"] = getattr(exc, "challenge", "Bearer")
+        return response
+
     @api.exception_handler(PermissionDenied)
     def permission_denied(request, exc: PermissionDenied):
-        return api.create_response(request, {"detail": str(exc) or _("Forbidden")}, status=403)
+        response = api.create_response(request, {"detail": str(exc) or _("Forbidden")}, status=403)
+        if challenge := getattr(exc, "challenge", None):
+            response["WWW-Authenticate"] = challenge
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):

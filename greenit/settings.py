@@ -144,8 +144,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins allowed per client address and per account name before a pause.
-LOGIN_RATE = os.environ.get("LOGIN_RATE", "10/15m")
+# Every login (site, admin) goes through one limiter (greenit/accounts/login_limits.py):
+# failed logins per (account name, client address) are free up to LOGIN_FAILURES_BEFORE_PAUSE,
+# then each further failure pauses that pair twice as long as the last, from
+# LOGIN_PAUSE_SECONDS up to LOGIN_PAUSE_MAX_SECONDS. LOGIN_RATE caps failures per client
+# address over all account names.
+AUTHENTICATION_BACKENDS = ["greenit.accounts.backends.LimitedModelBackend"]
+LOGIN_FAILURES_BEFORE_PAUSE = env_int("LOGIN_FAILURES_BEFORE_PAUSE", 5)
+LOGIN_PAUSE_SECONDS = env_int("LOGIN_PAUSE_SECONDS", 30)
+LOGIN_PAUSE_MAX_SECONDS = env_int("LOGIN_PAUSE_MAX_SECONDS", 3600)
+LOGIN_RATE = os.environ.get("LOGIN_RATE", "50/15m")
 # Public donation offers allowed per client address (no account needed to offer).
 OFFER_RATE = os.environ.get("OFFER_RATE", "5/h")
 # Messages allowed per client address on the public contact form /contact/.
@@ -297,7 +305,10 @@ SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
 # task worker, with progress on the page.
 LABELS_INLINE_MAX = env_int("LABELS_INLINE_MAX", 300)
 # Hours a guest volunteer's unconfirmed sign-up holds a place before it is released.
-VOLUNTEER_HOLD_HOURS = env_int("VOLUNTEER_HOLD_HOURS", 24)
+VOLUNTEER_HOLD_HOURS = env_int("VOLUNTEER_HOLD_HOURS", 2)
+# At most this many places of one shift held at once by unconfirmed guest sign-ups (and one
+# per client address).
+VOLUNTEER_HOLDS_PER_SHIFT = env_int("VOLUNTEER_HOLDS_PER_SHIFT", 2)
 # Impact assumptions (docs/impact.md gives the reasoning): the share of reused devices that
 # replace a new purchase, and the emissions of refurbishing one device (kg CO2e).
 IMPACT_REUSE_REPLACEMENT_SHARE = env_float("IMPACT_REUSE_REPLACEMENT_SHARE", 0.5)

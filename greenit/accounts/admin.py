@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import login_limits
+from .forms import AdminLoginForm
 from .models import ApiToken, Organisation, User
 
 
@@ -30,3 +32,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # keys are issued on the tokens page, where the key is shown once
+
+
+# /admin/login/ checks passwords through the same limited backend as the site's login; its
+# form names the pause, and a paused login answers 429 as the site's does.
+admin.site.login_form = AdminLoginForm
+_admin_login = admin.site.login
+
+
+def _limited_admin_login(request, extra_context=None):
+    response = _admin_login(request, extra_context)
+    if login_limits.paused_seconds(request):
+        response.status_code = 429
+    return response
+
+
+admin.site.login = _limited_admin_login

@@ -19,6 +19,18 @@ class Role(models.TextChoices):
     PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see every organisation; a contact sees their own; anyone else none."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff_member:
+            return self
+        if not user.organisation_id:
+            return self.none()
+        return self.filter(pk=user.organisation_id)
+
+
 class Organisation(ChineseAddress):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -30,6 +42,8 @@ class Organisation(ChineseAddress):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -96,13 +110,36 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do, on top of what its person may do (docs/api.md, docs/security.md).
+    Which operations each scope opens is decided in one place: `greenit.api_auth`."""
+
+    READ = "read", _("read: look up and list, change nothing")
+    WRITE = "write", _("read and write: everything you may do")
+    WIPE_STATION = (
+        "wipe_station",
+        _(
+            "wipe station: post sanitization records (with the medium's hardware details) and "
+            "read a device's media, nothing else"
+        ),
+    )
+
+
 class ApiTokenQuerySet(models.QuerySet):
-    def authenticate(self, key: str) -> "ApiToken | None":
-        token = (
-            self.select_related("user", "user__organisation")
-            .filter(key_hash=_hash(key), revoked_at__isnull=True, user__is_active=True)
-            .first()
+    def usable(self):
+        now = timezone.now()
+        return self.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
+            revoked_at__isnull=True,
+            user__is_active=True,
         )
+
+    def authenticate(self, key: str) -> "ApiToken | None":
+        """The token with this key, if it is neither revoked nor expired and its person is
+        active; None otherwise (the caller answers 401)."""
+        token = (
+            self.usable().select_related("user", "user__organisation").filter(key_hash=_hash(key))
+        ).first()
         if token is None:
             return None
         now = timezone.now()
@@ -121,8 +158,12 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        _("scope"), max_length=20, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -134,10 +175,28 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
+    def issue(
+        cls,
+        *,
+        user: User,
+        name: str,
+        scope: str = TokenScope.WRITE,
+        expires_at=None,
+    ) -> tuple["ApiToken", str]:
         key = "gi_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=_hash(key))
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=key[:8],
+            key_hash=_hash(key),
+            scope=TokenScope(scope),
+            expires_at=expires_at,
+        )
         return token, key
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     def revoke(self) -> None:
         """The key opens nothing from now on; the row stays, to show when it was revoked."""

@@ -17,6 +17,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -179,6 +180,24 @@ def require(user, action: str) -> None:
         raise PermissionDenied(refusal(action))
 
 
+def find_for(user, queryset: QuerySet, *, action: str | None = None, **lookup):
+    """The object a caller names by an id (in a path or a body), found so that a foreign id
+    and a missing one get the same answer (no existence oracle):
+
+    - with `action`, the action is required first: whoever may not do it gets its 403 for any
+      id, existing or not;
+    - then the id is looked up in what the caller may see (`visible_to(user)` when the
+      queryset has it): another organisation's id and an unknown one are both a 404."""
+    if action is not None:
+        require(user, action)
+    if hasattr(queryset, "visible_to"):
+        queryset = queryset.visible_to(user)
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
 def permission_required(action: str) -> Callable:
     """A view for logged-in staff who may do `action`; others get 403 with its refusal."""
     _permission(action)
@@ -224,6 +243,7 @@ def describe() -> list[tuple[str, list[str], str]]:
 __all__ = [
     "PERMISSIONS",
     "abilities",
+    "find_for",
     "may",
     "permission_required",
     "refusal",

@@ -1,53 +1,32 @@
-from django.conf import settings
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import get_usage
 
-from .forms import TokenForm
+from . import login_limits
+from .forms import LoginForm, TokenForm
 from .models import ApiToken
 
 
-def _login_limited(request: HttpRequest, *, increment: bool) -> bool:
-    """Failed logins count per client address and per account name; either can pause once
-    it reaches LOGIN_RATE (django-ratelimit's own test, count > limit, lets one more in)."""
-    usages = [
-        get_usage(
-            request, group="login-ip", key="ip", rate=settings.LOGIN_RATE, increment=increment
-        ),
-        get_usage(
-            request,
-            group="login-name",
-            key=lambda _group, req: req.POST.get("username", "").strip().lower(),
-            rate=settings.LOGIN_RATE,
-            increment=increment,
-        ),
-    ]
-    return any(usage is not None and usage["count"] >= usage["limit"] for usage in usages)
-
-
 class LoginView(auth_views.LoginView):
+    """Password checks, failure counts and pauses happen in the authentication backend
+    (`backends.LimitedModelBackend`), the same for this page and /admin/login/."""
+
     template_name = "accounts/login.html"
+    form_class = LoginForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        if request.POST.get("username") and _login_limited(request, increment=False):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _("Too many failed logins. Wait 15 minutes, or ask an administrator to help."),
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form):
-        _login_limited(self.request, increment=True)
-        return super().form_invalid(form)
+        response = super().form_invalid(form)
+        if login_limits.paused_seconds(self.request):
+            response.status_code = 429
+        return response
 
 
 login = LoginView.as_view()
@@ -58,7 +37,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        days = form.cleaned_data["expires_in_days"]
+        _token, new_key = ApiToken.issue(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            expires_at=timezone.now() + timedelta(days=days) if days else None,
+        )
         form = TokenForm()
     return render(
         request,
@@ -66,7 +51,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_key": new_key,
-            "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
+            "tokens": request.user.api_tokens.filter(revoked_at__isnull=True).order_by(
+                "-created_at"
+            ),
         },
     )
 

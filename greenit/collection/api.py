@@ -86,7 +86,7 @@ def report_box(request, code: str, payload: ReportIn):
 def record_emptying(request, code: str, payload: EmptyingIn):
     """Record an emptying (logistics staff): loose weight per category, and devices found,
     which become a donation from the host organisation ready for intake. All or nothing."""
-    box = get_object_or_404(CollectionBox, code=code)
+    box = permissions.find_for(request.user, CollectionBox.objects, action="empty_boxes", code=code)
     emptying = services.emptying_record(
         box=box,
         actor=request.user,

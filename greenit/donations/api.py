@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from greenit.accounts.models import User
+from greenit.accounts.permissions import find_for
 
 from . import services
 from .models import Donation, Pickup
@@ -209,7 +210,7 @@ def schedule_pickup(request, donation_id: int, payload: PickupIn):
     """Schedule a pickup of an accepted donation (logistics); the donor is told by e-mail."""
     donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
     data = payload.dict()
-    driver = get_object_or_404(User, pk=data.pop("driver_id"))
+    driver = find_for(request.user, User.objects, action="handle_offers", pk=data.pop("driver_id"))
     pickup = services.pickup_schedule(donation=donation, actor=request.user, driver=driver, **data)
     return Status(201, pickup)
 

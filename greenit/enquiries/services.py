@@ -41,6 +41,9 @@ def enquiry_receive(
 
 
 def _acknowledge(enquiry: Enquiry) -> None:
+    """The sender's acknowledgement is a fixed text with the reference only: anyone can type
+    any address into the form, so nothing the sender wrote (message, name, organisation) may
+    travel to that address — otherwise the form relays a stranger's text to a victim."""
     send_in_language(
         to=enquiry.email,
         language=enquiry.language,

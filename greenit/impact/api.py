@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from greenit.accounts.models import Organisation
+from greenit.accounts.permissions import find_for
 
 from . import dashboard, reports, tasks
 from .models import ImpactReport
@@ -67,7 +68,7 @@ def report_create(request, payload: ReportIn):
     """Ask for a CSR report (staff for any donor or sponsor, a contact for their own): 200 with
     the finished report when it was small enough to generate at once, 202 when it is queued
     (poll GET /api/impact/reports/{id})."""
-    organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
+    organisation = find_for(request.user, Organisation.objects, pk=payload.organisation_id)
     report = reports.report_request(
         actor=request.user, organisation=organisation, **payload.dict(exclude={"organisation_id"})
     )

@@ -6,6 +6,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.accounts.models import Organisation
+from greenit.accounts.permissions import find_for
 
 from . import services
 from .models import RecyclingBatch
@@ -79,7 +80,12 @@ def list_batches(request, status: RecyclingBatch.Status | None = None, limit: in
 @router.post("/batches", response={201: BatchOut})
 def create_batch(request, payload: BatchIn):
     """Open a batch for a recycler; 422 when none of its licences is valid today."""
-    recycler = get_object_or_404(Organisation, pk=payload.recycler_id, is_recycler=True)
+    recycler = find_for(
+        request.user,
+        Organisation.objects.filter(is_recycler=True),
+        action="recycle",
+        pk=payload.recycler_id,
+    )
     batch = services.batch_create(recycler=recycler, notes=payload.notes, actor=request.user)
     return Status(201, batch)
 

@@ -148,7 +148,7 @@ def record_refurbishment(request, tag: str, payload: RefurbishmentIn):
         grade=payload.grade,
         battery_health_percent=payload.battery_health_percent,
         ram_gb=payload.ram_gb,
-        software_kit=services.software_kit_by_id(payload.software_kit_id),
+        software_kit=services.software_kit_by_id(payload.software_kit_id, actor=request.user),
         parts=[p.dict() for p in payload.parts],
         notes=payload.notes,
     )

@@ -160,10 +160,12 @@ def refurbishment_record_and_mark_ready(*, asset: Asset, actor, **test) -> Refur
     return record
 
 
-def software_kit_by_id(pk: int | None) -> SoftwareKit | None:
-    """The software kit a client names by id (none named: None); an unknown id is refused."""
+def software_kit_by_id(pk: int | None, *, actor) -> SoftwareKit | None:
+    """The software kit a client names by id (none named: None); an unknown id is refused.
+    Only those who may record tests learn whether an id exists (no oracle for others)."""
     if pk is None:
         return None
+    permissions.require(actor, "refurbish")
     if kit := SoftwareKit.objects.filter(pk=pk).first():
         return kit
     raise ValidationError(

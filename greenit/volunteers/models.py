@@ -277,6 +277,11 @@ class SignUp(models.Model):
     )
     adjusted_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # A guest's name, phone and company as typed, applied to the volunteer's record only when
+    # they confirm by the e-mailed link (until then anyone could have typed their address).
+    pending_details = models.JSONField(default=dict, blank=True)
+    # Keyed hash of the guest's client address: one unconfirmed hold per address and shift.
+    client = models.CharField(max_length=64, blank=True)
 
     objects = SignUpQuerySet.as_manager()
 

@@ -3,6 +3,8 @@ the rule, writes in one transaction (the shift row locked while places are count
 e-mails after it (a mail server that is down never undoes a sign-up)."""
 
 import datetime
+import hashlib
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -130,9 +132,14 @@ def _overlap_error(other: SignUp) -> ValidationError:
 
 def _volunteer_for(
     *, user, name: str, email: str, phone: str, language: str, company, company_name: str
-) -> Volunteer:
-    """The volunteer record of this account or e-mail address (made on the first sign-up;
-    details refreshed on later ones). A guest cannot take over an account's record."""
+) -> tuple[Volunteer, dict]:
+    """The volunteer record of this account or e-mail address, and the details typed in.
+
+    With an account the details are applied at once (made on the first sign-up, refreshed on
+    later ones). A guest proves nothing until they follow the e-mailed link, so a guest's
+    details never change an existing record here: they are kept on the sign-up and applied
+    by `signup_confirm` (a new address gets a new record with them). A guest cannot take
+    over an account's record."""
     errors: dict[str, list[str]] = {}
     name, email, company_name = name.strip(), email.strip(), company_name.strip()
     if user is not None and user.is_authenticated:
@@ -158,6 +165,13 @@ def _volunteer_for(
         )
         if company is not None:
             company_name = ""
+    details = {
+        "name": name,
+        "phone": phone.strip(),
+        "language": (language or "en")[:10],
+        "company_id": company.pk if company is not None else None,
+        "company_name": company_name,
+    }
     if volunteer is None:
         volunteer = Volunteer.objects.select_for_update().filter(email__iexact=email).first()
         if volunteer is not None and volunteer.user_id and user is None:
@@ -166,18 +180,59 @@ def _volunteer_for(
             )
         if volunteer is not None and user is not None and volunteer.user_id not in (None, user.pk):
             raise ValidationError({"email": [_("This e-mail address is used by another account.")]})
+    if volunteer is not None and user is None:
+        # Someone typed a known guest's address: check what they typed, change nothing yet.
+        Volunteer(email=email, **_fields(details)).full_clean(
+            exclude=["token", "user", "company"], validate_unique=False, validate_constraints=False
+        )
+        return volunteer, details
     if volunteer is None:
         volunteer = Volunteer(email=email)
-    volunteer.name = name
-    volunteer.phone = phone.strip() or volunteer.phone
-    volunteer.language = (language or "en")[:10]
     if user is not None:
         volunteer.user = user
-    if company is not None or company_name:
-        volunteer.company, volunteer.company_name = company, company_name
+    _apply_details(volunteer, details)
+    return volunteer, {}
+
+
+def _fields(details: dict) -> dict:
+    return {
+        "name": details["name"],
+        "phone": details["phone"],
+        "language": details["language"],
+        "company_name": details["company_name"],
+    }
+
+
+def _apply_details(volunteer: Volunteer, details: dict) -> None:
+    """What a volunteer typed, onto their record (blank phone or company: kept as they were)."""
+    volunteer.name = details["name"]
+    volunteer.phone = details["phone"] or volunteer.phone
+    volunteer.language = details["language"]
+    company = (
+        company_choices().filter(pk=details["company_id"]).first()
+        if details.get("company_id")
+        else None
+    )
+    if company is not None or details["company_name"]:
+        volunteer.company, volunteer.company_name = company, details["company_name"]
     volunteer.full_clean(exclude=["token", "user", "company"], validate_unique=False)
     volunteer.save()
-    return volunteer
+
+
+def client_key(address: str) -> str:
+    """A keyed hash of a client's address: enough to count holds, useless to trace anyone."""
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def _may_hold(shift: Shift, client: str, now) -> bool:
+    """May one more unconfirmed guest sign-up hold a place on this shift? At most
+    VOLUNTEER_HOLDS_PER_SHIFT unconfirmed holds at once, and one per client address, so bots
+    from one address (or a few) cannot hold a whole shift; the others confirm onto a place
+    if one is free then, or the waitlist."""
+    holds = shift.signups.filter(status=SignUp.Status.UNCONFIRMED, hold_expires_at__gt=now)
+    if holds.count() >= settings.VOLUNTEER_HOLDS_PER_SHIFT:
+        return False
+    return not (client and holds.filter(client=client).exists())
 
 
 def signup_create(
@@ -190,12 +245,15 @@ def signup_create(
     language: str = "",
     company: Organisation | None = None,
     company_name: str = "",
+    client: str = "",
 ) -> SignUp:
     """Signs a volunteer up for a shift. With an account: confirmed at once (or waitlisted
     when the shift is full). As a guest: unconfirmed until the link in the e-mail is
-    followed; the place is held for VOLUNTEER_HOLD_HOURS (none is held when the shift is full:
-    confirming then puts the guest on the waitlist). The shift row is locked while places are
-    counted, so two people can never take the last place together."""
+    followed; the place is held for VOLUNTEER_HOLD_HOURS (none is held when the shift is full,
+    when VOLUNTEER_HOLDS_PER_SHIFT guests already hold one, or when `client` — a keyed hash of
+    the guest's address — already holds one on this shift: confirming then gives a free place
+    or the waitlist). A guest's details change nothing before they confirm. The shift row is
+    locked while places are counted, so two people can never take the last place together."""
     language = language or translation.get_language() or "en"
     guest = user is None or not user.is_authenticated
     with transaction.atomic():
@@ -204,7 +262,7 @@ def signup_create(
             raise ValidationError(_("This shift has already started: choose another one."))
         if not shift.opportunity.published:
             raise ValidationError(_("This opportunity is not open for sign-up."))
-        volunteer = _volunteer_for(
+        volunteer, pending = _volunteer_for(
             user=user,
             name=name,
             email=email,
@@ -228,10 +286,16 @@ def signup_create(
         promoted = _fill_from_waitlist(shift)
         room = _taken(shift) < shift.capacity
         now = timezone.now()
-        signup = SignUp(shift=shift, volunteer=volunteer, created_at=now)
+        signup = SignUp(
+            shift=shift,
+            volunteer=volunteer,
+            created_at=now,
+            pending_details=pending,
+            client=client[:64] if guest else "",
+        )
         if guest:
             signup.status = SignUp.Status.UNCONFIRMED
-            if room:
+            if room and _may_hold(shift, client, now):
                 signup.hold_expires_at = now + timedelta(hours=settings.VOLUNTEER_HOLD_HOURS)
         elif room:
             signup.status, signup.confirmed_at = SignUp.Status.CONFIRMED, now
@@ -293,7 +357,12 @@ def signup_confirm(*, token: str) -> SignUp:
             signup.status, signup.confirmed_at = SignUp.Status.CONFIRMED, now
         else:
             signup.status = SignUp.Status.WAITLISTED
-        signup.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
+        if signup.pending_details:
+            # The link proves the address: now what they typed may change their record.
+            volunteer = Volunteer.objects.select_for_update().get(pk=signup.volunteer_id)
+            _apply_details(volunteer, signup.pending_details)
+            signup.pending_details = {}
+        signup.save(update_fields=["status", "confirmed_at", "hold_expires_at", "pending_details"])
     _tell_promoted(promoted)
     return signup
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import may, permission_required, require, staff_required
 from greenit.core.forms import refusals_as_messages, refusals_on
-from greenit.core.limits import over_limit
+from greenit.core.limits import client_address, over_limit
 
 from . import certificate, services
 from .forms import AdjustForm, AttendanceForm, OpportunityForm, PeriodForm, ShiftForm, SignUpForm
@@ -85,6 +85,7 @@ def signup(request: HttpRequest, pk: int) -> HttpResponse:
                     phone=data["phone"],
                     company=data["company"],
                     company_name=data["company_name"],
+                    client=services.client_key(client_address(request)) if guest else "",
                 )
                 return _signed_up(request, created, guest=guest)
             status = 400

@@ -15,7 +15,10 @@ def _bearer(key: str) -> dict:
 
 def test_the_tokens_page_creates_a_token_and_shows_it_once(client, alice):
     client.force_login(alice)
-    response = client.post(reverse("accounts:tokens"), {"name": "wipe station 2"})
+    response = client.post(
+        reverse("accounts:tokens"),
+        {"name": "wipe station 2", "scope": "wipe_station", "expires_in_days": "30"},
+    )
     assert response.status_code == 200
     key = response.context["new_key"]
     assert key and key.startswith("gi_")

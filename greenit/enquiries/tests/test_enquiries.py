@@ -46,7 +46,38 @@ def test_anyone_sends_a_message_and_gets_a_copy_in_their_language(
     assert mail.to == ["zhou.ting@example.com"]
     assert enquiry.reference in mail.subject
     assert "我们已收到" in mail.subject
-    assert "我们公司有二十名员工" in mail.body
+    assert enquiry.reference in mail.body
+
+
+@pytest.mark.parametrize(
+    "field,text",
+    [
+        ("message", "Your account is suspended: log in at http://evil.example/reset"),
+        ("name", "Bank security team: call +1 555 0100 now"),
+        ("organisation_name", "Visit http://evil.example to claim your prize"),
+        ("phone", "+1 555 0199 wire the money"),
+    ],
+)
+def test_the_senders_copy_carries_none_of_their_text_to_the_address_they_typed(
+    client, mailoutbox, django_capture_on_commit_callbacks, field, text
+):
+    """Anyone can type a victim's address: the copy that goes there is a fixed acknowledgement
+    with the reference, so the form cannot relay a stranger's words (finding 9)."""
+    phone = text[:30] if field == "phone" else ""
+    data = _message(email="victim@example.com", phone=phone)
+    if field != "phone":
+        data[field] = text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("contact:contact"), data)
+    enquiry = Enquiry.objects.get()
+    (mail,) = mailoutbox
+    assert mail.to == ["victim@example.com"]
+    sent = mail.subject + mail.body + "".join(str(a) for a in mail.alternatives)
+    for value in (enquiry.message, enquiry.name, enquiry.organisation_name, enquiry.phone):
+        if value:
+            assert value not in sent
+    assert "evil.example" not in sent and "555" not in sent
+    assert enquiry.reference in mail.body
 
 
 def test_the_managers_hear_of_every_new_enquiry_when_named(

@@ -30,15 +30,22 @@ def test_a_device_that_may_not_be_ready_keeps_no_new_test(sanitized_laptop, alic
     assert not Refurbishment.objects.exists()
 
 
-def test_a_software_kit_is_found_by_its_id(kit):
-    assert services.software_kit_by_id(kit.pk) == kit
-    assert services.software_kit_by_id(None) is None
+def test_a_software_kit_is_found_by_its_id(kit, alice):
+    assert services.software_kit_by_id(kit.pk, actor=alice) == kit
+    assert services.software_kit_by_id(None, actor=alice) is None
 
 
-def test_an_unknown_software_kit_id_is_refused_naming_the_field(db):
+def test_an_unknown_software_kit_id_is_refused_naming_the_field(alice):
     with pytest.raises(ValidationError) as refused:
-        services.software_kit_by_id(999)
+        services.software_kit_by_id(999, actor=alice)
     assert "software_kit_id" in refused.value.message_dict
+
+
+def test_who_may_not_record_tests_learns_nothing_of_which_kit_ids_exist(kit, bob, lena):
+    for who in (bob, lena):
+        for pk in (kit.pk, 999):
+            with pytest.raises(PermissionDenied):
+                services.software_kit_by_id(pk, actor=who)
 
 
 def test_a_technician_saves_a_software_kit(alice, db):
