@@ -9,21 +9,34 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+PIL_FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 ACCEPT = "image/jpeg,image/png,image/webp"
 
 
 def clean_photo(upload) -> ContentFile:
     """A JPEG, PNG or WebP under PHOTO_MAX_BYTES, re-encoded so that nothing but the pixels
     is kept (no EXIF: no place, no camera serial); ValidationError otherwise."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     name = getattr(upload, "name", "photo")
     if upload.size > settings.PHOTO_MAX_BYTES:
         raise ValidationError(
             _("%(name)s is larger than %(mb)s MB: send a smaller photo.")
             % {"name": name, "mb": round(settings.PHOTO_MAX_BYTES / 1_000_000, 1)}
         )
+    return reencode(upload)
+
+
+def reencode(upload, kinds=None) -> ContentFile:
+    """The picture read by Pillow (its content decides the format, never the name), one of
+    `kinds` (JPEG, PNG, WebP), written again from its pixels alone under a random name with
+    the format's extension: whatever else the file carried (EXIF, a script after the image
+    data) is gone. ValidationError otherwise."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    from greenit.core import files
+
+    allowed = {PIL_FORMATS[kind.extension]: kind for kind in (kinds or files.IMAGES)}
+    name = getattr(upload, "name", "photo")
+    upload.seek(0)
     try:
         image = Image.open(upload)
         kind = image.format
@@ -33,7 +46,7 @@ def clean_photo(upload) -> ContentFile:
             _("%(name)s is not a photo we can read: send a JPEG, PNG or WebP file.")
             % {"name": name}
         ) from error
-    if kind not in PHOTO_FORMATS:
+    if kind not in allowed:
         raise ValidationError(
             _("%(name)s is a %(kind)s file: send a JPEG, PNG or WebP photo.")
             % {"name": name, "kind": kind}
@@ -43,4 +56,4 @@ def clean_photo(upload) -> ContentFile:
         image = image.convert("RGB")
     out = io.BytesIO()
     image.save(out, format=kind)  # a fresh file: the EXIF block is not copied
-    return ContentFile(out.getvalue(), name=f"photo.{PHOTO_FORMATS[kind]}")
+    return ContentFile(out.getvalue(), name=files.random_name(allowed[kind]))

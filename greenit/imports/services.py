@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from greenit.assets import lifecycle
 from greenit.assets.models import State
+from greenit.core import files
 from greenit.donations.models import Donation
 
 from .checking import CheckResult, check_rows, mapping_errors
@@ -66,7 +67,9 @@ def _store(*, donation: Donation, data: bytes, filename: str, actor, mapping: di
         status=AssetImport.Status.PREVIEWED,
         mapping=mapping,
     )
-    asset_import.file.save(filename[-100:] or "list.csv", ContentFile(data), save=False)
+    # Stored under a name we choose; the name the donor gave is kept in original_name.
+    kind = files.XLSX if data[:4] == b"PK\x03\x04" else files.CSV
+    asset_import.file.save(files.random_name(kind), ContentFile(data), save=False)
     asset_import.save()
     return asset_import
 
