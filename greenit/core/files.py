@@ -90,7 +90,7 @@ def clean_upload(upload, *, field: str, kinds=DOCUMENTS, max_bytes: int | None =
         raise ValidationError(
             {
                 field: _("The file is larger than %(mb)s MB: scan it at a lower resolution.")
-                % {"mb": round(max_bytes / 1_000_000, 1)}
+                % {"mb": f"{max_bytes / 1_000_000:g}"}
             }
         )
     upload.seek(0)

@@ -25,6 +25,11 @@ from .models import AssetImport
 from .reading import Table, read_table
 
 SAMPLE_ROWS = 5
+PREVIEW_CHARS = 100  # a cell of the preview is cut to this many characters
+
+
+def _preview(cells: list[str]) -> list[str]:
+    return [c if len(c) <= PREVIEW_CHARS else c[: PREVIEW_CHARS - 1] + "…" for c in cells]
 
 
 def may_import(user, donation: Donation) -> bool:
@@ -87,7 +92,9 @@ def import_upload(
     check_donation(donation, actor)
     table = _read(data, filename)
     fields = map_columns(table.headers, overrides)
-    sample = [cells[: len(table.headers)] for _line, cells in islice(table.rows, SAMPLE_ROWS)]
+    sample = [
+        _preview(cells[: len(table.headers)]) for _line, cells in islice(table.rows, SAMPLE_ROWS)
+    ]
     asset_import = _store(
         donation=donation,
         data=data,
@@ -177,6 +184,37 @@ def _check_again(asset_import: AssetImport, *, data: bytes | None) -> CheckResul
     return check(asset_import, data=data, on_progress=progress)
 
 
+def import_check(*, asset_import: AssetImport, actor) -> AssetImport:
+    """Check every row of a stored import without importing anything (a big dry run, by the
+    task worker): the counts and errors are saved on the import, with progress as it goes."""
+    check_donation(asset_import.donation, actor)
+
+    def progress(n: int) -> None:
+        AssetImport.objects.filter(pk=asset_import.pk).update(rows_done=n)
+
+    result = check(asset_import, on_progress=progress)
+    asset_import.mapping = {
+        **asset_import.mapping,
+        "checked": True,
+        "would_create": len(result.new_rows),
+    }
+    asset_import.total_rows = asset_import.rows_done = result.total
+    asset_import.unchanged_count = result.unchanged
+    asset_import.errors = result.errors
+    asset_import.finished_at = timezone.now()
+    asset_import.save(
+        update_fields=[
+            "mapping",
+            "total_rows",
+            "rows_done",
+            "unchanged_count",
+            "errors",
+            "finished_at",
+        ]
+    )
+    return asset_import
+
+
 def run_import(*, asset_import: AssetImport, actor, data: bytes | None = None) -> AssetImport:
     """Check every row again and, when none is wrong, create every new device as expected
     (with its custody event) in one transaction. Any bad row: nothing is written and the
@@ -222,15 +260,24 @@ def import_file(
     overrides: dict[str, str] | None = None,
     dry_run: bool = False,
 ) -> tuple[AssetImport | None, CheckResult | None]:
-    """Upload and import in one go (command line, API, benchmark). A dry run checks the rows
-    and stores nothing."""
+    """Upload and import in one go (command line, API, benchmark). A dry run of a small
+    file checks the rows and stores nothing; a dry run of more than IMPORT_INLINE_ROWS rows
+    is stored as a previewed import for the task worker to check (`import_check`), and
+    returned without a result."""
     check_donation(donation, actor)
     table = _read(data, filename)
     fields = map_columns(table.headers, overrides)
     if dry_run:
         if errors := mapping_errors(table.headers, fields):
             return None, CheckResult(errors=errors)
-        return None, check_rows(table.rows, fields=fields, donation=donation)
+        head = list(islice(table.rows, _inline_rows() + 1))
+        if len(head) <= _inline_rows():
+            return None, check_rows(head, fields=fields, donation=donation)
+        sample = [_preview(cells[: len(table.headers)]) for _line, cells in head[:SAMPLE_ROWS]]
+        mapping = {"headers": table.headers, "fields": fields, "sample": sample, "dry_run": True}
+        return _store(
+            donation=donation, data=data, filename=filename, actor=actor, mapping=mapping
+        ), None
     asset_import = _store(
         donation=donation,
         data=data,
