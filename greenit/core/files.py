@@ -24,6 +24,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from greenit.core import images
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -79,8 +81,6 @@ def clean_upload(upload, *, field: str, kinds=DOCUMENTS, max_bytes: int | None =
     `kinds`, a PDF that parses, an image re-encoded, no larger than `max_bytes`
     (UPLOAD_MAX_BYTES), under a random name with the detected extension. ValidationError
     on `field` otherwise, naming what to send instead."""
-    from greenit.core import images
-
     max_bytes = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     if upload is None:
         raise ValidationError(
@@ -109,7 +109,8 @@ def clean_upload(upload, *, field: str, kinds=DOCUMENTS, max_bytes: int | None =
         raise refused
     if kind.image:
         try:
-            return images.reencode(upload, kinds=[k for k in kinds if k.image])
+            formats = [f for f, ext in images.PHOTO_FORMATS.items() if KINDS[ext] in kinds]
+            return images.reencode(upload, formats=formats)
         except ValidationError:
             raise refused from None
     data = upload.read()

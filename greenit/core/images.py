@@ -3,13 +3,14 @@ or WebP, size-limited, and re-encoded so that nothing but the pixels is kept. Ph
 classroom show children: the place a phone wrote into the EXIF block must never be published."""
 
 import io
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-PIL_FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # Pillow's name: extension
 ACCEPT = "image/jpeg,image/png,image/webp"
 
 
@@ -25,16 +26,13 @@ def clean_photo(upload) -> ContentFile:
     return reencode(upload)
 
 
-def reencode(upload, kinds=None) -> ContentFile:
+def reencode(upload, formats=tuple(PHOTO_FORMATS)) -> ContentFile:
     """The picture read by Pillow (its content decides the format, never the name), one of
-    `kinds` (JPEG, PNG, WebP), written again from its pixels alone under a random name with
+    `formats` (JPEG, PNG, WEBP), written again from its pixels alone under a random name with
     the format's extension: whatever else the file carried (EXIF, a script after the image
     data) is gone. ValidationError otherwise."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    from greenit.core import files
-
-    allowed = {PIL_FORMATS[kind.extension]: kind for kind in (kinds or files.IMAGES)}
     name = getattr(upload, "name", "photo")
     upload.seek(0)
     try:
@@ -46,7 +44,7 @@ def reencode(upload, kinds=None) -> ContentFile:
             _("%(name)s is not a photo we can read: send a JPEG, PNG or WebP file.")
             % {"name": name}
         ) from error
-    if kind not in allowed:
+    if kind not in formats:
         raise ValidationError(
             _("%(name)s is a %(kind)s file: send a JPEG, PNG or WebP photo.")
             % {"name": name, "kind": kind}
@@ -56,4 +54,4 @@ def reencode(upload, kinds=None) -> ContentFile:
         image = image.convert("RGB")
     out = io.BytesIO()
     image.save(out, format=kind)  # a fresh file: the EXIF block is not copied
-    return ContentFile(out.getvalue(), name=files.random_name(allowed[kind]))
+    return ContentFile(out.getvalue(), name=f"{secrets.token_hex(16)}.{PHOTO_FORMATS[kind]}")
