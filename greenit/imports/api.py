@@ -80,13 +80,12 @@ def create_import(
     data = file.read()
     overrides = _overrides(mapping)
     if dry_run:
-        queued, result = services.import_file(
+        queued, result = services.import_dry_run(
             donation=donation,
             data=data,
             filename=file.name,
             actor=request.user,
             overrides=overrides,
-            dry_run=True,
         )
         if queued is not None:
             tasks.check_start(asset_import=queued, actor=request.user)

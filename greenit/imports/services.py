@@ -184,6 +184,32 @@ def _check_again(asset_import: AssetImport, *, data: bytes | None) -> CheckResul
     return check(asset_import, data=data, on_progress=progress)
 
 
+def import_dry_run(
+    *,
+    donation: Donation,
+    data: bytes,
+    filename: str,
+    actor,
+    overrides: dict[str, str] | None = None,
+) -> tuple[AssetImport | None, CheckResult | None]:
+    """What importing the file would do, without importing. A file of at most
+    IMPORT_INLINE_ROWS rows is checked now and nothing is stored: (None, result). A longer one
+    is not checked during the request: it is stored as a previewed import for the task worker
+    to check (`import_check`) and returned: (import, None)."""
+    check_donation(donation, actor)
+    table = _read(data, filename)
+    fields = map_columns(table.headers, overrides)
+    if errors := mapping_errors(table.headers, fields):
+        return None, CheckResult(errors=errors)
+    head = list(islice(table.rows, _inline_rows() + 1))
+    if len(head) <= _inline_rows():
+        return None, check_rows(head, fields=fields, donation=donation)
+    sample = [_preview(cells[: len(table.headers)]) for _line, cells in head[:SAMPLE_ROWS]]
+    mapping = {"headers": table.headers, "fields": fields, "sample": sample, "dry_run": True}
+    stored = _store(donation=donation, data=data, filename=filename, actor=actor, mapping=mapping)
+    return stored, None
+
+
 def import_check(*, asset_import: AssetImport, actor) -> AssetImport:
     """Check every row of a stored import without importing anything (a big dry run, by the
     task worker): the counts and errors are saved on the import, with progress as it goes."""
@@ -260,24 +286,15 @@ def import_file(
     overrides: dict[str, str] | None = None,
     dry_run: bool = False,
 ) -> tuple[AssetImport | None, CheckResult | None]:
-    """Upload and import in one go (command line, API, benchmark). A dry run of a small
-    file checks the rows and stores nothing; a dry run of more than IMPORT_INLINE_ROWS rows
-    is stored as a previewed import for the task worker to check (`import_check`), and
-    returned without a result."""
+    """Upload and import in one go (command line, API, benchmark). A dry run checks the rows
+    and stores nothing (the API's dry run is `import_dry_run`)."""
     check_donation(donation, actor)
     table = _read(data, filename)
     fields = map_columns(table.headers, overrides)
     if dry_run:
         if errors := mapping_errors(table.headers, fields):
             return None, CheckResult(errors=errors)
-        head = list(islice(table.rows, _inline_rows() + 1))
-        if len(head) <= _inline_rows():
-            return None, check_rows(head, fields=fields, donation=donation)
-        sample = [_preview(cells[: len(table.headers)]) for _line, cells in head[:SAMPLE_ROWS]]
-        mapping = {"headers": table.headers, "fields": fields, "sample": sample, "dry_run": True}
-        return _store(
-            donation=donation, data=data, filename=filename, actor=actor, mapping=mapping
-        ), None
+        return None, check_rows(table.rows, fields=fields, donation=donation)
     asset_import = _store(
         donation=donation,
         data=data,

@@ -190,6 +190,13 @@ def test_the_size_limit_is_the_services(lena, donation, settings):
                 dry_run=dry_run,
             )
     with pytest.raises(Exception, match="larger than"):
+        services.import_dry_run(
+            donation=donation,
+            data=csv_bytes(ENGLISH, english_rows(5)),
+            filename="l.csv",
+            actor=lena,
+        )
+    with pytest.raises(Exception, match="larger than"):
         reading.read_table(b"x" * 101, "list.csv")
 
 
