@@ -73,8 +73,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "greenit.core.request_size.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (the CSRF check and the views do): 413 over the cap.
+    "greenit.core.request_size.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
