@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (the CSRF check and the views do): 413 over the cap.
+    "greenit.core.request_size.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -296,6 +298,23 @@ UPLOAD_MAX_BYTES = int(env_float("UPLOAD_MAX_MB", 10.0) * 1_000_000)
 IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 500)
 # Largest asset list (CSV or XLSX) accepted for import, in megabytes.
 IMPORT_MAX_BYTES = int(env_float("IMPORT_MAX_MB", 50.0) * 1_000_000)
+# Largest an XLSX asset list may unpack to (the sizes its zip declares, checked before it is
+# read), in megabytes: a small file that unpacks to gigabytes is refused.
+IMPORT_XLSX_MAX_BYTES = int(env_float("IMPORT_XLSX_MAX_MB", 100.0) * 1_000_000)
+
+# Request bodies: the largest accepted from anyone, in megabytes, refused with 413 before it
+# is read (greenit.core.request_size); five photos fit. Asset lists may be larger, the
+# certificate check on the public verify page only needs a small one.
+REQUEST_MAX_BYTES = int(env_float("REQUEST_MAX_MB", 30.0) * 1_000_000)
+REQUEST_MAX_BYTES_BY_PATH = {
+    "/imports/": IMPORT_MAX_BYTES + 1_000_000,
+    "/api/imports": IMPORT_MAX_BYTES + 1_000_000,
+    "/sanitization/verify/": UPLOAD_MAX_BYTES + 100_000,
+}
+# Form fields (not files) are held in memory up to this size, files are written to a
+# temporary file beyond it (Django's defaults, 2.5 MB, stated here on purpose).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Certificates of sanitization: the organisation's Ed25519 key (`greenit keys init` makes it)
 # and, optionally, a folder of older public keys (PEM) kept after a key rotation.
 SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", DATA_DIR / "signing_key.pem"))

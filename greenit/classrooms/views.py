@@ -3,12 +3,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import may, permission_required, require, staff_required
+from greenit.core import files
 from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
@@ -94,18 +95,18 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def application_photo(request: HttpRequest, pk: int, photo: int) -> FileResponse:
+def application_photo(request: HttpRequest, pk: int, photo: int) -> HttpResponse:
     found = get_object_or_404(SchoolApplicationPhoto, pk=photo, application_id=pk)
-    return FileResponse(found.image.open("rb"))
+    return files.serve(found.image)
 
 
-def photo(request: HttpRequest, pk: int) -> FileResponse:
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A photo: consented photos of opened classrooms are public; the rest only for those who
     may see the project (and photos without consent for staff only)."""
     found = get_object_or_404(ClassroomPhoto.objects.select_related("project"), pk=pk)
     if not services.photo_may_see(request.user, found):
         raise Http404
-    return FileResponse(found.image.open("rb"))
+    return files.serve(found.image)
 
 
 # Staff: school applications ------------------------------------------------------------

@@ -1,12 +1,11 @@
 """CSR reports: a donor's or sponsor's figures for a period, frozen when generated, as a PDF
 (WeasyPrint, Noto Sans CJK), CSV and XLSX. Pages, the API and the task call these functions."""
 
-import csv
-import io
 import json
 import time
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +21,7 @@ from greenit.accounts import permissions
 from greenit.accounts.models import Organisation
 from greenit.assets.models import State
 from greenit.classrooms.models import ClassroomPhoto
-from greenit.core import categories
+from greenit.core import categories, spreadsheets
 from greenit.sanitization.models import Certificate
 
 from . import calculations, charts, factors
@@ -388,28 +387,14 @@ def device_rows(report: ImpactReport):
 
 
 def render_csv(report: ImpactReport) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(device_rows(report))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
+    return spreadsheets.csv_bytes(chain([CSV_COLUMNS], device_rows(report)))
 
 
 def render_xlsx(report: ImpactReport) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("devices")
-    sheet.append(CSV_COLUMNS)
-    for row in device_rows(report):
-        sheet.append(list(row))
-    summary = book.create_sheet("figures")
-    for key, value in report.figures.items():
-        if key != "by_category":
-            summary.append([key, str(value)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    figures = [[key, str(value)] for key, value in report.figures.items() if key != "by_category"]
+    return spreadsheets.xlsx_bytes(
+        {"devices": chain([CSV_COLUMNS], device_rows(report)), "figures": figures}
+    )
 
 
 def bench_generate(*, organisation: Organisation, kind: str) -> tuple[ImpactReport, dict]:

@@ -70,7 +70,9 @@ def create_import(
 ):
     """Import a donor's asset list (multipart: `file` CSV or XLSX, `donation_id`, optional
     `mapping` JSON `{"column header": "field"}` to correct the automatic matching, optional
-    `dry_run`). A dry run answers 200 with what would happen and stores nothing. Otherwise:
+    `dry_run`). A dry run answers 200 with what would happen and stores nothing; a dry run
+    of a long list answers 202: the task worker checks it, `GET /api/imports/{id}` shows the
+    rows and errors found (nothing is imported). Otherwise:
     201 imported (devices created as expected; the same file again creates nothing), 422
     nothing imported and every bad row listed with its line, 202 a long list queued (poll
     `GET /api/imports/{id}`)."""
@@ -78,14 +80,16 @@ def create_import(
     data = file.read()
     overrides = _overrides(mapping)
     if dry_run:
-        _none, result = services.import_file(
+        queued, result = services.import_dry_run(
             donation=donation,
             data=data,
             filename=file.name,
             actor=request.user,
             overrides=overrides,
-            dry_run=True,
         )
+        if queued is not None:
+            tasks.check_start(asset_import=queued, actor=request.user)
+            return Status(202, queued)
         return Status(
             200,
             {

@@ -23,6 +23,8 @@ MAX_LENGTH = {
     "condition": 200,
 }
 MAX_WEIGHT = Decimal("99999.999")
+# Errors kept per check: enough to fix a file, never a second copy of a huge one.
+MAX_ERRORS = 1000
 
 
 @dataclass
@@ -297,6 +299,7 @@ def check_rows(
     result = CheckResult()
     columns = [(name, i) for i, name in enumerate(fields) if name]
     ledger = Ledger(donation)
+    more = 0
     for line, cells in table_rows:
         result.total += 1
         if on_progress and result.total % PROGRESS_EVERY == 0:
@@ -305,11 +308,22 @@ def check_rows(
         row = {name: (cells[i].strip() if i < width else "") for name, i in columns}
         device, known, errors = check_row(row, line=line, ledger=ledger, donation=donation)
         if errors:
-            result.errors += errors
+            room = max(0, MAX_ERRORS - len(result.errors))
+            result.errors += errors[:room]
+            more += len(errors) - len(errors[:room])
         elif known is not None:
             result.unchanged += 1  # the same device, already recorded: nothing to do
         elif not result.errors:
             result.new_rows.append(device)
+    if more:
+        result.errors.append(
+            _error(
+                line,
+                "",
+                _("%(n)s more errors are not listed.") % {"n": more},
+                _("Fix the errors listed, then check the file again."),
+            )
+        )
     if result.errors:
         result.new_rows = []
     return result

@@ -1,11 +1,10 @@
 from django import forms
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from greenit.donations.models import Donation
 
 from .mapping import FIELDS, column_name
+from .reading import check_size
 
 
 class ImportUploadForm(forms.Form):
@@ -28,11 +27,7 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(mb)s MB. Split the list into several files."),
-                params={"mb": settings.IMPORT_MAX_BYTES // 1_000_000},
-            )
+        check_size(upload.size)  # before reading it; the service checks again
         return upload
 
 

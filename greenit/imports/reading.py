@@ -3,12 +3,19 @@ as Chinese Excel saves it) and XLSX. Which column holds which field is mapping.p
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+# Longer than any field we keep (checking.MAX_LENGTH): a longer cell is cut here, so that no
+# step holds more of it, and checking still refuses it as too long.
+CELL_MAX_CHARS = 1000
+MAX_COLUMNS = 200
 
 
 @dataclass
@@ -17,8 +24,21 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]  # (line number as the spreadsheet shows it, cells)
 
 
+def check_size(size: int) -> None:
+    """Refuse a file larger than IMPORT_MAX_BYTES, on every face (page, API, command line)."""
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)s MB. Split the list into several files."),
+            params={"mb": f"{settings.IMPORT_MAX_BYTES / 1_000_000:g}"},
+            code="too_large",
+        )
+
+
 def read_table(data: bytes, filename: str) -> Table:
-    """Header and rows of a CSV or XLSX file; raises ValidationError for anything else."""
+    """Header and rows of a CSV or XLSX file no larger than IMPORT_MAX_BYTES (an XLSX that
+    unpacks to no more than IMPORT_XLSX_MAX_BYTES), every cell cut at CELL_MAX_CHARS;
+    raises ValidationError for anything else."""
+    check_size(len(data))
     if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if filename.lower().endswith((".csv", ".txt", ".tsv")):
@@ -52,8 +72,31 @@ def _read_csv(data: bytes) -> Table:
     headers = next(reader, None)
     if not headers or not any(h.strip() for h in headers):
         raise ValidationError(_("The file is empty: line 1 must name the columns."), code="empty")
-    headers = [h.strip() for h in headers]
-    return Table(headers, ((n, row) for n, row in enumerate(reader, start=2) if any(row)))
+    headers = _check_headers([h.strip()[:CELL_MAX_CHARS] for h in headers])
+
+    def cells() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for n, row in enumerate(reader, start=2):
+                if any(row):
+                    yield n, [cell[:CELL_MAX_CHARS] for cell in row]
+        except csv.Error as error:  # e.g. a cell longer than the csv module reads
+            raise ValidationError(
+                _("Line %(line)s of the file could not be read (%(error)s)."),
+                params={"line": reader.line_num, "error": error},
+                code="csv",
+            ) from None
+
+    return Table(headers, cells())
+
+
+def _check_headers(headers: list[str]) -> list[str]:
+    if len(headers) > MAX_COLUMNS:
+        raise ValidationError(
+            _("Line 1 names %(n)s columns; we read at most %(max)s. Delete the empty ones."),
+            params={"n": len(headers), "max": MAX_COLUMNS},
+            code="columns",
+        )
+    return headers
 
 
 def _cell(value) -> str:
@@ -63,12 +106,39 @@ def _cell(value) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    return str(value).strip()[:CELL_MAX_CHARS]
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse an XLSX whose parts unpack to more than IMPORT_XLSX_MAX_BYTES, before any is
+    unpacked: the sizes the zip declares bound what Python's zipfile will ever produce."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ValidationError(
+            _("The XLSX file could not be read (%(error)s). Open it in Excel and save it again."),
+            params={"error": error},
+            code="xlsx",
+        ) from None
+    if unpacked > settings.IMPORT_XLSX_MAX_BYTES:
+        raise ValidationError(
+            _(
+                "The XLSX file unpacks to %(mb)s MB, more than the %(max)s MB we read. Save "
+                "the list as CSV, or split it into several files."
+            ),
+            params={
+                "mb": round(unpacked / 1_000_000),
+                "max": round(settings.IMPORT_XLSX_MAX_BYTES / 1_000_000),
+            },
+            code="xlsx_size",
+        )
 
 
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -84,6 +154,7 @@ def _read_xlsx(data: bytes) -> Table:
     headers = [_cell(c) for c in first]
     while headers and not headers[-1]:
         headers.pop()
+    headers = _check_headers(headers)
 
     def cells() -> Iterator[tuple[int, list[str]]]:
         for n, row in enumerate(rows, start=2):

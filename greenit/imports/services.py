@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from greenit.assets import lifecycle
 from greenit.assets.models import State
+from greenit.core import files
 from greenit.donations.models import Donation
 
 from .checking import CheckResult, check_rows, mapping_errors
@@ -24,6 +25,11 @@ from .models import AssetImport
 from .reading import Table, read_table
 
 SAMPLE_ROWS = 5
+PREVIEW_CHARS = 100  # a cell of the preview is cut to this many characters
+
+
+def _preview(cells: list[str]) -> list[str]:
+    return [c if len(c) <= PREVIEW_CHARS else c[: PREVIEW_CHARS - 1] + "…" for c in cells]
 
 
 def may_import(user, donation: Donation) -> bool:
@@ -66,7 +72,9 @@ def _store(*, donation: Donation, data: bytes, filename: str, actor, mapping: di
         status=AssetImport.Status.PREVIEWED,
         mapping=mapping,
     )
-    asset_import.file.save(filename[-100:] or "list.csv", ContentFile(data), save=False)
+    # Stored under a name we choose; the name the donor gave is kept in original_name.
+    kind = files.XLSX if data[:4] == b"PK\x03\x04" else files.CSV
+    asset_import.file.save(files.random_name(kind), ContentFile(data), save=False)
     asset_import.save()
     return asset_import
 
@@ -84,7 +92,9 @@ def import_upload(
     check_donation(donation, actor)
     table = _read(data, filename)
     fields = map_columns(table.headers, overrides)
-    sample = [cells[: len(table.headers)] for _line, cells in islice(table.rows, SAMPLE_ROWS)]
+    sample = [
+        _preview(cells[: len(table.headers)]) for _line, cells in islice(table.rows, SAMPLE_ROWS)
+    ]
     asset_import = _store(
         donation=donation,
         data=data,
@@ -174,6 +184,63 @@ def _check_again(asset_import: AssetImport, *, data: bytes | None) -> CheckResul
     return check(asset_import, data=data, on_progress=progress)
 
 
+def import_dry_run(
+    *,
+    donation: Donation,
+    data: bytes,
+    filename: str,
+    actor,
+    overrides: dict[str, str] | None = None,
+) -> tuple[AssetImport | None, CheckResult | None]:
+    """What importing the file would do, without importing. A file of at most
+    IMPORT_INLINE_ROWS rows is checked now and nothing is stored: (None, result). A longer one
+    is not checked during the request: it is stored as a previewed import for the task worker
+    to check (`import_check`) and returned: (import, None)."""
+    check_donation(donation, actor)
+    table = _read(data, filename)
+    fields = map_columns(table.headers, overrides)
+    if errors := mapping_errors(table.headers, fields):
+        return None, CheckResult(errors=errors)
+    head = list(islice(table.rows, _inline_rows() + 1))
+    if len(head) <= _inline_rows():
+        return None, check_rows(head, fields=fields, donation=donation)
+    sample = [_preview(cells[: len(table.headers)]) for _line, cells in head[:SAMPLE_ROWS]]
+    mapping = {"headers": table.headers, "fields": fields, "sample": sample, "dry_run": True}
+    stored = _store(donation=donation, data=data, filename=filename, actor=actor, mapping=mapping)
+    return stored, None
+
+
+def import_check(*, asset_import: AssetImport, actor) -> AssetImport:
+    """Check every row of a stored import without importing anything (a big dry run, by the
+    task worker): the counts and errors are saved on the import, with progress as it goes."""
+    check_donation(asset_import.donation, actor)
+
+    def progress(n: int) -> None:
+        AssetImport.objects.filter(pk=asset_import.pk).update(rows_done=n)
+
+    result = check(asset_import, on_progress=progress)
+    asset_import.mapping = {
+        **asset_import.mapping,
+        "checked": True,
+        "would_create": len(result.new_rows),
+    }
+    asset_import.total_rows = asset_import.rows_done = result.total
+    asset_import.unchanged_count = result.unchanged
+    asset_import.errors = result.errors
+    asset_import.finished_at = timezone.now()
+    asset_import.save(
+        update_fields=[
+            "mapping",
+            "total_rows",
+            "rows_done",
+            "unchanged_count",
+            "errors",
+            "finished_at",
+        ]
+    )
+    return asset_import
+
+
 def run_import(*, asset_import: AssetImport, actor, data: bytes | None = None) -> AssetImport:
     """Check every row again and, when none is wrong, create every new device as expected
     (with its custody event) in one transaction. Any bad row: nothing is written and the
@@ -220,7 +287,7 @@ def import_file(
     dry_run: bool = False,
 ) -> tuple[AssetImport | None, CheckResult | None]:
     """Upload and import in one go (command line, API, benchmark). A dry run checks the rows
-    and stores nothing."""
+    and stores nothing (the API's dry run is `import_dry_run`)."""
     check_donation(donation, actor)
     table = _read(data, filename)
     fields = map_columns(table.headers, overrides)

@@ -19,6 +19,19 @@ def run_import(import_id: int, actor_id: int | None) -> None:
     services.run_import(asset_import=asset_import, actor=actor)
 
 
+@task()
+def check_import(import_id: int, actor_id: int | None) -> None:
+    """Check a big dry run's every row off the request; `GET /api/imports/{id}` shows it."""
+    asset_import = AssetImport.objects.select_related("donation").get(pk=import_id)
+    actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
+    services.import_check(asset_import=asset_import, actor=actor)
+
+
+def check_start(*, asset_import: AssetImport, actor) -> None:
+    """Queue the check of a big dry run for the task worker."""
+    check_import.enqueue(asset_import.pk, actor.pk if actor else None)
+
+
 def import_start(*, asset_import: AssetImport, actor) -> bool:
     """Run a small import now; queue a big one for the task worker. True when it ran now.
     Pressing "Import" twice starts it once."""

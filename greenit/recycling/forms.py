@@ -95,12 +95,3 @@ class LicenceForm(forms.ModelForm):
             "valid_from": forms.DateInput(attrs={"type": "date"}),
             "expires_on": forms.DateInput(attrs={"type": "date"}),
         }
-
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document:
-            try:
-                services.clean_document(document, field="document")
-            except forms.ValidationError as error:
-                raise forms.ValidationError(error.message_dict["document"]) from None
-        return document

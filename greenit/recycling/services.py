@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -16,29 +15,9 @@ from greenit.accounts import permissions
 from greenit.accounts.models import Organisation
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
-from greenit.core import categories
+from greenit.core import categories, files
 
 from .models import BatchLooseWeight, RecyclerLicence, RecyclingBatch, RecyclingBatchItem
-
-DOCUMENT_SIGNATURES = {b"%PDF": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG": "PNG"}
-
-
-def clean_document(upload, *, field: str):
-    """A PDF, JPEG or PNG no larger than UPLOAD_MAX_MB; ValidationError on `field` otherwise."""
-    if upload is None:
-        raise ValidationError({field: _("Attach the document (PDF, JPEG or PNG).")})
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            {
-                field: _("The file is larger than %(mb)s MB: scan it at a lower resolution.")
-                % {"mb": settings.UPLOAD_MAX_BYTES // 1_000_000}
-            }
-        )
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in DOCUMENT_SIGNATURES):
-        raise ValidationError({field: _("Upload a PDF, JPEG or PNG file.")})
-    return upload
 
 
 def valid_recyclers(day: date | None = None):
@@ -203,7 +182,7 @@ def batch_ship(
         errors["shipped_on"] = _("The shipment date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    clean_document(weight_ticket, field="weight_ticket")
+    weight_ticket = files.clean_upload(weight_ticket, field="weight_ticket")
     if not batch.items.exists() and not batch.loose.exists():
         raise ValidationError(_("The batch is empty: add devices or loose weight first."))
     _check_recycler(batch.recycler, shipped_on)
@@ -230,7 +209,7 @@ def batch_close(*, batch: RecyclingBatch, certificate, certificate_number: str, 
         raise ValidationError(
             {"certificate_number": _("Enter the number of the certificate of recycling.")}
         )
-    clean_document(certificate, field="certificate")
+    certificate = files.clean_upload(certificate, field="certificate")
     with transaction.atomic():
         items = batch.items.select_related("asset").order_by("pk")
         for item in items:
@@ -260,6 +239,8 @@ def batch_close(*, batch: RecyclingBatch, certificate, certificate_number: str, 
 def licence_record(*, actor, **fields) -> RecyclerLicence:
     """A recycler's new or renewed licence or certification, with its document."""
     permissions.require(actor, "recycle")
+    if fields.get("document"):
+        fields["document"] = files.clean_upload(fields["document"], field="document")
     licence = RecyclerLicence(**fields)
     licence.full_clean()
     licence.save()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -250,7 +251,7 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["pdf"]
-        if upload.size > 20 * 1024 * 1024:
+        if upload.size > settings.UPLOAD_MAX_BYTES:
             form.add_error("pdf", _("This file is too large for a certificate."))
         else:
             result = offline.check_pdf(upload.read())

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import may, permission_required
 from greenit.classrooms.models import ClassroomProject
+from greenit.core import files
 from greenit.core.forms import refusals_on
 
 from . import services
@@ -115,8 +116,8 @@ def ticket_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def photo(request: HttpRequest, pk: int) -> FileResponse:
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         TicketPhoto.objects.filter(ticket__in=Ticket.objects.visible_to(request.user)), pk=pk
     )
-    return FileResponse(found.image.open("rb"))
+    return files.serve(found.image)

@@ -1,4 +1,3 @@
-import csv
 import datetime
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import may, permission_required, require, staff_required
+from greenit.core import spreadsheets
 from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.limits import client_address, over_limit
 
@@ -462,8 +462,7 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="volunteer-hours.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = spreadsheets.CsvWriter(response)
     with translation.override(translation.get_language()):
         writer.writerow(
             [

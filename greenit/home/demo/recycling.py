@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from greenit.accounts.models import Organisation
 from greenit.assets.models import Asset, State
+from greenit.core import files
 from greenit.recycling import services as recycling_services
 from greenit.recycling.models import RecyclerLicence
 
-PDF = b"%PDF-1.4\n% demo document\n"
+PDF = files.blank_pdf()
 
 
 def recyclers(orgs) -> None:

@@ -149,3 +149,21 @@ def test_a_big_report_is_queued_and_its_page_shows_progress(
     assert report.status == ImpactReport.Status.QUEUED
     html = client.get(reverse("impact:report", args=[report.pk])).content.decode()
     assert 'hx-get="' + reverse("impact:progress", args=[report.pk]) in html
+
+
+def test_the_csv_and_xlsx_never_hold_a_live_formula(issued, monkeypatch):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    hostile = ('=HYPERLINK("http://evil.example")', "+1", "-1+1", "@A1", "\t=1", "\r=1")
+    monkeypatch.setattr(reports, "device_rows", lambda report: [hostile])
+    rows = list(csv.reader(io.StringIO(reports.render_csv(issued).decode("utf-8-sig"))))
+    assert rows[1] == ["'" + text for text in hostile]
+    book = load_workbook(io.BytesIO(reports.render_xlsx(issued)))
+    cells = next(book["devices"].iter_rows(min_row=2))[: len(hostile)]
+    # XML keeps a carriage return as a line feed
+    assert [c.value for c in cells] == ["'" + text.replace("\r", "\n") for text in hostile]
+    assert all(c.data_type == "s" for c in cells)
+    assert all(c.data_type != "f" for row in book["figures"].iter_rows() for c in row)

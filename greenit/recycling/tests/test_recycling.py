@@ -13,11 +13,12 @@ from django.utils import timezone
 from greenit.accounts.models import ApiToken, Organisation
 from greenit.assets import lifecycle
 from greenit.assets.models import State
+from greenit.core import files
 from greenit.recycling import services
 from greenit.recycling.models import RecyclerLicence, RecyclingBatch
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n%test\n"
+PDF = files.blank_pdf()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,8 @@
 """Hours by company and period: the two functions the impact reports call, the report page,
 the CSV, and a company contact who sees only their own company's hours."""
 
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -145,3 +147,20 @@ def test_staff_reports_are_closed_to_contacts_and_the_company_page_to_others(car
     school = Organisation.objects.create(name="A school", is_school=True)
     client.force_login(_person("sally", organisation=school))
     assert client.get(reverse("volunteers:company")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://evil.example","x")', "+1+1", "-1+1", "@SUM(A1)", "\t=1"]
+)
+def test_a_company_name_like_a_formula_is_text_in_the_csv(name, make_shift, paul, client):
+    company = Organisation.objects.create(name=name, is_donor=True)
+    shift = make_shift(days=7, capacity=2)
+    signup = services.signup_create(shift=shift, name="Eve", email="e@x.example", company=company)
+    services.signup_confirm(token=services.confirm_token(signup))
+    move_to_past(shift, days=10)
+    services.attendance_record(signup=signup, actor=paul, attendance="present")
+    client.force_login(paul)
+    body = client.get(reverse("volunteers:reports_csv")).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body, newline="")))
+    assert rows[1][0] == "'" + name
+    assert rows[1][4] == "3.00"  # the hours stay a number
