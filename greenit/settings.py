@@ -240,6 +240,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenit@localhost")
 UPLOAD_MAX_BYTES = int(env_float("UPLOAD_MAX_MB", 10.0) * 1_000_000)
 # Asset lists with at least this many rows are imported by a background task.
 IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 500)
+# Long work (imports, reports, label sheets) whose worker has not beaten for this long is
+# marked failed and may be started again (greenit/core/leases.py).
+TASK_LEASE_SECONDS = env_float("TASK_LEASE_SECONDS", 300.0)
 # Largest asset list (CSV or XLSX) accepted for import, in megabytes.
 IMPORT_MAX_BYTES = int(env_float("IMPORT_MAX_MB", 50.0) * 1_000_000)
 # Certificates of sanitization: the organisation's Ed25519 key (`greenit keys init` makes it)

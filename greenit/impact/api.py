@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from greenit.accounts.models import Organisation
+from greenit.core import leases
 
 from . import dashboard, reports, tasks
 from .models import ImpactReport
@@ -79,4 +80,5 @@ def report_create(request, payload: ReportIn):
 def report_get(request, report_id: int):
     """One report: status, progress, factor set version and frozen figures. The files are at
     /impact/reports/{id}/pdf/ (csv/, xlsx/)."""
+    leases.reap(ImpactReport, pk=report_id)
     return get_object_or_404(ImpactReport.objects.visible_to(request.user), pk=report_id)

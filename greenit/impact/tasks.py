@@ -5,6 +5,8 @@ this module."""
 from django.conf import settings
 from django_tasks import task
 
+from greenit.core import leases
+
 from . import calculations, reports
 from .models import ImpactReport
 
@@ -12,7 +14,9 @@ from .models import ImpactReport
 @task()
 def generate_report(report_id: int) -> None:
     """Generate a big CSR report off the request; the report page shows its progress."""
-    reports.generate_report(report=ImpactReport.objects.get(pk=report_id))
+    report = ImpactReport.objects.get(pk=report_id)
+    with leases.heartbeat(report):
+        reports.generate_report(report=report)
 
 
 def report_start(*, report: ImpactReport) -> bool:
