@@ -37,7 +37,10 @@ def import_start(*, asset_import: AssetImport, actor) -> bool:
     asset_import.status = Status.RUNNING
     AssetImport.objects.filter(pk=asset_import.pk).update(heartbeat_at=None, interrupted_at=None)
     if asset_import.mapping.get("checked") or asset_import.errors:
-        services.run_import(asset_import=asset_import, actor=actor)
+        # Held here too: a request that dies mid-import (its database connection dropped,
+        # the process killed) leaves an import that is noticed and may start again.
+        with leases.heartbeat(asset_import):
+            services.run_import(asset_import=asset_import, actor=actor)
         return True
     run_import.enqueue(asset_import.pk, actor.pk if actor else None)
     return False
