@@ -4,20 +4,15 @@ on PostgreSQL. Afterwards the import shows as failed with the reason once its le
 out, not a single device of it is in the database (the write is one transaction), and
 starting it again imports every row."""
 
-import os
 import signal
-import sqlite3
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection, connections
+from django.db import connections
 from django.urls import reverse
 
 from greenit.assets.models import Asset, CustodyEvent
+from greenit.core.tests.workers import Shared, wait_for
 from greenit.imports import services, tasks
 from greenit.imports.models import AssetImport
 
@@ -29,95 +24,10 @@ ROWS = 10000  # a multiple of checking.PROGRESS_EVERY: all checked is seen befor
 LEASE = 1.5
 
 
-class Shared:
-    """The test's database as a worker process sees it: on PostgreSQL the test database
-    itself; on SQLite (in memory in the test) a file, copied there and back with SQLite's
-    backup API around each run of the worker."""
-
-    def __init__(self, tmp_path: Path):
-        db = connection.settings_dict
-        self.sqlite = connection.vendor == "sqlite"
-        if self.sqlite:
-            self.file = tmp_path / "shared.sqlite3"
-            self.url = f"sqlite:///{self.file}"
-        else:
-            self.url = (
-                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-                f"{db['NAME']}"
-            )
-
-    def to_worker(self) -> None:
-        if self.sqlite:
-            connection.ensure_connection()
-            target = sqlite3.connect(self.file)
-            try:
-                connection.connection.backup(target)
-            finally:
-                target.close()
-
-    def from_worker(self) -> None:
-        if self.sqlite:
-            source = sqlite3.connect(self.file)
-            try:
-                connection.ensure_connection()
-                source.backup(connection.connection)
-            finally:
-                source.close()
-
-    def read(self, sql: str):
-        """A value read while the worker runs, without disturbing it."""
-        if self.sqlite:
-            other = sqlite3.connect(self.file, timeout=5)
-            try:
-                return other.execute(sql).fetchone()
-            finally:
-                other.close()
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.fetchone()
-
-    def worker(self, *args: str) -> subprocess.Popen:
-        env = {
-            **os.environ,
-            "DEBUG": "true",
-            "DATABASE_URL": self.url,
-            "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-            "TASK_LEASE_SECONDS": str(LEASE),
-            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        }
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "db_worker",
-                "--no-reload",
-                "--no-startup-delay",
-                "--interval",
-                "0.1",
-                *args,
-            ],
-            cwd=Path(__file__).resolve().parents[3],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-
-
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def _wait_for(condition, *, seconds: float, what: str, worker=None) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        if worker is not None and worker.poll() is not None:
-            pytest.fail(f"the worker ended before {what}: {worker.stderr.read().decode()[-2000:]}")
-        time.sleep(0.02)
-    pytest.fail(f"waited {seconds} s for {what}")
 
 
 @pytest.mark.parametrize("moment", ["checking", "writing"])
@@ -133,7 +43,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_can_run_again(
         actor=lena,
     )
     assert tasks.import_start(asset_import=asset_import, actor=lena) is False  # queued
-    shared = Shared(tmp_path)
+    shared = Shared(tmp_path, lease=LEASE)
     shared.to_worker()
     row = (
         "SELECT status, rows_done, heartbeat_at FROM imports_assetimport "  # noqa: S608
@@ -144,7 +54,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_can_run_again(
     try:
         if moment == "checking":
             # Part-way through checking the rows, with the lease held.
-            _wait_for(
+            wait_for(
                 lambda: (r := shared.read(row))[1] > 0 and r[2] is not None,
                 seconds=60,
                 what="the worker to check rows",
@@ -152,7 +62,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_can_run_again(
             )
         else:
             # Every row checked: the worker is writing the devices in one transaction.
-            _wait_for(
+            wait_for(
                 lambda: shared.read(row)[1] >= ROWS, seconds=120, what="checking", worker=worker
             )
     finally:
