@@ -11,10 +11,16 @@ An archive (`greenit-backup-<time>.tar.gz`) holds
 - `manifest.json` — format, time, database vendor, the last migration of every app, the
   number of rows of every table and the SHA-256 of the database part.
 
+The manifest describes exactly the dumped snapshot: SQLite is counted from the copy,
+PostgreSQL inside the REPEATABLE READ transaction whose exported snapshot pg_dump reads.
+
 Restoring checks the archive against its manifest, refuses to overwrite a database that
 already holds data unless forced, restores the same vendor it came from (a SQLite backup
-into SQLite, a PostgreSQL one into PostgreSQL), then compares every table's row count with
-the manifest before it migrates to the code's schema."""
+into SQLite, a PostgreSQL one into PostgreSQL) into a staging place (the unpacked copy; a
+staging database), compares every table's row count with the manifest there, and only then
+replaces the site's database (SQLite's backup API; renaming PostgreSQL databases) and copies
+the files and the key: a refused archive leaves the site as it was. SECRET_KEY is not in the
+archive, only its fingerprint (docs/backups.md)."""
 
 import hashlib
 import io
