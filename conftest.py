@@ -17,6 +17,25 @@ from greenit.donations import services as donation_services
 pytest_plugins = ["greenit.core.tests.browser"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_empty_append_only_tables():
+    """Django's flush between transactional tests empties every table, the append-only ones
+    too: the only place where their database triggers are lifted (core/append_only.py)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from greenit.core.append_only import lifted
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with lifted(self.connection):
+            original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _quick_password_hashing(request, settings):
     """Argon2 spends ~0.3 s on each person made; only tests marked `argon2` pay for it."""

@@ -40,6 +40,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Earlier keys still accepted for signed values (sessions, e-mailed links) while they expire:
+# after moving a restored site to a new SECRET_KEY (docs/backups.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -255,7 +258,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR.parent / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "greenit.core.storage.LocalStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 if bucket := os.environ.get("S3_BUCKET"):
@@ -296,6 +299,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "greenit@localhost")
 UPLOAD_MAX_BYTES = int(env_float("UPLOAD_MAX_MB", 10.0) * 1_000_000)
 # Asset lists with at least this many rows are imported by a background task.
 IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 500)
+# Long work (imports, reports, label sheets) whose worker has not beaten for this long is
+# marked failed and may be started again (greenit/core/leases.py).
+TASK_LEASE_SECONDS = env_float("TASK_LEASE_SECONDS", 300.0)
 # Largest asset list (CSV or XLSX) accepted for import, in megabytes.
 IMPORT_MAX_BYTES = int(env_float("IMPORT_MAX_MB", 50.0) * 1_000_000)
 # Largest an XLSX asset list may unpack to (the sizes its zip declares, checked before it is

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.core import categories, tags
 from greenit.core.append_only import AppendOnlyModel
+from greenit.core.leases import LeasedWork
 from greenit.core.querysets import VisibleToQuerySet
 
 
@@ -144,7 +145,7 @@ class CustodyEvent(AppendOnlyModel):
         return f"{self.asset_id}: {self.from_state or '∅'} → {self.to_state}"
 
 
-class LabelSheet(models.Model):
+class LabelSheet(LeasedWork, models.Model):
     """A label PDF too big to make in a request (thousands of devices): the task worker makes
     it and the page shows how far it has got."""
 

@@ -4,6 +4,8 @@ queues it. The work itself lives in labels.py, which does not import this module
 from django.db import transaction
 from django_tasks import task
 
+from greenit.core import leases
+
 from . import labels
 from .models import LabelSheet
 
@@ -11,7 +13,9 @@ from .models import LabelSheet
 @task()
 def make_label_sheet(sheet_id: int) -> None:
     """Make a big label PDF off the request; the label sheet page shows its progress."""
-    labels.make_label_sheet(sheet=LabelSheet.objects.select_related("donation").get(pk=sheet_id))
+    sheet = LabelSheet.objects.select_related("donation").get(pk=sheet_id)
+    with leases.heartbeat(sheet):
+        labels.make_label_sheet(sheet=sheet)
 
 
 def label_sheet_request(*, donation, layout: str, actor) -> LabelSheet:
@@ -20,6 +24,7 @@ def label_sheet_request(*, donation, layout: str, actor) -> LabelSheet:
     with transaction.atomic():
         # Lock the donation so two presses of the button cannot both miss the queued sheet.
         type(donation).objects.select_for_update().get(pk=donation.pk)
+        leases.reap(LabelSheet, donation=donation)  # a sheet whose worker died: make anew
         waiting = donation.label_sheets.filter(
             layout=layout, status__in=[LabelSheet.Status.QUEUED, LabelSheet.Status.RUNNING]
         ).first()

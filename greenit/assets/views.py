@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import permission_required, staff_required
-from greenit.core import tags
+from greenit.core import leases, tags
 from greenit.core.files import serve
 from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
@@ -175,6 +175,7 @@ def labels(request: HttpRequest, donation_pk: int) -> HttpResponse:
 
 
 def _get_label_sheet_for_user(request: HttpRequest, pk: int) -> LabelSheet:
+    leases.reap(LabelSheet, pk=pk)  # its worker died: shown failed, may be asked again
     return get_object_or_404(
         LabelSheet.objects.select_related("donation").filter(
             donation__in=Donation.objects.visible_to(request.user)

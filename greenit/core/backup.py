@@ -11,10 +11,16 @@ An archive (`greenit-backup-<time>.tar.gz`) holds
 - `manifest.json` — format, time, database vendor, the last migration of every app, the
   number of rows of every table and the SHA-256 of the database part.
 
+The manifest describes exactly the dumped snapshot: SQLite is counted from the copy,
+PostgreSQL inside the REPEATABLE READ transaction whose exported snapshot pg_dump reads.
+
 Restoring checks the archive against its manifest, refuses to overwrite a database that
 already holds data unless forced, restores the same vendor it came from (a SQLite backup
-into SQLite, a PostgreSQL one into PostgreSQL), then compares every table's row count with
-the manifest before it migrates to the code's schema."""
+into SQLite, a PostgreSQL one into PostgreSQL) into a staging place (the unpacked copy; a
+staging database), compares every table's row count with the manifest there, and only then
+replaces the site's database (SQLite's backup API; renaming PostgreSQL databases) and copies
+the files and the key: a refused archive leaves the site as it was. SECRET_KEY is not in the
+archive, only its fingerprint (docs/backups.md)."""
 
 import hashlib
 import io
@@ -31,8 +37,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.db import connection, connections
-from django.db.migrations.recorder import MigrationRecorder
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 FORMAT = 1
@@ -54,6 +59,8 @@ class Manifest:
     media: str
     media_files: int
     signing_key: bool
+    # SHA-256 fingerprint of the site's SECRET_KEY (never the key: see docs/backups.md).
+    secret_key: str = ""
 
     @classmethod
     def read(cls, data: bytes) -> "Manifest":
@@ -64,20 +71,49 @@ class Manifest:
             raise BackupError(f"manifest.json is not a greenit backup manifest: {error}") from error
 
 
+def _tables() -> list[str]:
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    )
+
+
 def table_counts() -> dict[str, int]:
     """Rows in every table of every installed model (what a restore must give back)."""
+    with connection.cursor() as cursor:
+        return _count_with(cursor, connection.ops.quote_name, set(_tables()))
+
+
+def _count_with(cursor, quote, present: set[str]) -> dict[str, int]:
+    """Rows of every model's table through `cursor` (a snapshot's transaction, or a staged
+    copy); a table that is not there counts as missing (-1)."""
     counts = {}
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.managed and not model._meta.proxy:
-            counts[model._meta.db_table] = model._base_manager.using("default").count()
-    return dict(sorted(counts.items()))
+    for table in _tables():
+        if table in present:
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+        else:
+            counts[table] = -1
+    return counts
+
+
+def _latest_migrations_with(cursor) -> dict[str, str]:
+    cursor.execute("SELECT app, name FROM django_migrations")
+    latest: dict[str, str] = {}
+    for app, name in cursor.fetchall():
+        latest[app] = max(latest.get(app, ""), name)
+    return dict(sorted(latest.items()))
 
 
 def _latest_migrations() -> dict[str, str]:
-    latest: dict[str, str] = {}
-    for app, name in MigrationRecorder(connection).migration_qs.values_list("app", "name"):
-        latest[app] = max(latest.get(app, ""), name)
-    return dict(sorted(latest.items()))
+    with connection.cursor() as cursor:
+        return _latest_migrations_with(cursor)
+
+
+def secret_key_fingerprint(key: str) -> str:
+    """Tells whether two sites share SECRET_KEY without saying it (the key is never stored)."""
+    return hashlib.sha256(b"greenit-backup-secret-key:" + key.encode()).hexdigest()[:16]
 
 
 def _sha256(path: Path) -> str:
@@ -110,7 +146,29 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{tool} failed: {result.stderr.strip()[:2000]}")
 
 
-def _dump_database(dest: Path) -> None:
+def _sqlite_quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sqlite_counts(path: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """Row counts and migrations read from a SQLite file (the copy, never the live site)."""
+    copy = sqlite3.connect(path)
+    try:
+        cursor = copy.cursor()
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        present = {row[0] for row in cursor.fetchall()}
+        counts = _count_with(cursor, _sqlite_quote, present)
+        migrations = _latest_migrations_with(cursor) if "django_migrations" in present else {}
+        return counts, migrations
+    finally:
+        copy.close()
+
+
+def _dump_database(dest: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """Copy the database to `dest` and return the row counts and migrations of exactly that
+    copy: SQLite's backup API makes a consistent copy, counted afterwards from the copy;
+    PostgreSQL's dump reads a snapshot exported from a REPEATABLE READ transaction that
+    stays open while pg_dump runs and in which the rows are counted."""
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         connection.ensure_connection()
@@ -119,13 +177,28 @@ def _dump_database(dest: Path) -> None:
             connection.connection.backup(target)
         finally:
             target.close()
-    elif connection.vendor == "postgresql":
-        _run(
-            ["pg_dump", "--format=custom", "--no-owner", f"--file={dest}", db["NAME"]],
-            _pg_env(db),
-        )
-    else:
-        raise BackupError(f"backups of {connection.vendor} databases are not supported")
+        return _sqlite_counts(dest)
+    if connection.vendor == "postgresql":
+        if connection.in_atomic_block:
+            raise BackupError("a backup cannot run inside a transaction")
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            _run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    f"--snapshot={snapshot}",
+                    f"--file={dest}",
+                    db["NAME"],
+                ],
+                _pg_env(db),
+            )
+            counts = table_counts()
+            return counts, _latest_migrations()
+    raise BackupError(f"backups of {connection.vendor} databases are not supported")
 
 
 def _local_media_root() -> Path | None:
@@ -145,10 +218,9 @@ def backup_create(*, output_dir: Path, include_signing_key: bool = True) -> Path
     archive = output_dir / f"greenit-backup-{now:%Y%m%d-%H%M%S}.tar.gz"
     with tempfile.TemporaryDirectory(prefix="greenit-backup-") as tmp:
         db_part = Path(tmp) / DB_PARTS[vendor]
-        # Counted next to the copy: on a busy site a few rows may come in between, so the
-        # manifest says what is in the copy only within that margin. Restores compare exactly.
-        _dump_database(db_part)
-        counts = table_counts()
+        # Counted from the very snapshot that was dumped: the manifest describes the copy,
+        # however busy the site is, and a restore compares exactly.
+        counts, migrations = _dump_database(db_part)
         media_root = _local_media_root()
         media_files = []
         if media_root is not None and media_root.exists():
@@ -159,12 +231,13 @@ def backup_create(*, output_dir: Path, include_signing_key: bool = True) -> Path
             format=FORMAT,
             created_at=now.isoformat(),
             vendor=vendor,
-            migrations=_latest_migrations(),
+            migrations=migrations,
             counts=counts,
             database_sha256=_sha256(db_part),
             media="local" if media_root is not None else "remote storage: not in this archive",
             media_files=len(media_files),
             signing_key=with_key,
+            secret_key=secret_key_fingerprint(settings.SECRET_KEY),
         )
         partial = archive.with_suffix(".partial")
         with tarfile.open(partial, "w:gz") as tar:
@@ -198,29 +271,94 @@ def _database_has_data() -> bool:
     )
 
 
-def _restore_database(part: Path) -> None:
+def _check_counts(manifest: "Manifest", counts: dict[str, int]) -> None:
+    differs = {
+        table: (count, counts.get(table))
+        for table, count in manifest.counts.items()
+        if counts.get(table) != count
+    }
+    if differs:
+        shown = ", ".join(f"{t}: {a} in the backup, {b} now" for t, (a, b) in differs.items())
+        raise BackupError(
+            f"the backup's database does not match its manifest ({shown}): not restored, "
+            "the site is as it was"
+        )
+
+
+def _restore_sqlite(part: Path, manifest: "Manifest") -> None:
+    """Check the staged copy first; then SQLite's backup API replaces the live database in
+    one write transaction (all of it, or nothing)."""
+    counts, _migrations = _sqlite_counts(part)
+    _check_counts(manifest, counts)
     connections.close_all()
+    source = sqlite3.connect(part)
+    try:
+        connection.ensure_connection()
+        source.backup(connection.connection)
+    finally:
+        source.close()
+    connections.close_all()
+
+
+def _pg_admin(sql: str, params=()) -> None:
+    with connection._nodb_cursor() as cursor:  # the server's maintenance database
+        cursor.execute(sql, params)
+
+
+def _restore_postgresql(part: Path, manifest: "Manifest") -> None:
+    """Restore into a staging database beside the site's, count it, and only then swap the
+    two by renaming (which needs every connection to the site's database closed: stop the
+    app and the worker first; the ones left are ended). The old database is dropped."""
+    import psycopg
+
     db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        source = sqlite3.connect(part)
-        try:
-            connection.ensure_connection()
-            source.backup(connection.connection)
-        finally:
-            source.close()
-    else:
+    name = db["NAME"]
+    staging, old = f"{name[:40]}_restoring", f"{name[:40]}_before_restore"
+    quote = connection.ops.quote_name
+    connections.close_all()
+    _pg_admin(f"DROP DATABASE IF EXISTS {quote(staging)}")
+    _pg_admin(f"CREATE DATABASE {quote(staging)}")
+    try:
         _run(
             [
                 "pg_restore",
-                "--clean",
-                "--if-exists",
                 "--no-owner",
+                "--exit-on-error",
                 "--single-transaction",
-                f"--dbname={db['NAME']}",
+                f"--dbname={staging}",
                 str(part),
             ],
             _pg_env(db),
         )
+        params = {**connection.get_connection_params(), "dbname": staging}
+        with psycopg.connect(**params) as staged, staged.cursor() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            present = {row[0] for row in cursor.fetchall()}
+            counts = _count_with(cursor, quote, present)
+        _check_counts(manifest, counts)
+    except BaseException:
+        _pg_admin(f"DROP DATABASE IF EXISTS {quote(staging)}")
+        raise
+    _pg_admin(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid()",
+        [name],
+    )
+    _pg_admin(f"DROP DATABASE IF EXISTS {quote(old)}")
+    _pg_admin(f"ALTER DATABASE {quote(name)} RENAME TO {quote(old)}")
+    try:
+        _pg_admin(f"ALTER DATABASE {quote(staging)} RENAME TO {quote(name)}")
+    except BaseException:
+        _pg_admin(f"ALTER DATABASE {quote(old)} RENAME TO {quote(name)}")
+        raise
+    _pg_admin(f"DROP DATABASE IF EXISTS {quote(old)}")
+
+
+def _restore_database(part: Path, manifest: "Manifest") -> None:
+    if connection.vendor == "sqlite":
+        _restore_sqlite(part, manifest)
+    else:
+        _restore_postgresql(part, manifest)
     connections.close_all()
 
 
@@ -253,16 +391,9 @@ def backup_restore(*, archive: Path, force: bool = False) -> Manifest:
         part = Path(tmp) / DB_PARTS[manifest.vendor]
         if not part.is_file() or _sha256(part) != manifest.database_sha256:
             raise BackupError(f"{part.name} is missing or damaged (SHA-256 differs): not restored")
-        _restore_database(part)
-        restored = table_counts()
-        differs = {
-            table: (count, restored.get(table))
-            for table, count in manifest.counts.items()
-            if restored.get(table) != count
-        }
-        if differs:
-            shown = ", ".join(f"{t}: {a} in the backup, {b} now" for t, (a, b) in differs.items())
-            raise BackupError(f"the restored database does not match the manifest: {shown}")
+        # Staged and counted before the site's database is touched; files and key after.
+        _restore_database(part, manifest)
+        _check_counts(manifest, table_counts())
         media = Path(tmp) / "media"
         media_root = _local_media_root()
         if media.is_dir() and media_root is not None:

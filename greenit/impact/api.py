@@ -5,6 +5,7 @@ from ninja import Router, Schema, Status
 
 from greenit.accounts.models import Organisation
 from greenit.accounts.permissions import find_for
+from greenit.core import leases
 
 from . import dashboard, reports, tasks
 from .models import ImpactReport
@@ -80,4 +81,5 @@ def report_create(request, payload: ReportIn):
 def report_get(request, report_id: int):
     """One report: status, progress, factor set version and frozen figures. The files are at
     /impact/reports/{id}/pdf/ (csv/, xlsx/)."""
+    leases.reap(ImpactReport, pk=report_id)
     return get_object_or_404(ImpactReport.objects.visible_to(request.user), pk=report_id)

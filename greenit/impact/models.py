@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.append_only import AppendOnlyModel
+from greenit.core.leases import LeasedWork
 from greenit.core.querysets import VisibleToQuerySet
 
 
@@ -43,7 +44,7 @@ def report_path(report: "ImpactReport", filename: str) -> str:
     return f"impact/reports/{timezone.now():%Y/%m}/{report.pk}-{filename}"
 
 
-class ImpactReport(models.Model):
+class ImpactReport(LeasedWork, models.Model):
     """A CSR report for one donor or sponsor and one period. Its figures and factor version are
     frozen when it is generated: a later factor override changes new reports only."""
 

@@ -140,6 +140,7 @@ def generate_report(*, report: ImpactReport, timings: dict | None = None) -> Imp
     report and leaves no half-written files behind."""
     timings = timings if timings is not None else {}
     clock = time.perf_counter()
+    _progress(report, 0)  # running from the start: a worker that dies now is noticed (leases)
     try:
         if not report.figures:
             figures = calculations.calculate(scope_of(report), period_of(report))

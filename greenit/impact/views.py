@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import may, permission_required
-from greenit.core import categories
+from greenit.core import categories, leases
 from greenit.core.files import serve
 from greenit.core.forms import refusals_on
 
@@ -152,6 +152,7 @@ def factor_edit(request: HttpRequest) -> HttpResponse:
 def _get_report_for_user(request: HttpRequest, pk: int) -> ImpactReport:
     if not reports.may_see_reports(request.user):
         raise Http404
+    leases.reap(ImpactReport, pk=pk)  # its worker died: shown failed
     return get_object_or_404(
         ImpactReport.objects.visible_to(request.user).select_related("organisation"), pk=pk
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from greenit.core import leases
 from greenit.donations.models import Donation
 
 from . import services, tasks
@@ -110,5 +111,7 @@ def create_import(
 
 @router.get("/{import_id}", response=ImportOut)
 def get_import(request, import_id: int):
-    """One import: its status, progress (`rows_done` of `total_rows`), counts and errors."""
+    """One import: its status, progress (`rows_done` of `total_rows`), counts and errors;
+    `interrupted_at` when its worker stopped (then `failed`: start it again)."""
+    leases.reap(AssetImport, pk=import_id)
     return get_object_or_404(AssetImport.objects.visible_to(request.user), pk=import_id)

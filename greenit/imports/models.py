@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenit.core.leases import LeasedWork
 from greenit.core.querysets import VisibleToQuerySet
 
 
@@ -10,7 +11,7 @@ class AssetImportQuerySet(VisibleToQuerySet):
     organisation_path = "donation__donor_organisation"
 
 
-class AssetImport(models.Model):
+class AssetImport(LeasedWork, models.Model):
     """One upload of a donor's retired-asset list (CSV or XLSX) for one donation: the file,
     how its columns map to ours, what checking it found and what importing it did."""
 

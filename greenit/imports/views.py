@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.assets.models import Asset, CustodyEvent, State
+from greenit.core import leases
 from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
@@ -21,6 +22,7 @@ RECONCILE_SHOWN = 200
 
 def _get_import_for_user(request: HttpRequest, pk: int) -> AssetImport:
     """The import if this user may see it; 404 otherwise."""
+    leases.reap(AssetImport, pk=pk)  # its worker died: shown failed, may start again
     return get_object_or_404(
         AssetImport.objects.visible_to(request.user).select_related(
             "donation", "donation__donor_organisation", "created_by"

@@ -79,11 +79,6 @@ def test_the_database_refuses_a_raw_update(event):
 
 
 def test_the_database_refuses_a_raw_delete(event):
-    if connection.vendor == "sqlite":
-        pytest.skip(
-            "SQLite has no DELETE trigger: Django's test flush empties tables with DELETE "
-            "there (see migration 0002); the model and the admin refuse instead"
-        )
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [event.pk])  # noqa: S608

@@ -122,3 +122,31 @@ def test_the_labels_page_lists_the_pdfs_made_earlier(client, alice, big_donation
     page = client.get(reverse("assets:labels", args=[big_donation.pk])).content.decode()
     assert "Label PDFs made earlier" in page
     assert reverse("assets:label_sheet", args=[LabelSheet.objects.get().pk]) in page
+
+
+@pytest.mark.parametrize(("seconds_ago", "interrupted"), [(10, False), (59, False), (61, True)])
+def test_a_sheet_whose_worker_stopped_says_so_and_can_be_asked_for_again(
+    client, alice, big_donation, settings, seconds_ago, interrupted
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.TASK_LEASE_SECONDS = 60
+    client.force_login(alice)
+    _ask(client, big_donation)
+    sheet = LabelSheet.objects.get()
+    # The worker started it, beat, then was killed.
+    LabelSheet.objects.filter(pk=sheet.pk).update(
+        status="running",
+        labels_done=20,
+        heartbeat_at=timezone.now() - timedelta(seconds=seconds_ago),
+    )
+    page = client.get(reverse("assets:label_sheet", args=[sheet.pk])).content.decode()
+    assert ("The worker stopped while doing this" in page) is interrupted
+    sheet.refresh_from_db()
+    assert sheet.status == ("failed" if interrupted else "running")
+    assert not sheet.file
+    again = _ask(client, big_donation)
+    assert (LabelSheet.objects.count() == 2) is interrupted  # a live one is returned instead
+    assert again.status_code == 302

@@ -86,7 +86,7 @@ def test_a_damaged_archive_is_refused_and_nothing_is_changed(site, tmp_path):
         for member in src.getmembers():
             data = src.extractfile(member).read()
             if member.name == backup.DB_PARTS[connection.vendor]:
-                data = data[:-100] + bytes(100)
+                data = data[:-100] + bytes(b ^ 0xFF for b in data[-100:])  # always differs
             member.size = len(data)
             dst.addfile(member, io.BytesIO(data))
     Asset.objects.filter(pk=site["laptop"].pk).update(location="shelf 9")
@@ -124,3 +124,155 @@ def test_the_signing_key_can_be_left_out(site, tmp_path):
     (archive,) = (tmp_path / "b").glob("*.tar.gz")
     with tarfile.open(archive) as tar:
         assert "signing_key.pem" not in tar.getnames()
+
+
+# ---------------------------------------------------------------- under load, staged, key
+
+
+def _write_organisations(stop, written: list[int]) -> None:
+    """A writer on its own connection, as the app and the worker would be."""
+    from django.db import OperationalError, connections
+
+    from greenit.accounts.models import Organisation
+
+    try:
+        while not stop.is_set():
+            try:
+                org = Organisation.objects.create(name=f"Load {len(written)}")
+                written.append(org.pk)
+            except OperationalError:  # SQLite: the copy holds a lock for a moment
+                pass
+    finally:
+        connections.close_all()
+
+
+def test_a_backup_taken_while_a_writer_runs_restores(site, tmp_path):
+    import threading
+
+    from greenit.accounts.models import Organisation
+
+    archives = []
+    for attempt in range(3):
+        stop, written = threading.Event(), []
+        writer = threading.Thread(target=_write_organisations, args=(stop, written))
+        writer.start()
+        try:
+            while len(written) < 5:
+                pass
+            out = tmp_path / f"b{attempt}"
+            call_command("backup", output=out, stdout=io.StringIO())
+            while len(written) < 10 * (attempt + 1):
+                pass
+        finally:
+            stop.set()
+            writer.join()
+        (archive,) = out.glob("*.tar.gz")
+        archives.append(archive)
+    for archive in archives:
+        with tarfile.open(archive) as tar:
+            manifest = json.loads(tar.extractfile("manifest.json").read())
+        out = io.StringIO()
+        call_command("restore", str(archive), force=True, stdout=out)
+        assert "matches the manifest" in out.getvalue()
+        assert Organisation.objects.count() == manifest["counts"]["accounts_organisation"]
+        assert backup.table_counts() == manifest["counts"]
+
+
+def test_rows_written_right_after_the_dump_are_not_in_the_manifest(site, tmp_path, monkeypatch):
+    """Deterministic form of the load test: a row arrives between the copy and the count."""
+    from greenit.accounts.models import Organisation
+
+    if connection.vendor == "postgresql":
+        run = backup._run
+
+        def dump_then_write(command, env):
+            run(command, env)
+            _write_in_another_connection()
+
+        monkeypatch.setattr(backup, "_run", dump_then_write)
+    else:
+        counts = backup._sqlite_counts
+
+        def write_then_count(path):
+            Organisation.objects.create(name="Arrived after the copy")
+            return counts(path)
+
+        monkeypatch.setattr(backup, "_sqlite_counts", write_then_count)
+    archive = _backup(tmp_path)
+    monkeypatch.undo()
+    call_command("restore", str(archive), force=True, stdout=io.StringIO())
+    assert not Organisation.objects.filter(name="Arrived after the copy").exists()
+
+
+def _write_in_another_connection() -> None:
+    import threading
+
+    from django.db import connections
+
+    from greenit.accounts.models import Organisation
+
+    def write():
+        try:
+            Organisation.objects.create(name="Arrived after the copy")
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    writer.join()
+
+
+def _tampered(archive, tmp_path, change) -> object:
+    forged = tmp_path / "tampered.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(forged, "w:gz") as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member).read()
+            if member.name == "manifest.json":
+                data = json.dumps(change(json.loads(data))).encode()
+                member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    return forged
+
+
+@pytest.mark.parametrize("table", ["assets_asset", "assets_custodyevent", "accounts_user"])
+def test_an_archive_that_does_not_match_its_manifest_leaves_the_site_as_it_was(
+    site, tmp_path, media, settings, table
+):
+    archive = _backup(tmp_path)
+
+    def one_more(manifest):
+        manifest["counts"][table] += 1
+        return manifest
+
+    forged = _tampered(archive, tmp_path, one_more)
+    # After the backup: a change the refused restore must not undo, a file, a new key.
+    Asset.objects.filter(pk=site["laptop"].pk).update(location="shelf 9")
+    (media / site["photo"].image.name).unlink()
+    settings.SIGNING_KEY_FILE.write_bytes(b"the new key")
+    before = backup.table_counts()
+    with pytest.raises(CommandError, match=f"does not match.*{table}.*as it was"):
+        call_command("restore", str(forged), force=True, stdout=io.StringIO())
+    assert backup.table_counts() == before
+    assert Asset.objects.get(pk=site["laptop"].pk).location == "shelf 9"
+    assert not (media / site["photo"].image.name).exists()
+    assert settings.SIGNING_KEY_FILE.read_bytes() == b"the new key"
+
+
+def test_the_secret_key_is_not_in_the_archive_and_a_different_one_is_reported(
+    site, tmp_path, settings
+):
+    settings.SECRET_KEY = "the old site's secret key, long enough to be a real one 1234567890"
+    archive = _backup(tmp_path)
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            assert settings.SECRET_KEY.encode() not in tar.extractfile(member).read()
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    assert manifest["secret_key"] == backup.secret_key_fingerprint(settings.SECRET_KEY)
+    out = io.StringIO()
+    call_command("restore", str(archive), force=True, stdout=out)
+    assert "SECRET_KEY differs" not in out.getvalue()
+    settings.SECRET_KEY = "a new site's secret key, just as long as the old one 0987654321"
+    out = io.StringIO()
+    call_command("restore", str(archive), force=True, stdout=out)
+    assert "SECRET_KEY differs" in out.getvalue()
+    assert "SECRET_KEY_FALLBACKS" in out.getvalue()

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -37,6 +38,17 @@ class Command(BaseCommand):
                 + "; every table's row count matches the manifest."
             )
         )
+        if manifest.secret_key and manifest.secret_key != backup.secret_key_fingerprint(
+            settings.SECRET_KEY
+        ):
+            self.stdout.write(
+                self.style.WARNING(
+                    "SECRET_KEY differs from the backed-up site's: everyone must sign in again, "
+                    "and links e-mailed before the backup (password resets, confirmations) no "
+                    "longer work. Set SECRET_KEY to the old site's value, or keep the old value "
+                    "in SECRET_KEY_FALLBACKS for a while (docs/backups.md)."
+                )
+            )
         if not no_migrate:
             call_command("migrate", verbosity=0, interactive=False)
             self.stdout.write("Migrated to this version's schema.")
