@@ -3,10 +3,12 @@
 the messages per field, a permission refusal 403 with the table's translated reason, a hidden
 or missing object 404."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 
 from greenit.assets.lifecycle import TransitionRefused
 
@@ -15,6 +17,32 @@ def _messages(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return {field: [str(m) for m in msgs] for field, msgs in error.message_dict.items()}
     return {"__all__": [str(m) for m in error.messages]}
+
+
+class Refusal(Schema):
+    """Every refusal: `detail` says why (ninja's own 422 lists the invalid parameters in it),
+    `errors` the messages per field of a service's or the input guard's refusal."""
+
+    detail: str | list[dict[str, Any]]
+    errors: dict[str, list[str]] | None = None
+
+
+# Statuses any operation may answer besides its own: malformed body, no or bad credentials,
+# refused by the permissions table, hidden or missing, a refused lifecycle move, invalid input.
+REFUSAL_STATUSES = (400, 401, 403, 404, 409, 422)
+
+
+def document_refusals(api: NinjaAPI) -> None:
+    """Declare the refusal statuses on every operation, so the OpenAPI schema names every
+    status the API can answer (schemathesis checks it in greenit/home/tests)."""
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for status in REFUSAL_STATUSES:
+                    if status not in operation.response_models:
+                        operation.response_models[status] = operation._create_response_model(
+                            Refusal
+                        )
 
 
 def answer_refusals(api: NinjaAPI) -> None:

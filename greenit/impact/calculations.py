@@ -87,8 +87,12 @@ class Period:
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         tz = timezone.get_current_timezone()
-        low = datetime.combine(self.start, time.min, tz) if self.start else None
-        high = datetime.combine(self.end + timedelta(days=1), time.min, tz) if self.end else None
+        # The first and last days a calendar holds (0001-01-01, 9999-12-31) are open ends:
+        # the day after the last, or the first in UTC, does not exist.
+        start = self.start if self.start and self.start > date.min + timedelta(days=1) else None
+        end = self.end if self.end and self.end < date.max - timedelta(days=1) else None
+        low = datetime.combine(start, time.min, tz) if start else None
+        high = datetime.combine(end + timedelta(days=1), time.min, tz) if end else None
         return low, high
 
     def q(self, name: str) -> Q:

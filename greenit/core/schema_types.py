@@ -1,0 +1,133 @@
+"""What the API accepts, derived from the models so that the API and the forms cannot drift.
+
+The forms take their limits from the model fields (Django's `ModelForm` and `forms.*Field`
+with the same `max_length`, `max_digits`, choices); the API's ninja schemas take them from the
+same fields through `of(Model, "field")`:
+
+    class LooseIn(Schema):
+        category: of(RecyclingLoose, "category")
+        weight_kg: of(RecyclingLoose, "weight_kg")
+
+gives a string of at most the column's length, and a finite decimal with the column's digits
+and decimal places (so `"1e1000000"`, `"NaN"` and 30 digits answer 422 naming the field, where
+they used to be stored as `inf` and break every page showing them). Choices become an enum of
+their values. Every string the API reads (`Text`, and each `of(...)` string) refuses NUL
+bytes and lone surrogates, which PostgreSQL cannot store and pages cannot encode.
+
+`core` imports no app: the model classes are passed in by the app's `api.py`."""
+
+import math
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from django.db import models
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator, Field, StringConstraints
+
+from greenit.core.storable import integer_range, unstorable_reason
+
+# The widest integer every supported database stores (SQLite INTEGER, PostgreSQL bigint).
+BIGINT_MAX = 2**63 - 1
+# The widest a plain `integer` column stores (PostgreSQL), used for counts and quantities.
+INT_MAX = 2**31 - 1
+
+
+def _storable(value: str) -> str:
+    reason = unstorable_reason(value)
+    if reason:
+        raise ValueError(reason)
+    return value
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(_("Enter a finite number."))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(_("Enter a finite number."))
+    return value
+
+
+# A string that can be stored: no NUL byte, no lone surrogate.
+Text = Annotated[str, AfterValidator(_storable)]
+# A required string: not empty once spaces are stripped.
+RequiredText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_storable)
+]
+# Ids and other integers compared with a database column.
+Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+Count = Annotated[int, Field(ge=0, le=INT_MAX)]
+Limit = Annotated[int, Field(ge=1, le=500)]
+
+
+def _integer_bounds(field: models.Field) -> tuple[int | None, int | None]:
+    low, high = integer_range(field)
+    for validator in field.validators:
+        limit = getattr(validator, "limit_value", None)
+        if isinstance(limit, int) and validator.code == "min_value":
+            low = limit if low is None else max(low, limit)
+        if isinstance(limit, int) and validator.code == "max_value":
+            high = limit if high is None else min(high, limit)
+    return max(low, -BIGINT_MAX), min(high, BIGINT_MAX)
+
+
+def choices_enum(model: type[models.Model], name: str) -> Any:
+    """The field's choices as a `Literal` of their values (an enum in the OpenAPI schema)."""
+    values = tuple(value for value, _label in model._meta.get_field(name).flatchoices)
+    return Literal[values]  # type: ignore[valid-type]
+
+
+def of(model: type[models.Model], name: str, *, required: bool | None = None) -> Any:
+    """The pydantic type for a value stored in `model.name`, with the field's limits: a string
+    of at most `max_length` (required non-empty unless the field is `blank`), a choice among
+    its choices, an integer within the column's range and validators, a finite decimal with
+    its `max_digits` and `decimal_places`. Nullable fields accept None."""
+    field = model._meta.get_field(name)
+    if isinstance(field, models.ForeignKey):
+        kind: Any = Id
+    elif field.choices:
+        kind = choices_enum(model, name)
+    elif isinstance(field, models.DecimalField):
+        kind = Annotated[
+            Decimal,
+            Field(
+                max_digits=field.max_digits,
+                decimal_places=field.decimal_places,
+                allow_inf_nan=False,
+                ge=_min_value(field),
+            ),
+            AfterValidator(_finite),
+        ]
+    elif isinstance(field, models.FloatField):
+        kind = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_finite)]
+    elif isinstance(field, models.BooleanField):
+        kind = bool
+    elif isinstance(field, models.IntegerField):
+        low, high = _integer_bounds(field)
+        kind = Annotated[int, Field(ge=low, le=high)]
+    elif isinstance(field, models.CharField | models.TextField):
+        must = (not field.blank) if required is None else required
+        kind = Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=must, min_length=1 if must else None, max_length=field.max_length
+            ),
+            AfterValidator(_storable),
+        ]
+    else:
+        raise TypeError(f"of(): no API type for {type(field).__name__} {model.__name__}.{name}")
+    if field.null:
+        return kind | None
+    return kind
+
+
+def _min_value(field: models.Field) -> Decimal | None:
+    for validator in field.validators:
+        if getattr(validator, "code", None) == "min_value":
+            return Decimal(validator.limit_value)
+    return None
+
+
+def enum_of(choices: type[Enum]) -> Any:
+    """A TextChoices class as a `Literal` of its values."""
+    return Literal[tuple(member.value for member in choices)]  # type: ignore[misc]
