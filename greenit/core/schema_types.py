@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 
 from django.db import models
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
 from greenit.core.storable import integer_range, unstorable_reason
 
@@ -77,33 +77,39 @@ def choices_enum(model: type[models.Model], name: str) -> Any:
     return Literal[values]  # type: ignore[valid-type]
 
 
-def of(model: type[models.Model], name: str, *, required: bool | None = None) -> Any:
+def of(
+    model: type[models.Model],
+    name: str,
+    *,
+    required: bool | None = None,
+    enum: bool = True,
+    null: bool | None = None,
+    gt: int | None = None,
+    ge: int | None = None,
+) -> Any:
     """The pydantic type for a value stored in `model.name`, with the field's limits: a string
     of at most `max_length` (required non-empty unless the field is `blank`), a choice among
     its choices, an integer within the column's range and validators, a finite decimal with
-    its `max_digits` and `decimal_places`. Nullable fields accept None."""
+    its `max_digits` and `decimal_places`. Nullable fields accept None (`null=False` to
+    refuse it). `enum=False` keeps choices that an administrator may change at run time (the
+    category catalogue) as a plain string: the service checks those."""
     field = model._meta.get_field(name)
     if isinstance(field, models.ForeignKey):
         kind: Any = Id
-    elif field.choices:
+    elif field.choices and enum:
         kind = choices_enum(model, name)
     elif isinstance(field, models.DecimalField):
-        kind = Annotated[
-            Decimal,
-            Field(
-                max_digits=field.max_digits,
-                decimal_places=field.decimal_places,
-                allow_inf_nan=False,
-                ge=_min_value(field),
-            ),
-            AfterValidator(_finite),
-        ]
+        kind = decimal(field.max_digits, field.decimal_places, gt=gt, ge=_lowest(ge, field))
     elif isinstance(field, models.FloatField):
         kind = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_finite)]
     elif isinstance(field, models.BooleanField):
         kind = bool
     elif isinstance(field, models.IntegerField):
         low, high = _integer_bounds(field)
+        if gt is not None:
+            low = max(low, gt + 1)
+        if ge is not None:
+            low = max(low, ge)
         kind = Annotated[int, Field(ge=low, le=high)]
     elif isinstance(field, models.CharField | models.TextField):
         must = (not field.blank) if required is None else required
@@ -116,16 +122,65 @@ def of(model: type[models.Model], name: str, *, required: bool | None = None) ->
         ]
     else:
         raise TypeError(f"of(): no API type for {type(field).__name__} {model.__name__}.{name}")
-    if field.null:
+    if field.null if null is None else null:
         return kind | None
     return kind
 
 
-def _min_value(field: models.Field) -> Decimal | None:
+def _lowest(ge: int | None, field: models.Field) -> Decimal | None:
     for validator in field.validators:
         if getattr(validator, "code", None) == "min_value":
-            return Decimal(validator.limit_value)
-    return None
+            limit = Decimal(validator.limit_value)
+            return limit if ge is None else max(limit, Decimal(ge))
+    return None if ge is None else Decimal(ge)
+
+
+def decimal(
+    max_digits: int, decimal_places: int, *, gt: int | None = None, ge: Decimal | None = None
+) -> Any:
+    """A finite decimal that fits `max_digits` / `decimal_places`, as a number or a string;
+    its JSON schema says so (a pattern for strings, bounds for numbers) so that clients and
+    schemathesis know the limits."""
+    whole = max_digits - decimal_places
+    largest = float(Decimal(10) ** whole - Decimal(10) ** -decimal_places)
+    low: dict[str, Any] = {}
+    if gt is not None:
+        low = {"exclusiveMinimum": gt}
+    elif ge is not None:
+        low = {"minimum": float(ge)}
+    else:
+        low = {"minimum": -largest}
+    sign = "" if (gt is not None and gt >= 0) or (ge is not None and ge >= 0) else "-?"
+    fraction = rf"(\.\d{{1,{decimal_places}}})?" if decimal_places else ""
+    json_schema = {
+        "anyOf": [
+            {"type": "number", **low, "maximum": largest},
+            {"type": "string", "pattern": rf"^{sign}\d{{1,{whole}}}{fraction}$"},
+        ]
+    }
+    return Annotated[
+        Decimal,
+        Field(
+            max_digits=max_digits,
+            decimal_places=decimal_places,
+            allow_inf_nan=False,
+            gt=gt,
+            ge=ge,
+        ),
+        AfterValidator(_finite),
+        WithJsonSchema(json_schema),
+    ]
+
+
+def text(max_length: int, *, required: bool = False) -> Any:
+    """A storable string of at most `max_length` characters (not blank when `required`)."""
+    return Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=required, min_length=1 if required else None, max_length=max_length
+        ),
+        AfterValidator(_storable),
+    ]
 
 
 def enum_of(choices: type[Enum]) -> Any:

@@ -1,9 +1,11 @@
 from datetime import date
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from greenit.accounts.models import Organisation
+from greenit.core.schema_types import Id, of, text
 
 from . import dashboard, reports, tasks
 from .models import ImpactReport
@@ -12,11 +14,11 @@ router = Router(tags=["impact"])
 
 
 class ReportIn(Schema):
-    organisation_id: int
-    kind: str
+    organisation_id: Id
+    kind: of(ImpactReport, "kind")
     start: date | None = None
     end: date | None = None
-    language: str = "en"
+    language: of(ImpactReport, "language") = "en"
 
 
 class ReportOut(Schema):
@@ -43,9 +45,9 @@ def dashboard_figures(request):
 @router.get("/figures")
 def figures(
     request,
-    scope: str = "organisation",
-    organisation_id: int | None = None,
-    province: str = "",
+    scope: Literal["organisation", "donor", "sponsor", "province", "school"] = "organisation",
+    organisation_id: Id | None = None,
+    province: text(50) = "",
     start: date | None = None,
     end: date | None = None,
 ):

@@ -6,9 +6,10 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.accounts.models import Organisation
+from greenit.core.schema_types import Id, Limit, RequiredText, of
 
 from . import services
-from .models import RecyclingBatch
+from .models import BatchLooseWeight, RecyclingBatch
 
 router = Router(tags=["recycling"])
 
@@ -48,17 +49,17 @@ class BatchOut(Schema):
 
 
 class BatchIn(Schema):
-    recycler_id: int
-    notes: str = ""
+    recycler_id: Id
+    notes: of(RecyclingBatch, "notes") = ""
 
 
 class DeviceIn(Schema):
-    code: str
+    code: RequiredText
 
 
 class LooseIn(Schema):
-    category: str
-    weight_kg: Decimal
+    category: of(BatchLooseWeight, "category", enum=False)
+    weight_kg: of(BatchLooseWeight, "weight_kg", ge=0)
 
 
 def _batch(request, number: str) -> RecyclingBatch:
@@ -68,7 +69,7 @@ def _batch(request, number: str) -> RecyclingBatch:
 
 
 @router.get("/batches", response=list[BatchOut])
-def list_batches(request, status: RecyclingBatch.Status | None = None, limit: int = 50):
+def list_batches(request, status: RecyclingBatch.Status | None = None, limit: Limit = 50):
     """Recycling batches, newest first (staff only; others get an empty list)."""
     qs = RecyclingBatch.objects.visible_to(request.user).select_related("recycler")
     if status:
@@ -114,9 +115,9 @@ def ship_batch(
     number: str,
     weight_ticket: File[UploadedFile],
     shipped_on: Form[date],
-    transporter: Form[str],
-    weight_ticket_kg: Form[Decimal],
-    vehicle: Form[str] = "",
+    transporter: Form[of(RecyclingBatch, "transporter", required=True)],
+    weight_ticket_kg: Form[of(RecyclingBatch, "weight_ticket_kg", null=False, gt=0)],
+    vehicle: Form[of(RecyclingBatch, "vehicle")] = "",
 ):
     """Record the shipment (multipart): date, transporter, vehicle, weight and the weight
     ticket (PDF, JPEG or PNG)."""
@@ -134,7 +135,10 @@ def ship_batch(
 
 @router.post("/batches/{number}/close", response=BatchOut)
 def close_batch(
-    request, number: str, certificate: File[UploadedFile], certificate_number: Form[str]
+    request,
+    number: str,
+    certificate: File[UploadedFile],
+    certificate_number: Form[of(RecyclingBatch, "certificate_number", required=True)],
 ):
     """Close a shipped batch with the recycler's certificate of recycling (multipart): every
     device in it becomes recycled in one transaction, or none does (422 naming the device)."""
