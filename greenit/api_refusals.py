@@ -3,12 +3,11 @@
 the messages per field, a permission refusal 403 with the table's translated reason, a hidden
 or missing object 404."""
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError as SchemaInvalid
 
 from greenit.assets.lifecycle import TransitionRefused
 
@@ -20,10 +19,9 @@ def _messages(error: ValidationError) -> dict[str, list[str]]:
 
 
 class Refusal(Schema):
-    """Every refusal: `detail` says why (ninja's own 422 lists the invalid parameters in it),
-    `errors` the messages per field of a service's or the input guard's refusal."""
+    """Every refusal: `detail` says why, `errors` the messages per field (422)."""
 
-    detail: str | list[dict[str, Any]]
+    detail: str
     errors: dict[str, list[str]] | None = None
 
 
@@ -45,7 +43,29 @@ def document_refusals(api: NinjaAPI) -> None:
                         )
 
 
+# Where ninja says an invalid value was: the parameter's place and name, not the field's.
+_PLACES = {"body", "query", "path", "form", "file", "header", "cookie", "payload"}
+
+
+def _field(loc) -> str:
+    parts = [str(part) for part in loc]
+    while parts and parts[0] in _PLACES:
+        parts.pop(0)
+    return ".".join(parts) or "__all__"
+
+
 def answer_refusals(api: NinjaAPI) -> None:
+    @api.exception_handler(SchemaInvalid)
+    def schema_invalid(request, exc: SchemaInvalid):
+        """Input the schema refuses answers like a service's refusal: 422 with the messages
+        per field (`weights.0.weight_kg`), so a client reads one shape."""
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            errors.setdefault(_field(error.get("loc", ())), []).append(str(error.get("msg", "")))
+        return api.create_response(
+            request, {"detail": _("Invalid input"), "errors": errors}, status=422
+        )
+
     @api.exception_handler(TransitionRefused)
     def transition_refused(request, exc: TransitionRefused):
         return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)

@@ -7,7 +7,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.accounts.permissions import require
-from greenit.core.schema_types import of, text
+from greenit.core.schema_types import Day, of, text
 
 from . import services
 from .models import (
@@ -93,7 +93,7 @@ class AllocationOut(Schema):
 
 
 class DeliveryIn(Schema):
-    date: date
+    date: Day
     received_by: of(Delivery, "received_by") = Field(
         description="The person at the school who received the devices"
     )
@@ -106,7 +106,7 @@ class DeliveryOut(Schema):
 
 
 class OpeningIn(Schema):
-    date: date
+    date: Day
     guests: of(OpeningEvent, "guests") = ""
     sponsor_representatives: of(OpeningEvent, "sponsor_representatives") = ""
     volunteers: of(OpeningEvent, "volunteers") = ""

@@ -17,13 +17,15 @@ bytes and lone surrogates, which PostgreSQL cannot store and pages cannot encode
 `core` imports no app: the model classes are passed in by the app's `api.py`."""
 
 import math
+import re
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
 from django.db import models
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from greenit.core.storable import integer_range, unstorable_reason
 
@@ -54,10 +56,23 @@ Text = Annotated[str, AfterValidator(_storable)]
 RequiredText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_storable)
 ]
+
+
+def _iso_day(value: Any) -> Any:
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError(_("Enter a date as YYYY-MM-DD."))
+    if isinstance(value, int | float):
+        raise ValueError(_("Enter a date as YYYY-MM-DD."))
+    return value
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A calendar day written YYYY-MM-DD (pydantic alone also takes 0 as 1970-01-01).
+Day = Annotated[date, BeforeValidator(_iso_day)]
+
 # Ids and other integers compared with a database column.
 Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT_MAX)]
-Limit = Annotated[int, Field(ge=1, le=500)]
 
 
 def _integer_bounds(field: models.Field) -> tuple[int | None, int | None]:

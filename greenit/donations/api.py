@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from greenit.accounts.models import User
-from greenit.core.schema_types import Count, Id, Limit, RequiredText, of, text
+from greenit.core.schema_types import Count, Day, Id, RequiredText, of, text
 
 from . import services
 from .models import Donation, DonationItem, Pickup
@@ -94,7 +94,7 @@ def list_donations(
     request,
     status: of(Donation, "status", null=True) = None,
     before_id: Id | None = None,
-    limit: Limit = 50,
+    limit: int = 50,
 ):
     """Newest first; page with `before_id` = the last id of the previous page."""
     qs = Donation.objects.visible_to(request.user).select_related("donor_organisation")
@@ -135,7 +135,7 @@ class PickupOut(Schema):
 
 
 class PickupIn(Schema):
-    date: date
+    date: Day
     window_start: time
     window_end: time
     driver_id: Id = Field(description="A member of the logistics team")
@@ -154,7 +154,7 @@ class CollectionIn(Schema):
 
 # Before /{donation_id}: "pickups" would otherwise be read as a donation id.
 @router.get("/pickups", response=list[PickupOut])
-def list_pickups(request, date: date | None = None, driver_id: Id | None = None):
+def list_pickups(request, date: Day | None = None, driver_id: Id | None = None):
     """Pickups the caller may see (a donor contact: their organisation's), by date and driver."""
     qs = Pickup.objects.visible_to(request.user).prefetch_related("lines")
     if date:

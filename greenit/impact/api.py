@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from greenit.accounts.models import Organisation
-from greenit.core.schema_types import Id, of, text
+from greenit.core.schema_types import Day, Id, of, text
 
 from . import dashboard, reports, tasks
 from .models import ImpactReport
@@ -16,8 +16,8 @@ router = Router(tags=["impact"])
 class ReportIn(Schema):
     organisation_id: Id
     kind: of(ImpactReport, "kind")
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
     language: of(ImpactReport, "language") = "en"
 
 
@@ -48,8 +48,8 @@ def figures(
     scope: Literal["organisation", "donor", "sponsor", "province", "school"] = "organisation",
     organisation_id: Id | None = None,
     province: text(50) = "",
-    start: date | None = None,
-    end: date | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
 ):
     """Impact figures for a scope (organisation, donor, sponsor, province, school) and a period
     (both days included), computed now. Staff may ask for any scope; a donor or sponsor

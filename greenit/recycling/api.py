@@ -6,7 +6,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.accounts.models import Organisation
-from greenit.core.schema_types import Id, Limit, RequiredText, of
+from greenit.core.schema_types import Day, Id, RequiredText, of
 
 from . import services
 from .models import BatchLooseWeight, RecyclingBatch
@@ -69,7 +69,7 @@ def _batch(request, number: str) -> RecyclingBatch:
 
 
 @router.get("/batches", response=list[BatchOut])
-def list_batches(request, status: RecyclingBatch.Status | None = None, limit: Limit = 50):
+def list_batches(request, status: RecyclingBatch.Status | None = None, limit: int = 50):
     """Recycling batches, newest first (staff only; others get an empty list)."""
     qs = RecyclingBatch.objects.visible_to(request.user).select_related("recycler")
     if status:
@@ -114,10 +114,10 @@ def ship_batch(
     request,
     number: str,
     weight_ticket: File[UploadedFile],
-    shipped_on: Form[date],
+    shipped_on: Form[Day],
     transporter: Form[of(RecyclingBatch, "transporter", required=True)],
     weight_ticket_kg: Form[of(RecyclingBatch, "weight_ticket_kg", null=False, gt=0)],
-    vehicle: Form[of(RecyclingBatch, "vehicle")] = "",
+    vehicle: Form[str] = "",  # its length is checked when saved (core/storable.py)
 ):
     """Record the shipment (multipart): date, transporter, vehicle, weight and the weight
     ticket (PDF, JPEG or PNG)."""
