@@ -6,23 +6,17 @@ or missing object 404."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import ValidationError as SchemaInvalid
 
 from greenit.assets.lifecycle import TransitionRefused
+from greenit.core.schema_types import Refusal
 
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return {field: [str(m) for m in msgs] for field, msgs in error.message_dict.items()}
     return {"__all__": [str(m) for m in error.messages]}
-
-
-class Refusal(Schema):
-    """Every refusal: `detail` says why, `errors` the messages per field (422)."""
-
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 # Statuses any operation may answer besides its own: malformed body, no or bad credentials,

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 
 from django.db import models
 from django.utils.translation import gettext as _
+from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from greenit.core.storable import integer_range, unstorable_reason
@@ -201,3 +202,11 @@ def text(max_length: int, *, required: bool = False) -> Any:
 def enum_of(choices: type[Enum]) -> Any:
     """A TextChoices class as a `Literal` of its values."""
     return Literal[tuple(member.value for member in choices)]  # type: ignore[misc]
+
+
+class Refusal(Schema):
+    """Every refusal the API answers: `detail` says why, `errors` the messages per field (422,
+    from the schema or from a service). Declared on every operation by `greenit.api_refusals`."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = None

@@ -10,13 +10,26 @@ import schemathesis
 from django.contrib.auth.models import Group
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
 
 from greenit.accounts.models import ApiToken, Role, User
 from greenit.collection.models import CollectionBox
 
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+# All checks. A request valid by the schema may still be refused by a rule only a service
+# knows (a category outside the catalogue, an offer no longer open, a hidden id): that is
+# accepted as long as the refusal is one the API documents, never a 400 or a 5xx.
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]
+            }
+        }
+    }
+)
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application(), config=CONFIG)
 
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 10
 
 
 @pytest.fixture
