@@ -6,12 +6,15 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.accounts.models import Organisation
-from greenit.core.schema_types import Day, Id, RequiredText, of
+from greenit.core.schema_types import Day, Id, RequiredText, of, text
 
 from . import services
 from .models import BatchLooseWeight, RecyclingBatch
 
 router = Router(tags=["recycling"])
+
+# ninja loses the default of `Form[constrained type] = ""`; a Form() default keeps it.
+NO_VEHICLE = Form("")
 
 
 class LooseOut(Schema):
@@ -117,7 +120,7 @@ def ship_batch(
     shipped_on: Form[Day],
     transporter: Form[of(RecyclingBatch, "transporter", required=True)],
     weight_ticket_kg: Form[of(RecyclingBatch, "weight_ticket_kg", null=False, gt=0)],
-    vehicle: Form[str] = "",  # its length is checked when saved (core/storable.py)
+    vehicle: text(50) = NO_VEHICLE,
 ):
     """Record the shipment (multipart): date, transporter, vehicle, weight and the weight
     ticket (PDF, JPEG or PNG)."""
