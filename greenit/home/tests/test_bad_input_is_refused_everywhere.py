@@ -216,3 +216,22 @@ def test_the_api_schema_takes_its_limits_from_the_models():
         "late",
         "absent",
     ]
+
+
+@pytest.mark.parametrize("number", [2**63, 2**64, -(2**63) - 1])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/donations/{n}",
+        "/api/donations/pickups/{n}",
+        "/api/impact/reports/{n}",
+        "/api/classrooms/projects/{n}",
+        "/api/support/tickets/{n}",
+        "/api/imports/{n}",
+        "/donations/{n}/",
+        "/donations/pickups/{n}/",
+    ],
+)
+def test_huge_ids_in_paths_are_not_found_not_overflowed(client, ada, path, number):
+    client.force_login(ada)
+    assert client.get(path.format(n=number)).status_code in (404, 422)
