@@ -8,7 +8,9 @@ it with `-m "not schemathesis"`."""
 import pytest
 import schemathesis
 from django.contrib.auth.models import Group
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
@@ -33,7 +35,19 @@ EXAMPLES_PER_OPERATION = 10
 
 
 @pytest.fixture
-def callers(db, bob, donation, east_auto):
+def _connection_kept():
+    """schemathesis calls the WSGI app directly, which closes the database connection after
+    each request (the test client does not): on PostgreSQL that would end the test's
+    transaction. Keep it open, as Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def callers(db, _connection_kept, bob, donation, east_auto):
     staff = User.objects.create_user(username="stella", password="x", is_staff=True)
     for role in Role.values:
         staff.groups.add(Group.objects.get_or_create(name=role)[0])
