@@ -10,6 +10,7 @@ face (an import, the shell, a task)."""
 
 from datetime import time, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -138,9 +139,17 @@ def test_nul_bytes_are_refused_in_queries_paths_and_forms(client, lena, box, tex
     client.force_login(lena)
     assert client.get("/api/donations", {"status": text}).status_code == 422
     assert client.get(f"/api/boxes/{box.code}{text}/reports").status_code in (404, 422)
-    response = client.post(f"/boxes/{box.code}/", {"kind": "full", "note": text})
+    response = client.post(
+        f"/boxes/{box.code}/",
+        urlencode({"kind": "full", "note": text}),
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 400
     assert b"note" in response.content
+    # A multipart form is read by its view: Django's form fields refuse NUL beside the field.
+    response = client.post(f"/boxes/{box.code}/", {"kind": "full", "note": text})
+    assert response.status_code < 500
+    assert "note" in response.context["form"].errors
     assert not BoxReport.objects.exists()
 
 
