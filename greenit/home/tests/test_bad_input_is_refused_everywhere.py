@@ -244,3 +244,12 @@ def test_the_api_schema_takes_its_limits_from_the_models():
 def test_huge_ids_in_paths_are_not_found_not_overflowed(client, ada, path, number):
     client.force_login(ada)
     assert client.get(path.format(n=number)).status_code in (404, 422)
+
+
+@pytest.mark.parametrize("weight", [*map(str, BAD_NUMBERS), "1e100", "-1e100", "1e30kg"])
+def test_an_import_names_a_bad_weight_cell(weight):
+    from greenit.imports.checking import check_weight
+
+    value, errors = check_weight(weight, 2)
+    assert value is None or (value.is_finite() and not errors)
+    assert value is not None or errors[0]["field"] == "weight_kg"

@@ -6,10 +6,14 @@ The fields come from the form classes themselves, so a field added to a form is 
 Hypothesis draws each field's value from one pool of hostile input: any text (NUL included;
 lone surrogates cannot be sent by a browser and are refused by the middleware, see
 test_bad_input_is_refused_everywhere), huge and non-finite numbers, and dates at and beyond
-the calendar's ends."""
+the calendar's ends. The import's fields get the same pool, cell by cell."""
+
+import csv
+import io
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +23,7 @@ from greenit.collection.forms import EmptyingForm, ReportForm, WeightFormSet
 from greenit.collection.models import CollectionBox
 from greenit.donations.forms import DonationForm, ItemFormSet, PublicOfferForm
 from greenit.enquiries.forms import EnquiryForm
+from greenit.imports import services as import_services
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +146,36 @@ def test_any_input_gives_a_page_or_a_refusal_and_saved_data_still_shows(people, 
     staff.force_login(people["ada"])
     for page in pages:
         assert staff.get(page).status_code == 200, (name, page, values)
+
+
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(cells=st.lists(st.lists(ANYTHING, min_size=6, max_size=6), min_size=1, max_size=3))
+def test_any_cell_in_an_import_is_imported_or_named_and_the_pages_still_show(
+    people, donation, cells
+):
+    """The import's fields (asset tag, serial, maker, model, type, weight) take any cell: the
+    import stores the good rows and names the bad ones, or refuses the file with a reason."""
+    headers = ["Asset Tag", "Serial Number", "Manufacturer", "Model", "Type", "Weight (kg)"]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(cells)
+    try:
+        import_services.import_file(
+            donation=donation,
+            data=out.getvalue().encode("utf-8"),
+            filename="assets.csv",
+            actor=people["lena"],
+        )
+    except ValidationError as refused:
+        assert refused.messages, "a refused file says why"
+    staff = Client()
+    staff.force_login(people["ada"])
+    for page in [f"/donations/{donation.pk}/", "/assets/", "/impact/"]:
+        assert staff.get(page).status_code == 200, (page, cells)
