@@ -1,14 +1,23 @@
 from datetime import date
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.accounts.permissions import require
+from greenit.core.schema_types import Day, of, text
 
 from . import services
-from .models import Allocation, ClassroomProject, SchoolApplication
+from .models import (
+    Allocation,
+    ClassroomPhoto,
+    ClassroomProject,
+    Delivery,
+    OpeningEvent,
+    SchoolApplication,
+)
 
 router = Router(tags=["classrooms"])
 
@@ -67,10 +76,14 @@ class PublicProjectOut(Schema):
 
 
 class AllocateIn(Schema):
-    category: str = ""
-    count: int = 0
-    min_grade: str = Field("C", description="A, B or C: the worst grade accepted")
-    codes: list[str] = Field([], description="Scanned asset tags; used instead of category")
+    category: text(30) = ""
+    count: Annotated[int, Field(ge=0, le=10_000)] = 0
+    min_grade: Literal["A", "B", "C"] = Field(
+        "C", description="A, B or C: the worst grade accepted"
+    )
+    codes: list[text(100)] = Field(
+        [], max_length=10_000, description="Scanned asset tags; used instead of category"
+    )
 
 
 class AllocationOut(Schema):
@@ -80,8 +93,10 @@ class AllocationOut(Schema):
 
 
 class DeliveryIn(Schema):
-    date: date
-    received_by: str = Field(description="The person at the school who received the devices")
+    date: Day
+    received_by: of(Delivery, "received_by") = Field(
+        description="The person at the school who received the devices"
+    )
 
 
 class DeliveryOut(Schema):
@@ -91,10 +106,10 @@ class DeliveryOut(Schema):
 
 
 class OpeningIn(Schema):
-    date: date
-    guests: str = ""
-    sponsor_representatives: str = ""
-    volunteers: str = ""
+    date: Day
+    guests: of(OpeningEvent, "guests") = ""
+    sponsor_representatives: of(OpeningEvent, "sponsor_representatives") = ""
+    volunteers: of(OpeningEvent, "volunteers") = ""
 
 
 class OpeningOut(OpeningIn):
@@ -102,7 +117,9 @@ class OpeningOut(OpeningIn):
 
 
 class StatusIn(Schema):
-    status: str = Field(description="planned, equipping, ready, opened or closed")
+    status: of(ClassroomProject, "status") = Field(
+        description="planned, equipping, ready, opened or closed"
+    )
 
 
 class PhotoOut(Schema):
@@ -124,9 +141,13 @@ class ApplicationOut(Schema):
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="approve, decline or more_info")
-    message: str = Field("", description="The reason for declining, or what to send us")
-    notes: str = ""
+    decision: Literal["approve", "decline", "more_info"] = Field(
+        description="approve, decline or more_info"
+    )
+    message: of(SchoolApplication, "decision_message") = Field(
+        "", description="The reason for declining, or what to send us"
+    )
+    notes: of(SchoolApplication, "review_notes") = ""
 
 
 def _project(request, pk: int) -> ClassroomProject:
@@ -212,7 +233,7 @@ def add_photo(
     request,
     pk: int,
     image: File[UploadedFile],
-    caption: Form[str],
+    caption: Form[of(ClassroomPhoto, "caption")],
     consent: Form[bool] = False,
 ):
     """Add a photo (multipart: `image`, `caption`, `consent`): JPEG, PNG or WebP up to
@@ -229,7 +250,7 @@ def add_photo(
 
 
 @router.get("/applications", response=list[ApplicationOut])
-def list_applications(request, status: str = ""):
+def list_applications(request, status: of(SchoolApplication, "status", null=True) = None):
     """School applications (staff only), newest first; filter by `status`."""
     require(request.user, "use_back_office")
     rows = SchoolApplication.objects.all()

@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from greenit.accounts import permissions
+from greenit.core.schema_types import Count, of
 
 from . import services
-from .models import CollectionBox
+from .models import BoxEmptying, BoxEmptyingWeight, BoxReport, CollectionBox
 
 router = Router(tags=["collection boxes"])
 
@@ -26,26 +27,28 @@ class BoxOut(Schema):
         return str(obj.host)
 
 
-class ReportIn(Schema):
-    kind: str = Field(description="`full` or `damaged`")
-    note: str = ""
+class BoxReportIn(Schema):
+    kind: of(BoxReport, "kind") = Field(description="`full` or `damaged`")
+    note: of(BoxReport, "note") = ""
 
 
-class ReportOut(Schema):
+class BoxReportOut(Schema):
     id: int
     kind: str
     reported_at: datetime
 
 
 class WeightIn(Schema):
-    category: str = Field(description="Category code, see GET /api/donations/categories")
-    weight_kg: Decimal = Field(gt=0)
-    devices: int = Field(0, ge=0, description="Whole devices found, brought in for intake")
+    category: of(BoxEmptyingWeight, "category", enum=False) = Field(
+        description="Category code, see GET /api/donations/categories"
+    )
+    weight_kg: of(BoxEmptyingWeight, "weight_kg", gt=0)
+    devices: Count = Field(0, description="Whole devices found, brought in for intake")
 
 
 class EmptyingIn(Schema):
     weights: list[WeightIn]
-    notes: str = ""
+    notes: of(BoxEmptying, "notes") = ""
 
 
 class EmptyingOut(Schema):
@@ -60,7 +63,7 @@ class EmptyingOut(Schema):
 
 
 @router.get("", response=list[BoxOut])
-def list_boxes(request, status: str | None = None):
+def list_boxes(request, status: of(CollectionBox, "status", null=True) = None):
     """Every collection box with its state and days since it was last emptied (staff only)."""
     permissions.require(request.user, "see_collection_boxes")
     boxes = CollectionBox.objects.select_related("host")
@@ -69,8 +72,8 @@ def list_boxes(request, status: str | None = None):
     return list(boxes)
 
 
-@router.post("/{code}/reports", response={201: ReportOut, 429: dict}, auth=None)
-def report_box(request, code: str, payload: ReportIn):
+@router.post("/{code}/reports", response={201: BoxReportOut, 429: dict}, auth=None)
+def report_box(request, code: str, payload: BoxReportIn):
     """Say a box is full or damaged; no login needed, limited per client address and per box
     (BOX_REPORT_RATE): over the limit answers 429."""
     box = get_object_or_404(CollectionBox, code=code)

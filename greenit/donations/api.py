@@ -6,33 +6,36 @@ from ninja import Field, Router, Schema, Status
 
 from greenit.accounts.models import User
 from greenit.accounts.permissions import find_for
+from greenit.core.schema_types import Count, Day, Id, RequiredText, of, text
 
 from . import services
-from .models import Donation, Pickup
+from .models import Donation, DonationItem, Pickup
 
 router = Router(tags=["donations"])
 
 
 class ItemIn(Schema):
-    category: str = Field(description="Category code, see GET /api/donations/categories")
-    quantity: int = Field(ge=1)
-    description: str = ""
-    serials: list[str] = []
+    category: of(DonationItem, "category", enum=False) = Field(
+        description="Category code, see GET /api/donations/categories"
+    )
+    quantity: of(DonationItem, "quantity")
+    description: of(DonationItem, "description") = ""
+    serials: list[text(100)] = []
 
 
 class DonationIn(Schema):
-    donor_organisation_id: int | None = Field(
+    donor_organisation_id: Id | None = Field(
         None, description="Staff only; a donor contact always gives for their own organisation"
     )
-    donor_name: str = ""
-    contact_name: str
-    contact_phone: str = ""
-    contact_email: str = ""
-    province: str = ""
-    city: str = ""
-    district: str = ""
-    street: str = ""
-    notes: str = ""
+    donor_name: of(Donation, "donor_name") = ""
+    contact_name: of(Donation, "contact_name")
+    contact_phone: of(Donation, "contact_phone") = ""
+    contact_email: of(Donation, "contact_email") = ""
+    province: of(Donation, "province") = ""
+    city: of(Donation, "city") = ""
+    district: of(Donation, "district") = ""
+    street: of(Donation, "street") = ""
+    notes: of(Donation, "notes") = ""
     items: list[ItemIn]
 
 
@@ -67,7 +70,7 @@ class DonationOut(Schema):
 
 
 class DeclineIn(Schema):
-    reason: str = Field(description="Why; the donor reads it in the e-mail")
+    reason: RequiredText = Field(description="Why; the donor reads it in the e-mail")
 
 
 class CategoryOut(Schema):
@@ -89,7 +92,10 @@ def list_categories(request):
 
 @router.get("", response=list[DonationOut])
 def list_donations(
-    request, status: str | None = None, before_id: int | None = None, limit: int = 50
+    request,
+    status: of(Donation, "status", null=True) = None,
+    before_id: Id | None = None,
+    limit: int = 50,
 ):
     """Newest first; page with `before_id` = the last id of the previous page."""
     qs = Donation.objects.visible_to(request.user).select_related("donor_organisation")
@@ -130,26 +136,26 @@ class PickupOut(Schema):
 
 
 class PickupIn(Schema):
-    date: date
+    date: Day
     window_start: time
     window_end: time
-    driver_id: int = Field(description="A member of the logistics team")
-    vehicle: str = ""
-    notes: str = ""
+    driver_id: Id = Field(description="A member of the logistics team")
+    vehicle: of(Pickup, "vehicle") = ""
+    notes: of(Pickup, "notes") = ""
 
 
 class CollectionIn(Schema):
-    collected: dict[str, int] = Field(
+    collected: dict[text(30), Count] = Field(
         description="Quantity taken per category code, including categories not offered"
     )
-    handed_over_by: str
-    weight_kg: Decimal | None = None
-    notes: str = ""
+    handed_over_by: of(Pickup, "handed_over_by")
+    weight_kg: of(Pickup, "weight_kg", null=False, ge=0) | None = None
+    notes: of(Pickup, "notes") = ""
 
 
 # Before /{donation_id}: "pickups" would otherwise be read as a donation id.
 @router.get("/pickups", response=list[PickupOut])
-def list_pickups(request, date: date | None = None, driver_id: int | None = None):
+def list_pickups(request, date: Day | None = None, driver_id: Id | None = None):
     """Pickups the caller may see (a donor contact: their organisation's), by date and driver."""
     qs = Pickup.objects.visible_to(request.user).prefetch_related("lines")
     if date:

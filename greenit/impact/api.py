@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -6,6 +7,7 @@ from ninja import Router, Schema, Status
 from greenit.accounts.models import Organisation
 from greenit.accounts.permissions import find_for
 from greenit.core import leases
+from greenit.core.schema_types import Day, Id, of, text
 
 from . import dashboard, reports, tasks
 from .models import ImpactReport
@@ -14,11 +16,11 @@ router = Router(tags=["impact"])
 
 
 class ReportIn(Schema):
-    organisation_id: int
-    kind: str
-    start: date | None = None
-    end: date | None = None
-    language: str = "en"
+    organisation_id: Id
+    kind: of(ImpactReport, "kind")
+    start: Day | None = None
+    end: Day | None = None
+    language: of(ImpactReport, "language") = "en"
 
 
 class ReportOut(Schema):
@@ -45,11 +47,11 @@ def dashboard_figures(request):
 @router.get("/figures")
 def figures(
     request,
-    scope: str = "organisation",
-    organisation_id: int | None = None,
-    province: str = "",
-    start: date | None = None,
-    end: date | None = None,
+    scope: Literal["organisation", "donor", "sponsor", "province", "school"] = "organisation",
+    organisation_id: Id | None = None,
+    province: text(50) = "",
+    start: Day | None = None,
+    end: Day | None = None,
 ):
     """Impact figures for a scope (organisation, donor, sponsor, province, school) and a period
     (both days included), computed now. Staff may ask for any scope; a donor or sponsor

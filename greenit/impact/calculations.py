@@ -37,17 +37,17 @@ classrooms and the devices allocated to them).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from greenit.assets.models import Asset, State
 from greenit.classrooms.models import Allocation, ClassroomProject
 from greenit.collection.models import BoxEmptyingWeight
+from greenit.core.periods import day_bounds
 
 from . import factors, tally
 from .models import DeviceTally
@@ -86,10 +86,7 @@ class Period:
     end: date | None = None
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
-        tz = timezone.get_current_timezone()
-        low = datetime.combine(self.start, time.min, tz) if self.start else None
-        high = datetime.combine(self.end + timedelta(days=1), time.min, tz) if self.end else None
-        return low, high
+        return day_bounds(self.start, self.end)
 
     def q(self, name: str) -> Q:
         low, high = self.bounds()

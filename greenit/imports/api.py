@@ -8,6 +8,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.core import leases
+from greenit.core.schema_types import Refusal
 from greenit.donations.models import Donation
 
 from . import services, tasks
@@ -61,7 +62,7 @@ def _overrides(mapping: str | None) -> dict[str, str] | None:
     return value
 
 
-@router.post("", response={200: CheckOut, 201: ImportOut, 202: ImportOut, 422: ImportOut})
+@router.post("", response={200: CheckOut, 201: ImportOut, 202: ImportOut, 422: ImportOut | Refusal})
 def create_import(
     request,
     file: File[UploadedFile],

@@ -185,6 +185,7 @@ def check_weight(raw: str, line: int) -> tuple[Decimal | None, list[dict]]:
                 _("Write the weight in kilograms, between 0 and 99999."),
             )
         )
+        return None, errors  # too big to round: 1e100 has no three-decimal form
     return weight.quantize(Decimal("0.001")), errors
 
 

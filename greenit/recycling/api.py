@@ -7,11 +7,15 @@ from ninja.files import UploadedFile
 
 from greenit.accounts.models import Organisation
 from greenit.accounts.permissions import find_for
+from greenit.core.schema_types import Day, Id, RequiredText, of, text
 
 from . import services
-from .models import RecyclingBatch
+from .models import BatchLooseWeight, RecyclingBatch
 
 router = Router(tags=["recycling"])
+
+# ninja loses the default of `Form[constrained type] = ""`; a Form() default keeps it.
+NO_VEHICLE = Form("")
 
 
 class LooseOut(Schema):
@@ -49,17 +53,17 @@ class BatchOut(Schema):
 
 
 class BatchIn(Schema):
-    recycler_id: int
-    notes: str = ""
+    recycler_id: Id
+    notes: of(RecyclingBatch, "notes") = ""
 
 
 class DeviceIn(Schema):
-    code: str
+    code: RequiredText
 
 
 class LooseIn(Schema):
-    category: str
-    weight_kg: Decimal
+    category: of(BatchLooseWeight, "category", enum=False)
+    weight_kg: of(BatchLooseWeight, "weight_kg", ge=0)
 
 
 def _batch(request, number: str) -> RecyclingBatch:
@@ -119,10 +123,10 @@ def ship_batch(
     request,
     number: str,
     weight_ticket: File[UploadedFile],
-    shipped_on: Form[date],
-    transporter: Form[str],
-    weight_ticket_kg: Form[Decimal],
-    vehicle: Form[str] = "",
+    shipped_on: Form[Day],
+    transporter: Form[of(RecyclingBatch, "transporter", required=True)],
+    weight_ticket_kg: Form[of(RecyclingBatch, "weight_ticket_kg", null=False, gt=0)],
+    vehicle: text(50) = NO_VEHICLE,
 ):
     """Record the shipment (multipart): date, transporter, vehicle, weight and the weight
     ticket (PDF, JPEG or PNG)."""
@@ -140,7 +144,10 @@ def ship_batch(
 
 @router.post("/batches/{number}/close", response=BatchOut)
 def close_batch(
-    request, number: str, certificate: File[UploadedFile], certificate_number: Form[str]
+    request,
+    number: str,
+    certificate: File[UploadedFile],
+    certificate_number: Form[of(RecyclingBatch, "certificate_number", required=True)],
 ):
     """Close a shipped batch with the recycler's certificate of recycling (multipart): every
     device in it becomes recycled in one transaction, or none does (422 naming the device)."""

@@ -7,9 +7,10 @@ from ninja import Router, Schema, Status
 from greenit.accounts.permissions import may
 from greenit.assets.models import Asset
 from greenit.core import tags
+from greenit.core.schema_types import Id, enum_of, of, text
 
 from . import services
-from .models import CHECKS, Refurbishment, SoftwareKit
+from .models import CHECKS, Grade, PartUsed, Refurbishment, SoftwareKit
 
 router = Router(tags=["refurbishment"])
 
@@ -27,9 +28,9 @@ class KitOut(Schema):
 
 
 class PartIn(Schema):
-    part: str
-    quantity: int = 1
-    note: str = ""
+    part: of(PartUsed, "part")
+    quantity: of(PartUsed, "quantity") = 1
+    note: of(PartUsed, "note") = ""
 
 
 class PartOut(Schema):
@@ -83,19 +84,19 @@ class RefurbishmentOut(Schema):
 
 
 class RefurbishmentIn(Schema):
-    checks: dict[str, str]
-    check_notes: dict[str, str] = {}
-    grade: str
-    battery_health_percent: int | None = None
-    ram_gb: Decimal | None = None
-    software_kit_id: int | None = None
+    checks: dict[text(30), text(30)]
+    check_notes: dict[text(30), text(500)] = {}
+    grade: enum_of(Grade)
+    battery_health_percent: of(Refurbishment, "battery_health_percent") = None
+    ram_gb: of(Refurbishment, "ram_gb") = None
+    software_kit_id: Id | None = None
     parts: list[PartIn] = []
-    notes: str = ""
+    notes: of(Refurbishment, "notes") = ""
     mark_ready: bool = False
 
 
 class ReadyIn(Schema):
-    note: str = ""
+    note: text(1000) = ""
 
 
 def _asset(request, tag: str) -> Asset:

@@ -5,6 +5,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.core import tags
+from greenit.core.schema_types import text
 
 from . import services
 from .models import Ticket
@@ -74,8 +75,8 @@ def get_ticket(request, ticket_id: int):
 @router.post("/tickets", response={201: TicketOut})
 def file_ticket(
     request,
-    asset_tag: Form[str],
-    symptom: Form[str],
+    asset_tag: Form[text(100, required=True)],
+    symptom: Form[text(5000, required=True)],
     photos: File[list[UploadedFile]] = None,
 ):
     """A school contact files a ticket about a deployed device of its classroom, multipart:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from greenit.accounts.permissions import require
+from greenit.core.schema_types import enum_of, of
 
 from . import services
 from .models import Opportunity, Shift, SignUp
@@ -51,9 +52,11 @@ class RosterRow(Schema):
 
 
 class AttendanceIn(Schema):
-    attendance: str = Field(description="present, late or absent")
+    attendance: enum_of(SignUp.Attendance) = Field(description="present, late or absent")
     arrived_at: datetime | None = Field(None, description="for late: the arrival time")
-    hours: Decimal | None = Field(None, description="for late: the hours, instead of arrived_at")
+    hours: of(SignUp, "hours", null=False, ge=0) | None = Field(
+        None, description="for late: the hours, instead of arrived_at"
+    )
 
 
 @router.get("/opportunities", response=list[OpportunityOut], auth=None)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from greenit.accounts import permissions
 from greenit.accounts.models import Organisation
 from greenit.core.mail import send_in_language
+from greenit.core.periods import day_bounds
 
 from .models import Opportunity, Shift, SignUp, Volunteer, credited_hours
 
@@ -537,10 +538,11 @@ def credited_signups(*, start, end, companies=None, projects=None):
     rows = SignUp.objects.filter(status=SignUp.Status.CONFIRMED).filter(
         Q(attendance__in=came) | Q(hours_adjusted__isnull=False)
     )
-    if start is not None:
-        rows = rows.filter(shift__starts_at__gte=_local_day_start(start))
-    if end is not None:
-        rows = rows.filter(shift__starts_at__lt=_local_day_start(end + timedelta(days=1)))
+    low, high = day_bounds(start, end)
+    if low is not None:
+        rows = rows.filter(shift__starts_at__gte=low)
+    if high is not None:
+        rows = rows.filter(shift__starts_at__lt=high)
     if companies is not None:
         rows = rows.filter(volunteer__company__in=[getattr(c, "pk", c) for c in companies])
     if projects is not None:
