@@ -296,6 +296,9 @@ if LOG_FORMAT not in ("text", "json"):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: write text or json.")
+# Former SECRET_KEYs, comma-separated, still accepted for sessions and e-mailed links while a
+# new SECRET_KEY takes over (docs/deploy.md, "Rotating keys"); remove them after a few weeks.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 MIDDLEWARE = [
     "greenit.core.logs.RequestIdMiddleware",
     "greenit.home.metrics.MetricsMiddleware",
