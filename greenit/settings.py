@@ -296,6 +296,16 @@ if LOG_FORMAT not in ("text", "json"):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: write text or json.")
+# In production without Redis (one machine), the cache, and with it every rate-limit counter,
+# lives in files under DATA_DIR: shared by all `greenit serve` workers and kept when a worker
+# is replaced, where per-process memory would split and forget them.
+if not REDIS_URL and not DEBUG:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
 # Former SECRET_KEYs, comma-separated, still accepted for sessions and e-mailed links while a
 # new SECRET_KEY takes over (docs/deploy.md, "Rotating keys"); remove them after a few weeks.
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")

@@ -8,6 +8,7 @@ any worker answering /metrics reports them all. The database figures are read at
 from the one database all app servers and workers share: one truth, whichever server is
 scraped."""
 
+import logging
 import os
 import time
 from functools import cache
@@ -15,6 +16,7 @@ from functools import cache
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 
+logger = logging.getLogger("greenit.metrics")
 _BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -45,9 +47,12 @@ class MetricsMiddleware:
         match = getattr(request, "resolver_match", None)
         # The view's name, never the path: ids in paths would make one series per device.
         view = match.view_name if match else "unmatched"
-        requests, latency = _instruments()
-        requests.labels(request.method, view, str(response.status_code)).inc()
-        latency.labels(request.method, view).observe(time.perf_counter() - started)
+        try:
+            requests, latency = _instruments()
+            requests.labels(request.method, view, str(response.status_code)).inc()
+            latency.labels(request.method, view).observe(time.perf_counter() - started)
+        except Exception:  # counting must never cost the visitor their page
+            logger.exception("Could not count the request in the metrics")
         return response
 
 

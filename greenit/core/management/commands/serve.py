@@ -55,9 +55,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--timeout", type=int, default=None, help="seconds (default: SERVE_TIMEOUT)"
         )
+        parser.add_argument(
+            "--max-requests",
+            type=int,
+            default=1000,
+            help="a worker is replaced after about this many requests (0: never)",
+        )
         parser.add_argument("--no-access-log", action="store_true", help="do not log each request")
 
-    def handle(self, *args, bind, workers, timeout, no_access_log, **options) -> None:
+    def handle(self, *args, bind, workers, timeout, max_requests, no_access_log, **options) -> None:
         workers = workers if workers is not None else settings.SERVE_WORKERS
         if workers < 1:
             raise CommandError(f"--workers {workers}: at least 1.")
@@ -75,8 +81,8 @@ class Command(BaseCommand):
             "timeout": timeout or settings.SERVE_TIMEOUT,
             "graceful_timeout": 30,
             "keepalive": 5,
-            "max_requests": 1000,
-            "max_requests_jitter": 100,
+            "max_requests": max_requests,
+            "max_requests_jitter": max_requests // 10,
             "preload_app": True,
             "accesslog": None if no_access_log else "-",
             "access_log_format": ACCESS_LOG_FORMAT,
@@ -85,10 +91,14 @@ class Command(BaseCommand):
             "control_socket_disable": True,
             "child_exit": _child_exit,
         }
+        master = os.getpid()
         try:
             _gunicorn_application(options).run()
         finally:
-            shutil.rmtree(metrics_dir, ignore_errors=True)
+            # A gunicorn worker leaving (recycled after max_requests) unwinds through here too:
+            # only the master removes the folder the others still write to.
+            if os.getpid() == master:
+                shutil.rmtree(metrics_dir, ignore_errors=True)
 
     def _metrics_dir(self) -> str:
         """Each gunicorn worker writes its counters here; /metrics adds them up. A fresh folder
