@@ -358,3 +358,53 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Operations: serving, task workers, health, metrics, logs (docs/deploy.md) ---------------
+# `greenit serve` (gunicorn): the address to listen on, worker processes (default: 2 × cores
+# + 1) and seconds before a stuck request's worker is restarted.
+SERVE_BIND = os.environ.get("SERVE_BIND", "127.0.0.1:8000")
+SERVE_WORKERS = env_int("SERVE_WORKERS", 0) or (2 * (os.cpu_count() or 1) + 1)
+SERVE_TIMEOUT = env_int("SERVE_TIMEOUT", 60)
+# `greenit worker`: seconds between heartbeats; a running task whose worker has been silent
+# for TASK_LEASE_SECONDS (above: one lease for the queue and for long work) goes back to the
+# queue, and fails after TASK_MAX_ATTEMPTS starts.
+TASK_HEARTBEAT_SECONDS = env_float("TASK_HEARTBEAT_SECONDS", 10.0)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
+# /readyz answers 503 when the oldest task waiting in the queue is older than this (seconds):
+# no worker is running, or too few for the load.
+READY_MAX_TASK_WAIT_SECONDS = env_int("READY_MAX_TASK_WAIT_SECONDS", 600)
+# /metrics (Prometheus): with a token, scrapers send `Authorization: Bearer <token>`; without
+# one, only clients on this machine (loopback) are answered.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Logs: "text" (default) or "json" (one JSON object a line, with the request id).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: write text or json.")
+# In production without Redis (one machine), the cache, and with it every rate-limit counter,
+# lives in files under DATA_DIR: shared by all `greenit serve` workers and kept when a worker
+# is replaced, where per-process memory would split and forget them.
+if not REDIS_URL and not DEBUG:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+MIDDLEWARE = [
+    "greenit.core.logs.RequestIdMiddleware",
+    "greenit.home.metrics.MetricsMiddleware",
+    *MIDDLEWARE,
+]
+LOGGING["filters"] = {"request_id": {"()": "greenit.core.logs.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    }
+    LOGGING["handlers"]["console"]["formatter"] = "json"

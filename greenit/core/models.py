@@ -16,3 +16,22 @@ class ChineseAddress(models.Model):
     @property
     def address(self) -> str:
         return " ".join(p for p in (self.province, self.city, self.district, self.street) if p)
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker (`greenit worker`) that is alive: it writes `beat_at` every few seconds.
+    A task still marked running by a worker whose heartbeat stopped is put back in the queue
+    (greenit/core/worker.py)."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), default=0)
+    started_at = models.DateTimeField(_("started"))
+    beat_at = models.DateTimeField(_("last heartbeat"), db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -1,13 +1,18 @@
+import hmac
+import ipaddress
+
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from greenit.assets.models import Asset, State
 from greenit.classrooms.models import ClassroomProject
-from greenit.core import categories
+from greenit.core import categories, health
+from greenit.core.limits import client_address
 from greenit.donations.models import Donation
+from greenit.home import metrics
 
 
 def _state_counts() -> list[tuple[str, str, int]]:
@@ -43,6 +48,33 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """The process is alive and answers (a load balancer restarts it when not)."""
     return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready to serve: database, cache, task queue, signing key (greenit/core/health.py); 503
+    with the reasons when not. Open to anyone: it shows states and counts, never a secret."""
+    figures, problems = health.readiness()
+    body = {"status": "not ready" if problems else "ready", "problems": problems, **figures}
+    response = JsonResponse(body, status=503 if problems else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics: with METRICS_TOKEN set, for a bearer of that token; without it, for
+    clients on this machine only."""
+    token = settings.METRICS_TOKEN
+    if token:
+        offered = request.META.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ").strip()
+        allowed = hmac.compare_digest(offered.encode(), token.encode())
+    else:
+        try:
+            allowed = ipaddress.ip_address(client_address(request)).is_loopback
+        except ValueError:
+            allowed = False
+    if not allowed:
+        return HttpResponse(status=404)
+    body, content_type = metrics.exposition()
+    return HttpResponse(body, content_type=content_type)

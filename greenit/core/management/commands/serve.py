@@ -1,0 +1,112 @@
+"""`greenit serve`: the production web server (gunicorn) with sane defaults.
+
+Workers: SERVE_WORKERS (default 2 × cores + 1), each a process; a request running longer than
+SERVE_TIMEOUT seconds gets its worker restarted; workers are recycled after about a thousand
+requests (a slow leak cannot grow forever); the access log goes to standard output with the
+request id; static files are served by WhiteNoise (run `greenit collectstatic` after each
+upgrade). Put nginx in front (deploy/nginx/greenit.conf) for TLS and slow clients."""
+
+import os
+import shutil
+import sys
+import tempfile
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+ACCESS_LOG_FORMAT = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" rid=%({x-request-id}o)s'
+)
+
+
+def _gunicorn_application(options: dict):
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from django.core.wsgi import get_wsgi_application
+
+            return get_wsgi_application()
+
+    return Server()
+
+
+def _child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+class Command(BaseCommand):
+    help = "Serves greenit with gunicorn (workers from cores, timeouts, access log to stdout)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--bind", default=None, help="host:port or unix:PATH (default: SERVE_BIND)"
+        )
+        parser.add_argument(
+            "--workers", type=int, default=None, help="processes (default: SERVE_WORKERS)"
+        )
+        parser.add_argument(
+            "--timeout", type=int, default=None, help="seconds (default: SERVE_TIMEOUT)"
+        )
+        parser.add_argument(
+            "--max-requests",
+            type=int,
+            default=1000,
+            help="a worker is replaced after about this many requests (0: never)",
+        )
+        parser.add_argument("--no-access-log", action="store_true", help="do not log each request")
+
+    def handle(self, *args, bind, workers, timeout, max_requests, no_access_log, **options) -> None:
+        workers = workers if workers is not None else settings.SERVE_WORKERS
+        if workers < 1:
+            raise CommandError(f"--workers {workers}: at least 1.")
+        if not settings.DEBUG and not (settings.STATIC_ROOT / "css").exists():
+            self.stderr.write(
+                f"No collected static files in {settings.STATIC_ROOT}: pages will have no "
+                "styles. Run `greenit collectstatic --no-input` first."
+            )
+        metrics_dir = self._metrics_dir()
+        connections.close_all()  # nothing opened here may be shared by the forked workers
+        options = {
+            "bind": [bind or settings.SERVE_BIND],
+            "workers": workers,
+            "worker_class": "sync",
+            "timeout": timeout or settings.SERVE_TIMEOUT,
+            "graceful_timeout": 30,
+            "keepalive": 5,
+            "max_requests": max_requests,
+            "max_requests_jitter": max_requests // 10,
+            "preload_app": True,
+            "accesslog": None if no_access_log else "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "errorlog": "-",
+            "proc_name": "greenit",
+            "control_socket_disable": True,
+            "child_exit": _child_exit,
+        }
+        master = os.getpid()
+        try:
+            _gunicorn_application(options).run()
+        finally:
+            # A gunicorn worker leaving (recycled after max_requests) unwinds through here too:
+            # only the master removes the folder the others still write to.
+            if os.getpid() == master:
+                shutil.rmtree(metrics_dir, ignore_errors=True)
+
+    def _metrics_dir(self) -> str:
+        """Each gunicorn worker writes its counters here; /metrics adds them up. A fresh folder
+        per start (prometheus-client requires it)."""
+        path = tempfile.mkdtemp(prefix="greenit-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+        if "prometheus_client.values" in sys.modules:
+            from prometheus_client import values
+
+            values.ValueClass = values.get_value_class()
+        return path
