@@ -53,9 +53,13 @@ def _session_signing_key(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _signing_key(settings, _session_signing_key):
-    """Certificates are signed with a throw-away key, never the one in DATA_DIR."""
-    settings.SIGNING_KEY_FILE = _session_signing_key
+def _signing_key(settings, _session_signing_key, tmp_path_factory):
+    """Certificates are signed with a throw-away key, never the one in DATA_DIR. Each test gets
+    its own copy of it: a test that replaces or removes the key (a restore, a rotation) must
+    not break the tests that run after it in the same process."""
+    own = tmp_path_factory.mktemp("key") / "signing_key.pem"
+    own.write_bytes(_session_signing_key.read_bytes())
+    settings.SIGNING_KEY_FILE = own
     settings.SIGNING_PUBLIC_KEYS_DIR = None
 
 
