@@ -18,6 +18,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
+from playwright.sync_api import Error as PlaywrightError
 
 from greenit.core.tests.browser import csp_violations, log_in
 
@@ -356,7 +357,15 @@ def _crawl(page, *, origin: str, lang: str) -> tuple[set[str], list[str], list[s
         if view == "assets:labels" and query:
             continue  # the PDF itself; the form without a query string is checked
         seen_views.add(view)
-        response = page.goto(path)
+        try:
+            response = page.goto(path)
+        except PlaywrightError as error:
+            # Files other than re-encoded images are sent as attachments (core.files.serve):
+            # the browser downloads them instead of showing a page.
+            if "Download is starting" not in str(error):
+                raise
+            notes.append(f"{path} ({view}): a download (attachment), not checked")
+            continue
         content_type = response.headers.get("content-type", "")
         if not content_type.startswith("text/html"):
             notes.append(f"{path} ({view}): not HTML ({content_type}), not checked")
