@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from greenit.core import tags
+from greenit.core.schema_types import Count, Id, of, text
 from greenit.donations.models import Donation
 
 from . import lifecycle, services
-from .models import Asset, State
+from .models import Asset, CustodyEvent
 
 router = Router(tags=["assets"])
 
@@ -45,18 +46,18 @@ class EventOut(Schema):
 
 
 class TransitionIn(Schema):
-    to: State
-    note: str = ""
-    location: str | None = None
+    to: of(CustodyEvent, "to_state")
+    note: of(CustodyEvent, "note") = ""
+    location: of(Asset, "location", null=True) = None
 
 
 class IntakeIn(Schema):
-    donation_id: int
-    serial: str = ""
-    category: str
-    make: str = ""
-    model: str = ""
-    location: str = ""
+    donation_id: Id
+    serial: of(Asset, "serial") = ""
+    category: of(Asset, "category", enum=False)
+    make: of(Asset, "make") = ""
+    model: of(Asset, "model") = ""
+    location: of(Asset, "location") = ""
 
 
 class IntakeOut(Schema):
@@ -72,12 +73,12 @@ def _asset(request, tag: str) -> Asset:
 @router.get("", response=list[AssetOut])
 def list_assets(
     request,
-    state: State | None = None,
-    category: str | None = None,
-    donation_id: int | None = None,
-    q: str | None = None,
-    before_id: int | None = None,
-    limit: int = 50,
+    state: of(Asset, "state") | None = None,
+    category: of(Asset, "category", enum=False) | None = None,
+    donation_id: Id | None = None,
+    q: text(100) | None = None,
+    before_id: Id | None = None,
+    limit: Count = 50,
 ):
     """Newest first; `q` finds an asset tag or serial. For the next page pass `before_id` =
     the `id` of the last asset."""

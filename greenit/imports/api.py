@@ -8,13 +8,16 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.core import leases
-from greenit.core.schema_types import Refusal
+from greenit.core.schema_types import Id, Refusal, text
 from greenit.donations.models import Donation
 
 from . import services, tasks
 from .models import AssetImport
 
 router = Router(tags=["imports"])
+
+# The `mapping` JSON: a header, letter or number to a field name, for each column of a list.
+MAPPING_MAX = 10_000
 
 
 class RowError(Schema):
@@ -66,8 +69,8 @@ def _overrides(mapping: str | None) -> dict[str, str] | None:
 def create_import(
     request,
     file: File[UploadedFile],
-    donation_id: Form[int],
-    mapping: Form[str | None] = None,
+    donation_id: Form[Id],
+    mapping: Form[text(MAPPING_MAX) | None] = None,
     dry_run: Form[bool] = False,
 ):
     """Import a donor's asset list (multipart: `file` CSV or XLSX, `donation_id`, optional
@@ -111,7 +114,7 @@ def create_import(
 
 
 @router.get("/{import_id}", response=ImportOut)
-def get_import(request, import_id: int):
+def get_import(request, import_id: Id):
     """One import: its status, progress (`rows_done` of `total_rows`), counts and errors;
     `interrupted_at` when its worker stopped (then `failed`: start it again)."""
     leases.reap(AssetImport, pk=import_id)

@@ -4,6 +4,7 @@ used, the software kit installed) and its grade. One record per device; a re-tes
 The classrooms app filters ready devices by `Refurbishment.grade` ("A" is best)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -111,7 +112,7 @@ class Refurbishment(models.Model):
     battery = _check_field(_("Battery"))
     battery_note = _note_field(_("Battery"))
     battery_health_percent = models.PositiveSmallIntegerField(
-        _("battery health (%)"), null=True, blank=True
+        _("battery health (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     ram = _check_field(_("Memory (RAM)"))
     ram_note = _note_field(_("Memory (RAM)"))

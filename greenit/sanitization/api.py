@@ -4,61 +4,63 @@ access reads a device's media and a certificate."""
 import json
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from greenit.assets.models import Asset
 from greenit.core import tags
+from greenit.core.schema_types import of, text
 
 from . import services
-from .models import (
-    Certificate,
-    MediaType,
-    NistCategory,
-    Result,
-    Verification,
-    VerificationResult,
-)
+from .models import Certificate, SanitizationRecord, StorageMedium, Technique
+
+# A technique, or the wipe agent's exact variant of a firmware command (kept in `pattern`).
+TechniqueIn = Literal[(*Technique.values, *services.TECHNIQUE_VARIANTS)]  # type: ignore[valid-type]
 
 router = Router(tags=["sanitization"])
 
 
 class MediumIn(Schema):
-    serial: str = ""
-    model: str = ""
-    manufacturer: str = ""
-    media_type: MediaType
-    interface: str = ""
-    capacity_bytes: int | None = None
+    serial: of(StorageMedium, "serial") = ""
+    model: of(StorageMedium, "model") = ""
+    manufacturer: of(StorageMedium, "manufacturer") = ""
+    media_type: of(StorageMedium, "media_type")
+    interface: of(StorageMedium, "interface") = ""
+    capacity_bytes: of(StorageMedium, "capacity_bytes") = None
+
+
+def _record(name: str):
+    return of(SanitizationRecord, name)
 
 
 class RecordIn(Schema):
     record_id: uuid.UUID
-    asset_tag: str
+    asset_tag: text(100, required=True)
     medium: MediumIn
-    nist_category: NistCategory
-    technique: str = Field(
+    nist_category: _record("nist_category")
+    technique: TechniqueIn = Field(
         description="A technique (overwrite, ata_sanitize, nvme_format, shred, …) or the wipe"
         " agent's exact variant (ata_sanitize_block_erase, nvme_format_crypto, …)"
     )
-    pattern: str = ""
-    passes: int = 0
-    tool: str = ""
-    tool_version: str = ""
+    pattern: _record("pattern") = ""
+    passes: _record("passes") = 0
+    tool: _record("tool") = ""
+    tool_version: _record("tool_version") = ""
     started_at: datetime
     ended_at: datetime
-    bytes_written: int | None = None
-    verification: Verification
-    verification_result: VerificationResult
-    result: Result
-    errors: str = ""
-    hpa_dco: str = ""
-    commands: list[str] = []
-    station: str = ""
-    location: str = ""
-    witness: str = ""
-    notes: str = ""
+    bytes_written: _record("bytes_written") = None
+    verification: _record("verification")
+    verification_result: _record("verification_result")
+    result: _record("result")
+    errors: _record("errors") = ""
+    hpa_dco: _record("hpa_dco") = ""
+    commands: list[_record("commands")] = []
+    station: _record("station") = ""
+    location: _record("location") = ""
+    witness: _record("witness") = ""
+    notes: _record("notes") = ""
 
 
 class StoredOut(Schema):

@@ -1,11 +1,11 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.core import tags
-from greenit.core.schema_types import text
+from greenit.core.schema_types import Count, Id, of, text
 
 from . import services
 from .models import Ticket
@@ -47,10 +47,10 @@ class TicketOut(Schema):
 
 
 class ResolveIn(Schema):
-    resolution: Ticket.Resolution
-    answer: str = ""
-    parts: str = ""
-    replacement: str = ""
+    resolution: of(Ticket, "resolution")
+    answer: of(Ticket, "answer") = ""
+    parts: of(Ticket, "parts") = ""
+    replacement: text(100) = Field("", description="Asset tag of a ready device (swap)")
 
 
 def _tickets(request):
@@ -58,7 +58,7 @@ def _tickets(request):
 
 
 @router.get("/tickets", response=list[TicketOut])
-def list_tickets(request, status: Ticket.Status | None = None, limit: int = 50):
+def list_tickets(request, status: of(Ticket, "status") | None = None, limit: Count = 50):
     """Support tickets, newest first: staff see all, a school contact its own classrooms'."""
     qs = _tickets(request)
     if status:
@@ -67,7 +67,7 @@ def list_tickets(request, status: Ticket.Status | None = None, limit: int = 50):
 
 
 @router.get("/tickets/{ticket_id}", response=TicketOut)
-def get_ticket(request, ticket_id: int):
+def get_ticket(request, ticket_id: Id):
     """One support ticket (404 when it is not yours to see)."""
     return get_object_or_404(_tickets(request), pk=ticket_id)
 
@@ -90,7 +90,7 @@ def file_ticket(
 
 
 @router.post("/tickets/{ticket_id}/resolve", response=TicketOut)
-def resolve_ticket(request, ticket_id: int, payload: ResolveIn):
+def resolve_ticket(request, ticket_id: Id, payload: ResolveIn):
     """Resolve an open ticket (staff): `{"resolution": "advice" | "repair" | "swap", "answer":
     "…", "parts": "…", "replacement": "tag of a ready device (swap)"}`. A swap takes the old
     device back and deploys the replacement in one transaction; the school is e-mailed."""

@@ -8,6 +8,7 @@ The mechanisms: the API's schemas take their limits from the model fields
 enters, and a pre-save check (`core/storable.py`) refuses what a column cannot hold from any
 face (an import, the shell, a task)."""
 
+import uuid
 from datetime import time, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -253,3 +254,220 @@ def test_an_import_names_a_bad_weight_cell(weight):
     value, errors = check_weight(weight, 2)
     assert value is None or (value.is_finite() and not errors)
     assert value is not None or errors[0]["field"] == "weight_kg"
+
+
+def _unbounded(schema: dict, components: dict, where: str) -> list[str]:
+    """Where a string has no length, choice or pattern, or an integer no bounds."""
+    if "$ref" in schema:
+        return _unbounded(components[schema["$ref"].rsplit("/", 1)[1]], components, where)
+    found = []
+    for option in schema.get("anyOf", []):
+        found += _unbounded(option, components, where)
+    kind = schema.get("type")
+    if kind == "string" and not (
+        {"maxLength", "enum", "pattern", "const"} & set(schema) or schema.get("format")
+    ):
+        found.append(where)
+    if kind == "integer" and not {"maximum", "minimum"} <= set(schema):
+        found.append(where)
+    if kind == "array":
+        found += _unbounded(schema.get("items", {}), components, f"{where}[]")
+    for name, field in schema.get("properties", {}).items():
+        found += _unbounded(field, components, f"{where}.{name}")
+    if isinstance(schema.get("additionalProperties"), dict):
+        found += _unbounded(schema["additionalProperties"], components, f"{where}{{}}")
+    return found
+
+
+# Their schemas take every limit from the models (finishing issue 13's second finding).
+STRICT = ("/api/assets", "/api/imports", "/api/sanitization", "/api/support")
+# Text columns without a length (`TextField`): only the storable check applies.
+UNLIMITED_TEXT = {".note", ".answer", ".errors", ".commands[]", ".notes"}
+
+
+def test_every_input_the_api_reads_has_its_limits():
+    """Every body field, query and path parameter: a string has a length, a choice or a
+    pattern (unless its column is a text without one); an integer a range (so 2**63 or a
+    megabyte of text is refused by the schema)."""
+    from greenit.api import api
+
+    spec = api.get_openapi_schema()
+    components = spec["components"]["schemas"]
+    unbounded = []
+    for path, operations in spec["paths"].items():
+        if not path.startswith(STRICT):
+            continue
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                where = f"{method.upper()} {path} {parameter['name']}"
+                if parameter["in"] == "path" and parameter["schema"].get("type") == "string":
+                    continue  # a code or tag looked up: unknown is 404
+                unbounded += _unbounded(parameter["schema"], components, where)
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                unbounded += _unbounded(content["schema"], components, f"{method.upper()} {path}")
+    assert [w for w in unbounded if not w.endswith(tuple(UNLIMITED_TEXT))] == []
+
+
+def _record(tag: str, **changes) -> dict:
+    """A wipe agent's record as greenit_wipe/record.py builds it, with `changes`."""
+    now = timezone.now()
+    medium = {
+        "serial": "S3Z9NB0K",
+        "model": "PM871b",
+        "manufacturer": "Samsung",
+        "media_type": "sata_ssd",
+        "interface": "sata",
+        "capacity_bytes": 256_060_514_304,
+    }
+    medium |= changes.pop("medium", {})
+    return {
+        "record_id": str(uuid.uuid4()),
+        "asset_tag": tag,
+        "medium": medium,
+        "nist_category": "purge",
+        "technique": "ata_sanitize_block_erase",
+        "pattern": "",
+        "passes": 1,
+        "tool": "greenit-wipe",
+        "tool_version": "1.0",
+        "started_at": (now - timedelta(hours=1)).isoformat(),
+        "ended_at": now.isoformat(),
+        "bytes_written": 0,
+        "verification": "sampled",
+        "verification_result": "passed",
+        "result": "passed",
+        "errors": "",
+        "hpa_dco": "none",
+        "commands": ["hdparm --yes-i-know-what-i-am-doing --sanitize-block-erase /dev/sda"],
+        "station": "wipe-01",
+    } | changes
+
+
+@pytest.fixture
+def received(make_asset, donation):
+    return make_asset(donation, serial="PF1XYZ")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"technique": "wipe_everything"}, "technique"),
+        ({"nist_category": "scrub"}, "nist_category"),
+        ({"verification": "glance"}, "verification"),
+        ({"result": "ok"}, "result"),
+        ({"medium": {"media_type": "floppy"}}, "media_type"),
+        ({"medium": {"serial": "S" * 101}}, "serial"),
+        ({"medium": {"capacity_bytes": 2**64}}, "capacity_bytes"),
+        ({"medium": {"capacity_bytes": -1}}, "capacity_bytes"),
+        ({"passes": 2**31}, "passes"),
+        ({"bytes_written": 2**63}, "bytes_written"),
+        ({"pattern": "z" * 61}, "pattern"),
+        ({"tool_version": "1" * 41}, "tool_version"),
+        ({"station": "w" * 101}, "station"),
+        ({"hpa_dco": "h" * 201}, "hpa_dco"),
+        ({"commands": ["hdparm\x00"]}, "commands"),
+        ({"asset_tag": "A" * 101}, "asset_tag"),
+    ],
+)
+def test_a_bad_sanitization_record_is_refused_naming_the_field(
+    client, alice, received, changes, field
+):
+    from greenit.sanitization.models import SanitizationRecord, StorageMedium
+
+    response = client.post(
+        "/api/sanitization/records",
+        _record(received.tag, **changes),
+        content_type="application/json",
+        **_bearer(alice),
+    )
+    _refused(response, field)
+    assert not StorageMedium.objects.exists()
+    assert not SanitizationRecord.objects.exists()
+
+
+def test_the_wipe_agents_record_is_still_taken(client, alice, received):
+    response = client.post(
+        "/api/sanitization/records",
+        _record(received.tag),
+        content_type="application/json",
+        **_bearer(alice),
+    )
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"make": "m" * 101}, "make"),
+        ({"serial": "s" * 101}, "serial"),
+        ({"location": "l" * 101}, "location"),
+        ({"category": "c" * 31}, "category"),
+        ({"category": ""}, "category"),
+        ({"donation_id": 2**63}, "donation_id"),
+        ({"model": "a\x00b"}, "model"),
+    ],
+)
+def test_a_bad_intake_is_refused_naming_the_field(client, lena, donation, changes, field):
+    from greenit.assets.models import Asset
+
+    body = {"donation_id": donation.pk, "category": "laptop", "serial": "PF1"} | changes
+    response = client.post(
+        "/api/assets/intake", body, content_type="application/json", **_bearer(lena)
+    )
+    _refused(response, field)
+    assert not Asset.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"location": "l" * 101}, "location"), ({"to": "teleported"}, "to")],
+)
+def test_a_bad_transition_is_refused_and_the_device_stays(client, alice, laptop, changes, field):
+    body = {"to": "sanitized"} | changes
+    response = client.post(
+        f"/api/assets/{laptop.tag}/transitions",
+        body,
+        content_type="application/json",
+        **_bearer(alice),
+    )
+    _refused(response, field)
+    laptop.refresh_from_db()
+    assert (laptop.state, laptop.location, laptop.events.count()) == ("received", "", 1)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"limit": 2**63}, "limit"),
+        ({"before_id": 2**63}, "before_id"),
+        ({"donation_id": 0}, "donation_id"),
+        ({"state": "lost"}, "state"),
+        ({"q": "q" * 101}, "q"),
+    ],
+)
+def test_bad_asset_queries_are_refused_naming_the_parameter(client, lena, query, field):
+    _refused(client.get("/api/assets", query, **_bearer(lena)), field)
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [({"donation_id": 2**63}, "donation_id"), ({"mapping": "{" + " " * 10_000 + "}"}, "mapping")],
+)
+def test_a_bad_import_is_refused_naming_the_field(client, lena, donation, form, field):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from greenit.imports.models import AssetImport
+
+    upload = SimpleUploadedFile("list.csv", b"serial,category\nPF1,laptop\n", "text/csv")
+    response = client.post(
+        "/api/imports", {"file": upload, "donation_id": donation.pk} | form, **_bearer(lena)
+    )
+    _refused(response, field)
+    assert not AssetImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [({"limit": 2**63}, "limit"), ({"status": "closed"}, "status")]
+)
+def test_bad_ticket_queries_are_refused_naming_the_parameter(client, ada, query, field):
+    _refused(client.get("/api/support/tickets", query, **_bearer(ada)), field)

@@ -1,3 +1,6 @@
+import pytest
+from django.core.exceptions import ValidationError
+
 from greenit.accounts.models import ApiToken
 from greenit.assets.models import State
 
@@ -88,3 +91,26 @@ def test_an_unknown_software_kit_is_named_in_the_422(client, alice, sanitized_la
     )
     assert response.status_code == 422
     assert "software_kit_id" in response.json()["errors"]
+
+
+def test_battery_health_is_a_percentage_in_the_api_and_the_model(client, alice, sanitized_laptop):
+    from greenit.api import api
+    from greenit.refurbishment.models import Refurbishment
+
+    schema = api.get_openapi_schema()["components"]["schemas"]["RefurbishmentIn"]
+    assert {"type": "integer", "minimum": 0, "maximum": 100} in (
+        schema["properties"]["battery_health_percent"]["anyOf"]
+    )
+    for percent in (101, 2**15, 2**63):
+        response = client.post(
+            f"/api/refurbishment/{sanitized_laptop.tag}",
+            {"checks": all_pass(), "grade": "A", "battery_health_percent": percent},
+            content_type="application/json",
+            **_auth(alice),
+        )
+        assert response.status_code == 422
+        assert "battery_health_percent" in response.json()["errors"]
+    assert not Refurbishment.objects.exists()
+    field = Refurbishment._meta.get_field("battery_health_percent")
+    with pytest.raises(ValidationError):
+        field.clean(101, None)

@@ -156,3 +156,30 @@ def test_a_parts_list_that_is_too_long_is_refused(deployed, sam, alice):
             ticket=ticket, actor=alice, resolution="repair", answer="fixed", parts="x" * 301
         )
     assert "parts" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"resolution": "ignored"}, "resolution"),
+        ({"parts": "p" * 301}, "parts"),
+        ({"replacement": "r" * 101}, "replacement"),
+        ({"answer": "a\x00b"}, "answer"),
+    ],
+)
+def test_a_bad_resolution_over_the_api_is_refused_naming_the_field(
+    client, deployed, sam, alice, changes, field
+):
+    from greenit.accounts.models import ApiToken
+
+    ticket = services.ticket_file(actor=sam, asset=deployed[0], symptom="No Wi-Fi")
+    response = client.post(
+        f"/api/support/tickets/{ticket.pk}/resolve",
+        {"resolution": "advice", "answer": "Restart it."} | changes,
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer " + ApiToken.issue(user=alice, name="t")[1],
+    )
+    assert response.status_code == 422, response.content
+    assert field in response.json()["errors"]
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.resolution, ticket.parts) == (Ticket.Status.OPEN, "", "")
