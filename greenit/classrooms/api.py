@@ -7,7 +7,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from greenit.accounts.permissions import require
-from greenit.core.schema_types import Day, of, text
+from greenit.core.schema_types import Day, Id, of, text
 
 from . import services
 from .models import (
@@ -150,7 +150,7 @@ class DecisionIn(Schema):
     notes: of(SchoolApplication, "review_notes") = ""
 
 
-def _project(request, pk: int) -> ClassroomProject:
+def _project(request, pk: Id) -> ClassroomProject:
     return get_object_or_404(
         ClassroomProject.objects.visible_to(request.user).select_related("school"), pk=pk
     )
@@ -170,13 +170,13 @@ def list_projects(request):
 
 
 @router.get("/projects/{pk}", response=ProjectOut)
-def get_project(request, pk: int):
+def get_project(request, pk: Id):
     """One classroom project (404 when the caller may not see it)."""
     return _project(request, pk)
 
 
 @router.post("/projects/{pk}/allocations", response={201: list[AllocationOut]})
-def allocate(request, pk: int, payload: AllocateIn):
+def allocate(request, pk: Id, payload: AllocateIn):
     """Allocate ready devices: by scanned `codes`, or the `count` oldest of `category` graded
     `min_grade` or better. All or nothing; 422 says why (e.g. too few free devices)."""
     project = _project(request, pk)
@@ -194,7 +194,7 @@ def allocate(request, pk: int, payload: AllocateIn):
 
 
 @router.post("/allocations/{pk}/unallocate", response=AllocationOut)
-def unallocate(request, pk: int):
+def unallocate(request, pk: Id):
     """Take a device out of its project before delivery: it is ready again."""
     require(request.user, "manage_classrooms")  # refused before an id says whether it exists
     allocation = get_object_or_404(Allocation.objects.select_related("asset"), pk=pk)
@@ -202,7 +202,7 @@ def unallocate(request, pk: int):
 
 
 @router.post("/projects/{pk}/delivery", response={201: DeliveryOut})
-def deliver(request, pk: int, payload: DeliveryIn):
+def deliver(request, pk: Id, payload: DeliveryIn):
     """Record the delivery: every allocated device becomes deployed, all or nothing."""
     project = _project(request, pk)
     delivery = services.deliver(
@@ -212,7 +212,7 @@ def deliver(request, pk: int, payload: DeliveryIn):
 
 
 @router.put("/projects/{pk}/opening", response=OpeningOut)
-def record_opening(request, pk: int, payload: OpeningIn):
+def record_opening(request, pk: Id, payload: OpeningIn):
     """Record or correct the opening event (programme managers)."""
     return services.opening_record(
         project=_project(request, pk), actor=request.user, **payload.dict()
@@ -220,7 +220,7 @@ def record_opening(request, pk: int, payload: OpeningIn):
 
 
 @router.post("/projects/{pk}/status", response=ProjectOut)
-def set_status(request, pk: int, payload: StatusIn):
+def set_status(request, pk: Id, payload: StatusIn):
     """Move a project on (programme managers): ready needs a device for every seat, opened
     needs the delivery and the opening event (422 says what is missing)."""
     return services.project_status(
@@ -231,7 +231,7 @@ def set_status(request, pk: int, payload: StatusIn):
 @router.post("/projects/{pk}/photos", response={201: PhotoOut})
 def add_photo(
     request,
-    pk: int,
+    pk: Id,
     image: File[UploadedFile],
     caption: Form[of(ClassroomPhoto, "caption")],
     consent: Form[bool] = False,
@@ -260,7 +260,7 @@ def list_applications(request, status: of(SchoolApplication, "status", null=True
 
 
 @router.post("/applications/{pk}/decision", response=ApplicationOut)
-def decide(request, pk: int, payload: DecisionIn):
+def decide(request, pk: Id, payload: DecisionIn):
     """Approve (creates the school and its contact account), decline with a reason, or ask
     for more information; the school is e-mailed."""
     require(request.user, "use_back_office")  # refused before an id says whether it exists

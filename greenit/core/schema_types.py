@@ -74,6 +74,9 @@ Day = Annotated[date, BeforeValidator(_iso_day)]
 # Ids and other integers compared with a database column.
 Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT_MAX)]
+# A page size asked for: the endpoint clamps it to its own range, so any 32-bit number is read
+# (a -1 gets one row) while 2**63 is refused by the schema.
+Limit = Annotated[int, Field(ge=-INT_MAX, le=INT_MAX)]
 
 
 def _integer_bounds(field: models.Field) -> tuple[int | None, int | None]:

@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema, Status
 
 from greenit.accounts.models import User
 from greenit.accounts.permissions import find_for
-from greenit.core.schema_types import Count, Day, Id, RequiredText, of, text
+from greenit.core.schema_types import Count, Day, Id, Limit, RequiredText, of, text
 
 from . import services
 from .models import Donation, DonationItem, Pickup
@@ -95,7 +95,7 @@ def list_donations(
     request,
     status: of(Donation, "status", null=True) = None,
     before_id: Id | None = None,
-    limit: int = 50,
+    limit: Limit = 50,
 ):
     """Newest first; page with `before_id` = the last id of the previous page."""
     qs = Donation.objects.visible_to(request.user).select_related("donor_organisation")
@@ -166,13 +166,13 @@ def list_pickups(request, date: Day | None = None, driver_id: Id | None = None):
 
 
 @router.get("/pickups/{pickup_id}", response=PickupOut)
-def get_pickup(request, pickup_id: int):
+def get_pickup(request, pickup_id: Id):
     """One pickup with offered and collected quantities per category; 404 if not yours."""
     return get_object_or_404(Pickup.objects.visible_to(request.user), pk=pickup_id)
 
 
 @router.get("/{donation_id}", response=DonationOut)
-def get_donation(request, donation_id: int):
+def get_donation(request, donation_id: Id):
     """One donation with its items; 404 for a donation the caller may not see."""
     return get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
 
@@ -196,7 +196,7 @@ def create_donation(request, payload: DonationIn):
 
 
 @router.post("/{donation_id}/accept", response=DonationOut)
-def accept_offer(request, donation_id: int):
+def accept_offer(request, donation_id: Id):
     """Accept an open offer (logistics staff); the donor is told by e-mail. 422 when the
     donation is not an open offer."""
     donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
@@ -204,7 +204,7 @@ def accept_offer(request, donation_id: int):
 
 
 @router.post("/{donation_id}/decline", response=DonationOut)
-def decline_offer(request, donation_id: int, payload: DeclineIn):
+def decline_offer(request, donation_id: Id, payload: DeclineIn):
     """Decline an open offer with a reason (required; logistics staff); the donor is told
     by e-mail."""
     donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
@@ -212,7 +212,7 @@ def decline_offer(request, donation_id: int, payload: DeclineIn):
 
 
 @router.post("/{donation_id}/pickups", response={201: PickupOut})
-def schedule_pickup(request, donation_id: int, payload: PickupIn):
+def schedule_pickup(request, donation_id: Id, payload: PickupIn):
     """Schedule a pickup of an accepted donation (logistics); the donor is told by e-mail."""
     donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=donation_id)
     data = payload.dict()
@@ -222,7 +222,7 @@ def schedule_pickup(request, donation_id: int, payload: PickupIn):
 
 
 @router.post("/pickups/{pickup_id}/collection", response=PickupOut)
-def record_collection(request, pickup_id: int, payload: CollectionIn):
+def record_collection(request, pickup_id: Id, payload: CollectionIn):
     """Record what was really taken, the weight and who handed it over (logistics); the
     differences from the offer stay on the lines."""
     pickup = get_object_or_404(Pickup.objects.visible_to(request.user), pk=pickup_id)

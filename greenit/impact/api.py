@@ -80,7 +80,7 @@ def report_create(request, payload: ReportIn):
 
 
 @router.get("/reports/{report_id}", response=ReportOut)
-def report_get(request, report_id: int):
+def report_get(request, report_id: Id):
     """One report: status, progress, factor set version and frozen figures. The files are at
     /impact/reports/{id}/pdf/ (csv/, xlsx/)."""
     leases.reap(ImpactReport, pk=report_id)

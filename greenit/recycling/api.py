@@ -7,7 +7,7 @@ from ninja.files import UploadedFile
 
 from greenit.accounts.models import Organisation
 from greenit.accounts.permissions import find_for
-from greenit.core.schema_types import Day, Id, RequiredText, of, text
+from greenit.core.schema_types import Day, Id, Limit, of, text
 
 from . import services
 from .models import BatchLooseWeight, RecyclingBatch
@@ -58,7 +58,7 @@ class BatchIn(Schema):
 
 
 class DeviceIn(Schema):
-    code: RequiredText
+    code: text(100, required=True)  # an asset tag or a serial (Asset.serial is 100 long)
 
 
 class LooseIn(Schema):
@@ -73,7 +73,7 @@ def _batch(request, number: str) -> RecyclingBatch:
 
 
 @router.get("/batches", response=list[BatchOut])
-def list_batches(request, status: RecyclingBatch.Status | None = None, limit: int = 50):
+def list_batches(request, status: RecyclingBatch.Status | None = None, limit: Limit = 50):
     """Recycling batches, newest first (staff only; others get an empty list)."""
     qs = RecyclingBatch.objects.visible_to(request.user).select_related("recycler")
     if status:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from greenit.accounts.permissions import require
-from greenit.core.schema_types import enum_of, of
+from greenit.core.schema_types import Id, enum_of, of
 
 from . import services
 from .models import Opportunity, Shift, SignUp
@@ -73,13 +73,13 @@ def list_opportunities(request):
     )
 
 
-def _shift(request, pk: int) -> Shift:
+def _shift(request, pk: Id) -> Shift:
     require(request.user, "see_rosters")
     return get_object_or_404(Shift, pk=pk)
 
 
 @router.get("/shifts/{pk}/roster", response=list[RosterRow])
-def shift_roster(request, pk: int):
+def shift_roster(request, pk: Id):
     """The people signed up for a shift (confirmed, waitlisted, unconfirmed) with attendance
     and hours: programme managers and logistics staff."""
     shift = _shift(request, pk)
@@ -87,7 +87,7 @@ def shift_roster(request, pk: int):
 
 
 @router.post("/signups/{pk}/attendance", response=RosterRow)
-def record_attendance(request, pk: int, payload: AttendanceIn):
+def record_attendance(request, pk: Id, payload: AttendanceIn):
     """Mark a confirmed volunteer present, late (with `arrived_at` or `hours`) or absent; the
     hours follow. 422 names the field when something is missing."""
     require(request.user, "see_rosters")
