@@ -15,6 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from greenit.accounts import permissions
 from greenit.accounts.models import Organisation, User
@@ -415,9 +416,12 @@ def allocate_by_category(
             raise ValidationError(
                 {
                     "count": [
-                        _(
-                            "Only %(n)s ready devices of this category and grade are free: "
-                            "ask for fewer or lower the minimum grade."
+                        ngettext(
+                            "Nothing was allocated: only %(n)s ready device of this category "
+                            "and grade is free. Ask for fewer or lower the minimum grade.",
+                            "Nothing was allocated: only %(n)s ready devices of this category "
+                            "and grade are free. Ask for fewer or lower the minimum grade.",
+                            len(assets),
                         )
                         % {"n": len(assets)}
                     ]
@@ -446,7 +450,8 @@ def allocate_by_tags(*, project: ClassroomProject, actor, codes: list[str]) -> l
             else:
                 assets[found[0].pk] = found[0]  # a tag and a serial of one device: once
         if errors:
-            raise ValidationError({"codes": errors})
+            summary = _("Nothing was allocated: correct or remove these tags and scan again.")
+            raise ValidationError({"codes": [summary, *errors]})
         return _allocate(project, list(assets.values()), actor)
 
 
@@ -515,17 +520,39 @@ def deliver(*, project: ClassroomProject, actor, on: date, received_by: str) -> 
         if project.status in (ClassroomProject.Status.PLANNED, ClassroomProject.Status.EQUIPPING):
             project.status = ClassroomProject.Status.READY
             project.save(update_fields=["status"])
+        _open_when_done(project)
     return delivery
 
 
+def _open_when_done(project: ClassroomProject) -> None:
+    """The (locked) project opens once its devices are delivered and its opening event has
+    taken place; a closed or already opened project is left as it is."""
+    if project.status not in OPEN_FOR_DEVICES:
+        return
+    opening = OpeningEvent.objects.filter(project=project).first()
+    if (
+        opening is not None
+        and opening.date <= timezone.localdate()
+        and Delivery.objects.filter(project=project).exists()
+    ):
+        project.status = ClassroomProject.Status.OPENED
+        project.save(update_fields=["status"])
+
+
 def opening_record(*, project: ClassroomProject, actor, **fields) -> OpeningEvent:
-    """Record (or correct) the opening event."""
+    """Record (or correct) the opening event. Once the devices are delivered and the event
+    has taken place, the project is opened."""
     permissions.require(actor, "manage_classrooms")
-    event = OpeningEvent.objects.filter(project=project).first() or OpeningEvent(project=project)
-    for name, value in fields.items():
-        setattr(event, name, value)
-    event.full_clean()
-    event.save()
+    with transaction.atomic():
+        project = ClassroomProject.objects.select_for_update().get(pk=project.pk)
+        event = OpeningEvent.objects.filter(project=project).first() or OpeningEvent(
+            project=project
+        )
+        for name, value in fields.items():
+            setattr(event, name, value)
+        event.full_clean()
+        event.save()
+        _open_when_done(project)
     return event
 
 

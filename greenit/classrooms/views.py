@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import may, permission_required, require, staff_required
@@ -304,7 +305,7 @@ def allocate_category(request, project):
     if not form.is_valid():
         raise _invalid(form)
     made = services.allocate_by_category(project=project, actor=request.user, **form.cleaned_data)
-    return _("%(n)s devices allocated.") % {"n": len(made)}
+    return _allocated(made)
 
 
 @_manager_post
@@ -315,7 +316,13 @@ def allocate_tags(request, project):
     made = services.allocate_by_tags(
         project=project, actor=request.user, codes=form.cleaned_data["codes"].split()
     )
-    return _("%(n)s devices allocated.") % {"n": len(made)}
+    return _allocated(made)
+
+
+def _allocated(made) -> str:
+    return ngettext(
+        "%(n)s device allocated: %(tags)s.", "%(n)s devices allocated: %(tags)s.", len(made)
+    ) % {"n": len(made), "tags": ", ".join(a.asset.display_tag for a in made)}
 
 
 @_manager_post
@@ -349,6 +356,9 @@ def opening(request, project):
     if not form.is_valid():
         raise _invalid(form)
     services.opening_record(project=project, actor=request.user, **form.cleaned_data)
+    project.refresh_from_db()
+    if project.status == ClassroomProject.Status.OPENED:
+        return _("Opening event saved: the classroom is open.")
     return _("Opening event saved.")
 
 

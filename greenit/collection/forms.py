@@ -38,10 +38,17 @@ class ScheduleForm(forms.Form):
         self.fields["assigned_to"].queryset = donation_services.drivers()
 
 
+def _category_choices():
+    return [("", "—"), *categories.choices()]
+
+
 class WeightForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=categories.choices)
+    """One line of an emptying. Lines left wholly empty are ignored; a line half filled in is
+    refused, naming the line, so nothing is guessed."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=_category_choices, required=False)
     weight_kg = forms.DecimalField(
-        label=_("Weight (kg)"), min_value=0, max_digits=9, decimal_places=2
+        label=_("Weight (kg)"), min_value=0, max_digits=9, decimal_places=2, required=False
     )
     devices = forms.IntegerField(
         label=_("Devices to bring in"),
@@ -50,8 +57,45 @@ class WeightForm(forms.Form):
         help_text=_("Whole devices found in the box, to scan in at intake."),
     )
 
+    def __init__(self, *args, line: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
 
-WeightFormSet = forms.formset_factory(WeightForm, extra=4, min_num=1, validate_min=True, max_num=30)
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(name) not in (None, "") for name in self.fields)
+
+    def clean(self):
+        data = super().clean()
+        if self.is_blank or self.errors:
+            return data
+        line = {"n": self.line}
+        if not data.get("category"):
+            self.add_error(
+                "category",
+                _("Line %(n)s: choose the category, or leave the whole line empty.") % line,
+            )
+        if data.get("weight_kg") is None:
+            self.add_error(
+                "weight_kg",
+                _("Line %(n)s: give the weight in kilograms, or leave the whole line empty.")
+                % line,
+            )
+        return data
+
+
+class BaseWeightFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "line": (index or 0) + 1}
+
+    @property
+    def used(self) -> list[WeightForm]:
+        """The lines filled in (after is_valid())."""
+        return [f for f in self.forms if f.cleaned_data and not f.is_blank]
+
+
+WeightFormSet = forms.formset_factory(WeightForm, formset=BaseWeightFormSet, extra=5, max_num=30)
 
 
 class EmptyingForm(forms.Form):

@@ -53,8 +53,9 @@ def public_box(request: HttpRequest, code: str) -> HttpResponse:
 def box_list(request: HttpRequest) -> HttpResponse:
     form = BoxFilterForm(request.GET or None)
     boxes = CollectionBox.objects.select_related("host").annotate(
-        open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
-        scheduled=Count("emptyings", filter=Q(emptyings__done_at__isnull=True)),
+        # Two joins in one query multiply rows: count distinct reports and emptyings.
+        open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True), distinct=True),
+        scheduled=Count("emptyings", filter=Q(emptyings__done_at__isnull=True), distinct=True),
     )
     if form.is_valid() and form.cleaned_data["status"]:
         boxes = boxes.filter(status=form.cleaned_data["status"])
@@ -111,7 +112,7 @@ def box_empty(request: HttpRequest, code: str) -> HttpResponse:
     form = EmptyingForm(request.POST or None)
     weights = WeightFormSet(request.POST or None, prefix="weights")
     if request.method == "POST" and form.is_valid() and weights.is_valid():
-        used = [f for f in weights.forms if f.cleaned_data]
+        used = weights.used
         rows = [
             services.WeightInput(
                 category=f.cleaned_data["category"],

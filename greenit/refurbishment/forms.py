@@ -33,9 +33,12 @@ class RefurbishmentForm(forms.Form):
         for name, label in CHECKS:
             self.fields[name] = forms.ChoiceField(
                 label=label,
-                choices=Check.choices,
-                initial=Check.PASS,
+                choices=Check.choices,  # nothing pre-answered: each check is answered
                 widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("%(check)s: choose pass, fail or not applicable.")
+                    % {"check": label}
+                },
             )
             self.fields[f"{name}_note"] = forms.CharField(
                 label=_("Note"), max_length=300, required=False

@@ -36,8 +36,7 @@ def _validate(
             % {"name": name, "known": ", ".join(n for n, _label in CHECKS)}
         )
     for name, label in CHECKS:
-        value = checks.get(name, Check.NOT_APPLICABLE)
-        if value not in Check.values:
+        if checks.get(name) not in Check.values:  # a check left out is not answered
             errors.setdefault(name, []).append(
                 _("%(check)s: choose pass, fail or not applicable.") % {"check": label}
             )
@@ -103,7 +102,7 @@ def refurbishment_record(
                 % {"tag": locked.display_tag, "state": locked.get_state_display()}
             )
         values = {
-            **{name: checks.get(name, Check.NOT_APPLICABLE) for name, _label in CHECKS},
+            **{name: checks[name] for name, _label in CHECKS},
             **{f"{name}_note": check_notes.get(name, "").strip() for name, _label in CHECKS},
             "battery_health_percent": battery_health_percent,
             "ram_gb": ram_gb,

@@ -1,3 +1,6 @@
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,8 +9,86 @@ from greenit.accounts.permissions import staff_who_may
 
 from .models import SanitizationRecord, StorageMedium
 
+UNITS = {
+    "": 1,
+    "b": 1,
+    "byte": 1,
+    "bytes": 1,
+    "字节": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "m": 10**6,
+    "mb": 10**6,
+    "兆": 10**6,
+    "千兆": 10**9,
+    "g": 10**9,
+    "gb": 10**9,
+    "吉": 10**9,
+    "t": 10**12,
+    "tb": 10**12,
+    "太": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
+_CAPACITY = re.compile(r"\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([^\s0-9.,]*)\s*")
+
+
+def parse_capacity(text: str) -> int | None:
+    """'500 GB', '1TB', '465.8 GiB', '256G', '500吉字节' or a number of bytes → bytes.
+    None when blank; ValueError when it cannot be read or a small number has no unit."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _CAPACITY.fullmatch(text)
+    if not match:
+        raise ValueError(text)
+    unit = match[2].lower()
+    if unit != "字节":
+        unit = unit.removesuffix("字节")  # 吉字节, 千兆字节
+    if unit not in UNITS:
+        raise ValueError(text)
+    try:
+        number = Decimal(match[1].replace(",", ""))  # 500,107,862,016 bytes
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not match[2] and number < 10**6:
+        raise ValueError(text)  # "500" alone: 500 bytes or 500 GB? Ask for the unit.
+    return int(number * UNITS[unit])
+
+
+def capacity_text(size: int | None) -> str:
+    """Bytes as the drive's label says it (decimal units): 500107862016 → '500.1 GB'."""
+    if not size:
+        return "—"
+    for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if size >= factor:
+            return f"{Decimal(size) / factor:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} B"
+
+
+class CapacityField(forms.Field):
+    widget = forms.TextInput(attrs={"maxlength": "40", "inputmode": "decimal"})
+
+    default_error_messages = {
+        "invalid": _("Give the capacity with its unit, for example 500 GB, 1 TB or 465.8 GiB."),
+    }
+
+    def to_python(self, value):
+        try:
+            return parse_capacity(str(value) if value not in self.empty_values else "")
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
 
 class MediumForm(forms.ModelForm):
+    capacity_bytes = CapacityField(
+        label=_("Capacity"),
+        required=False,
+        help_text=_("With its unit, as on the drive's label: 500 GB, 1 TB, 465.8 GiB."),
+    )
+
     class Meta:
         model = StorageMedium
         fields = ["media_type", "interface", "manufacturer", "model", "serial", "capacity_bytes"]
@@ -29,6 +110,14 @@ class RecordForm(forms.ModelForm):
     verifier = forms.ModelChoiceField(
         label=_("Verifier"), queryset=User.objects.none(), required=False
     )
+    # The record's "errors" field, under another name: a form field named "errors" hides
+    # form.errors from templates (they look up form["errors"] first), so every fresh form
+    # looked as if it had errors.
+    error_log = forms.CharField(
+        label=_("Errors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     class Meta:
         model = SanitizationRecord
@@ -49,14 +138,12 @@ class RecordForm(forms.ModelForm):
             "verifier",
             "witness",
             "location",
-            "errors",
             "hpa_dco",
             "notes",
         ]
         widgets = {
             "started_at": DateTimeLocal(),
             "ended_at": DateTimeLocal(),
-            "errors": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {

@@ -4,7 +4,7 @@ the wipe agent (through the API) call the same functions with the same rules."""
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -105,6 +105,23 @@ def _technique_and_variant(fields: dict) -> None:
         fields["pattern"] = fields.get("pattern") or variant
 
 
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _not_in_the_future(fields: dict) -> None:
+    """A record tells what was done: it cannot end (or start) later than now, give or take a
+    wipe station's clock running a few minutes fast."""
+    latest = timezone.now() + CLOCK_SKEW
+    errors = {
+        name: [_("This time is in the future: give when the work really started or ended.")]
+        for name in ("started_at", "ended_at")
+        if isinstance(moment := fields.get(name), datetime)
+        and (moment if timezone.is_aware(moment) else timezone.make_aware(moment)) > latest
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def record_sanitization(
     *,
     medium: StorageMedium,
@@ -135,6 +152,7 @@ def record_sanitization(
     for name in ("nist_category", "technique", "verification", "verification_result", "result"):
         if name not in fields:
             raise ValidationError({name: [_("This field is required.")]})
+    _not_in_the_future(fields)
     record = SanitizationRecord(
         medium=medium, record_id=record_id, operator=actor, verifier=verifier, **fields
     )
@@ -200,15 +218,22 @@ def data_bearing_assets(donation) -> list[Asset]:
     return [a for a in donation.assets.exclude(state=State.EXPECTED) if a.holds_data]
 
 
-def certificate_blockers(donation) -> list[str]:
-    """Why no certificate can be issued for this donation yet (empty when it can)."""
-    problems = []
+def certificate_missing(donation) -> list[tuple[Asset | None, str]]:
+    """What each device of the donation still lacks before a certificate: (device, why);
+    the device is None when the problem is the donation's own."""
     assets = data_bearing_assets(donation)
     if not assets:
-        return [_("No device of this donation that can hold data has arrived.")]
+        return [(None, _("No device of this donation that can hold data has arrived."))]
     status = sanitization_status(assets)
-    for asset in assets:
-        problems.extend(f"{asset.display_tag}: {reason}" for reason in status[asset.pk])
+    return [(asset, reason) for asset in assets for reason in status[asset.pk]]
+
+
+def certificate_blockers(donation) -> list[str]:
+    """Why no certificate can be issued for this donation yet (empty when it can)."""
+    problems = [
+        f"{asset.display_tag}: {reason}" if asset else reason
+        for asset, reason in certificate_missing(donation)
+    ]
     if donation.certificates.filter(revoked_at__isnull=True).exists():
         problems.append(_("This donation already has a valid certificate."))
     return problems

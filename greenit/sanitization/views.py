@@ -16,7 +16,7 @@ from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.donations.models import Donation
 
 from . import offline, services, signing
-from .forms import MediumForm, RecordForm, RevokeForm, VerifyUploadForm
+from .forms import MediumForm, RecordForm, RevokeForm, VerifyUploadForm, capacity_text
 from .guards import missing
 from .models import Certificate
 from .rules import medium_status
@@ -63,6 +63,7 @@ def _asset_page(request, asset, *, medium_form=None, record_form=None, status=20
     media = list(asset.media.prefetch_related("records__operator", "records__verifier"))
     for medium in media:
         medium.done, medium.why = medium_status(medium.records.all())
+        medium.capacity = capacity_text(medium.capacity_bytes)
         medium.record_list = sorted(medium.records.all(), key=lambda r: (r.ended_at, r.pk))
     can_record = may(request.user, "sanitize")
     return render(
@@ -112,6 +113,7 @@ def record_add(request: HttpRequest, tag: str) -> HttpResponse:
         data = dict(form.cleaned_data)
         medium = data.pop("medium")
         verifier = data.pop("verifier")
+        data["errors"] = data.pop("error_log", "")
         for key in ("tool", "tool_version", "pattern", "witness", "errors", "hpa_dco", "notes"):
             data[key] = data.get(key) or ""
         data["passes"] = data.get("passes") or 0
@@ -140,13 +142,15 @@ def record_add(request: HttpRequest, tag: str) -> HttpResponse:
 def donation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     donation = get_object_or_404(Donation.objects.select_related("donor_organisation"), pk=pk)
     certificates = list(donation.certificates.select_related("issued_by", "revoked_by"))
+    valid = next((c for c in certificates if not c.revoked), None)
     return render(
         request,
         "sanitization/donation.html",
         {
             "donation": donation,
             "certificates": certificates,
-            "blockers": services.certificate_blockers(donation),
+            "valid": valid,
+            "missing": [] if valid else services.certificate_missing(donation),
             "can_issue": may(request.user, "sanitize"),
             "revoke_form": RevokeForm(),
         },

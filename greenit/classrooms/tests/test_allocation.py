@@ -36,7 +36,7 @@ def test_too_few_free_devices_allocates_none_and_says_so(project, paul, make_rea
         services.allocate_by_category(
             project=project, actor=paul, category="laptop", count=2, min_grade="A"
         )
-    assert "Only 1 ready devices" in error.value.message_dict["count"][0]
+    assert "only 1 ready device of this category and grade is free" in str(error.value)
     assert not Allocation.objects.exists()
 
 
@@ -49,7 +49,8 @@ def test_allocating_by_scanning_tags_and_one_bad_tag_allocates_none(
             project=project, actor=paul, codes=[ready.display_tag, laptop.tag, "ZZZZ-9999"]
         )
     messages = error.value.message_dict["codes"]
-    assert len(messages) == 2 and "not ready" in messages[0]
+    assert len(messages) == 3 and "Nothing was allocated" in messages[0]
+    assert "not ready" in messages[1] and "ZZZZ-9999" in messages[2]
     assert not Allocation.objects.exists()
     made = services.allocate_by_tags(project=project, actor=paul, codes=[ready.display_tag.lower()])
     assert made[0].asset_id == ready.pk
@@ -123,7 +124,7 @@ def test_the_project_page_allocates_and_unallocates(project, paul, make_ready, c
     response = client.post(
         url, {"cat-category": "laptop", "cat-count": "1", "cat-min_grade": "C"}, follow=True
     )
-    assert "1 devices allocated" in response.content.decode()
+    assert "1 device allocated: " in response.content.decode()
     allocation = Allocation.objects.get()
     response = client.post(
         reverse("classrooms:unallocate", args=[project.pk, allocation.pk]), follow=True
@@ -132,7 +133,7 @@ def test_the_project_page_allocates_and_unallocates(project, paul, make_ready, c
     response = client.post(
         url, {"cat-category": "laptop", "cat-count": "5", "cat-min_grade": "C"}, follow=True
     )
-    assert "Only 1 ready devices" in response.content.decode()
+    assert "only 1 ready device of this category" in response.content.decode()
 
 
 @pytest.fixture
@@ -205,3 +206,30 @@ def test_allocating_fifty_scanned_devices_takes_as_many_queries_as_five(
         f"Allocated to {project}",
         f"Allocated to {other_project}",
     }
+
+
+def test_one_bad_scanned_tag_allocates_nothing_and_says_which(project, paul, make_ready, client):
+    good = make_ready()
+    client.force_login(paul)
+    response = client.post(
+        reverse("classrooms:allocate_tags", args=[project.pk]),
+        {"tags-codes": f"{good.tag}\nNOSUCHTAG"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "allocated." not in page
+    assert "Nothing was allocated" in page
+    assert "NOSUCHTAG: no single device has this tag." in page
+    assert not Allocation.objects.exists()
+
+
+def test_scanned_tags_say_how_many_and_which_were_allocated(project, paul, make_ready, client):
+    first, second = make_ready(), make_ready()
+    client.force_login(paul)
+    response = client.post(
+        reverse("classrooms:allocate_tags", args=[project.pk]),
+        {"tags-codes": f"{first.tag}\n{second.tag}"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f"2 devices allocated: {first.display_tag}, {second.display_tag}." in page

@@ -64,7 +64,7 @@ def test_when_devices_run_short_one_manager_gets_them_and_the_other_a_clear_refu
 
     results = _race(2, allocate)
     refused = [r for r in results if isinstance(r, ValidationError)]
-    assert len(refused) == 1 and "ready devices" in refused[0].messages[0]
+    assert len(refused) == 1 and "Nothing was allocated" in refused[0].messages[0]
     active = Allocation.objects.active()
     assert active.count() == 3 and len({a.project_id for a in active}) == 1
     assert active.values("asset").distinct().count() == 3

@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from greenit.assets import lifecycle
 from greenit.assets.models import State
@@ -95,3 +96,37 @@ def test_the_project_page_records_the_delivery(equipped, lena, client):
         {"delivery-date": "2026-09-01", "delivery-received_by": "刘强"},
     )
     assert Delivery.objects.get().received_by == "刘强"
+
+
+def test_recording_the_opening_after_delivery_opens_the_classroom(equipped, lena, paul, client):
+    services.deliver(project=equipped, actor=lena, on=date(2026, 9, 1), received_by="刘强")
+    client.force_login(paul)
+    response = client.post(
+        reverse("classrooms:opening", args=[equipped.pk]),
+        {"opening-date": (timezone.localdate() - timedelta(days=1)).isoformat()},
+        follow=True,
+    )
+    assert "the classroom is open" in response.content.decode()
+    equipped.refresh_from_db()
+    assert equipped.status == ClassroomProject.Status.OPENED
+
+
+def test_an_opening_planned_for_later_or_before_delivery_leaves_the_project_as_it_is(
+    equipped, lena, paul
+):
+    services.opening_record(project=equipped, actor=paul, date=timezone.localdate())
+    equipped.refresh_from_db()
+    assert equipped.status == ClassroomProject.Status.EQUIPPING  # not delivered yet
+    services.opening_record(
+        project=equipped, actor=paul, date=timezone.localdate() + timedelta(days=10)
+    )
+    services.deliver(project=equipped, actor=lena, on=timezone.localdate(), received_by="刘强")
+    equipped.refresh_from_db()
+    assert equipped.status == ClassroomProject.Status.READY  # the event is still to come
+
+
+def test_delivering_after_the_opening_took_place_opens_the_classroom(equipped, lena, paul):
+    services.opening_record(project=equipped, actor=paul, date=timezone.localdate())
+    services.deliver(project=equipped, actor=lena, on=timezone.localdate(), received_by="刘强")
+    equipped.refresh_from_db()
+    assert equipped.status == ClassroomProject.Status.OPENED

@@ -416,3 +416,57 @@ def test_only_logistics_places_or_edits_boxes(client, alice, box, east_auto):
     assert client.get(reverse("collection:edit", args=[box.code])).status_code == 403
     with pytest.raises(PermissionDenied):
         services.box_place(actor=alice, code="SH-9", host=east_auto, site="x")
+
+
+def _emptying_post(lines: dict[int, dict[str, str]], total: int = 5) -> dict[str, str]:
+    data = {"weights-TOTAL_FORMS": str(total), "weights-INITIAL_FORMS": "0"}
+    for n in range(total):
+        for field in ("category", "weight_kg", "devices"):
+            data[f"weights-{n}-{field}"] = lines.get(n, {}).get(field, "")
+    return data
+
+
+def test_the_emptying_form_offers_five_empty_lines(client, lena, box):
+    client.force_login(lena)
+    page = client.get(reverse("collection:empty", args=[box.code])).content.decode()
+    assert 'name="weights-TOTAL_FORMS" value="5"' in page
+    assert '<option value="" selected>—</option>' in page
+
+
+def test_an_emptying_saves_with_unused_lines_left_empty(client, lena, box):
+    client.force_login(lena)
+    response = client.post(
+        reverse("collection:empty", args=[box.code]),
+        _emptying_post({0: {"category": "phone", "weight_kg": "3.4"}}),
+    )
+    assert response.status_code == 302
+    assert list(BoxEmptyingWeight.objects.values_list("category", flat=True)) == ["phone"]
+
+
+def test_a_half_filled_line_is_refused_naming_the_line(client, lena, box):
+    client.force_login(lena)
+    response = client.post(
+        reverse("collection:empty", args=[box.code]),
+        _emptying_post({0: {"category": "phone", "weight_kg": "3.4"}, 2: {"category": "cable"}}),
+    )
+    assert response.status_code == 200
+    assert "Line 3: give the weight in kilograms" in response.content.decode()
+    assert not BoxEmptying.objects.exists()
+
+
+def test_an_emptying_with_every_line_empty_asks_for_one_weight(client, lena, box):
+    client.force_login(lena)
+    response = client.post(reverse("collection:empty", args=[box.code]), _emptying_post({}))
+    assert response.status_code == 200
+    assert "Give the weight of at least one category." in response.content.decode()
+    assert not BoxEmptying.objects.exists()
+
+
+def test_the_dashboard_counts_each_open_report_once(client, paul, lena, box):
+    services.box_report(box=box, kind="full")
+    services.emptying_schedule(box=box, actor=lena, scheduled_for=timezone.localdate())
+    services.emptying_schedule(box=box, actor=lena, scheduled_for=timezone.localdate())
+    services.emptying_schedule(box=box, actor=lena, scheduled_for=timezone.localdate())
+    client.force_login(paul)
+    listed = client.get(reverse("collection:list")).context["boxes"]
+    assert [(b.code, b.open_reports, b.scheduled) for b in listed] == [("SH-001", 1, 3)]

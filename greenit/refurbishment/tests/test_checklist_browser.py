@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from greenit.assets import lifecycle
 from greenit.assets.models import State
 from greenit.core.tests.browser import log_in
+from greenit.refurbishment.models import CHECKS
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,7 +24,12 @@ def test_a_technician_works_through_the_checklist_with_the_keyboard(
     log_in(page, "alice", "alice-Pa55word!")
     page.goto(f"/refurbishment/assets/{laptop.tag}/")
     expect(page.locator("h1")).to_have_count(1)
-    # Radio groups: Arrow keys move the choice inside a group, Tab moves to the next field.
+    # Nothing is pre-answered: each check is chosen. Space picks the focused choice; Arrow
+    # keys move the choice inside a group.
+    expect(page.locator("main input[type=radio]:checked")).to_have_count(0)
+    for name, _label in CHECKS:
+        page.locator(f"#id_{name}_0").focus()
+        page.keyboard.press("Space")
     page.locator("#id_powers_on_0").focus()
     page.keyboard.press("ArrowRight")
     expect(page.locator("#id_powers_on_1")).to_be_checked()

@@ -108,3 +108,21 @@ def test_technicians_manage_software_kits(client, alice, paul):
     client.force_login(paul)
     assert "Green IT kit" in client.get(reverse("refurbishment:kits")).content.decode()
     assert client.get(reverse("refurbishment:kit_edit", args=[kit.pk])).status_code == 403
+
+
+def test_the_checklist_starts_with_nothing_answered(client, alice, sanitized_laptop):
+    client.force_login(alice)
+    page = client.get(reverse("refurbishment:asset", args=[sanitized_laptop.tag]))
+    assert "checked" not in page.content.decode()
+    assert not any(page.context["form"][name].value() for name, _label in CHECKS)
+
+
+def test_an_unanswered_check_is_refused_naming_it(client, alice, sanitized_laptop):
+    client.force_login(alice)
+    url = reverse("refurbishment:asset", args=[sanitized_laptop.tag])
+    data = _form()
+    del data["wifi"]
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Wi-Fi: choose pass, fail or not applicable." in response.content.decode()
+    assert not Refurbishment.objects.exists()

@@ -110,3 +110,12 @@ def test_a_ready_device_is_not_tested_again(sanitized_laptop, alice, kit):
     with pytest.raises(ValidationError):
         record(sanitized_laptop, alice, grade="C")
     assert Refurbishment.objects.get().grade == "A"
+
+
+def test_a_check_left_out_is_not_taken_as_answered(sanitized_laptop, alice):
+    checks = all_pass()
+    del checks["battery"]
+    with pytest.raises(ValidationError) as error:
+        record(sanitized_laptop, alice, checks=checks, grade="A")
+    assert set(error.value.message_dict) == {"battery"}
+    assert not Refurbishment.objects.exists()

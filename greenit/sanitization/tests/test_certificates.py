@@ -342,3 +342,15 @@ def test_an_old_certificate_verifies_with_its_kept_key_after_rotation(
     assert not services.check_certificate(certificate).valid
     settings.SIGNING_PUBLIC_KEYS_DIR = str(kept)
     assert services.check_certificate(certificate).valid
+
+
+def test_after_issuing_the_page_shows_the_certificate_not_a_missing_line(
+    client, alice, certificate
+):
+    client.force_login(alice)
+    page = client.get(
+        reverse("sanitization:donation", args=[certificate.donation_id])
+    ).content.decode()
+    assert "Still missing" not in page
+    assert "already has a valid certificate" not in page
+    assert f"Certificate {certificate.number} is valid for this donation" in page
