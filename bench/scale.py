@@ -375,6 +375,11 @@ def main() -> int:
              "--list-requests", "1", "--bare-requests", "10"],
             cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
+    # A database built by an older greenit must have today's schema, or pages answer 500.
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+        cwd=ROOT, env=env(args), check=True,
+    )  # fmt: skip
     data = django_child("prepare", args)
     log(f"intake donation {data['donation']}, shift {data['shift']}, {len(data['tags'])} tags")
     load = os.getloadavg()
