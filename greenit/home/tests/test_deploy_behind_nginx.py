@@ -22,6 +22,7 @@ from django.db import connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from greenit.donations.models import Donation, DonationPhoto
+from greenit.donations.tests.test_offers import _offer as offer_form
 
 ROOT = Path(__file__).resolve().parents[3]
 NGINX = Path("/usr/sbin/nginx")
@@ -269,30 +270,6 @@ class Browser:
         )
 
 
-def _offer(**extra) -> dict:
-    data = {
-        "donor_name": "Ms. Emily Carter",
-        "contact_name": "Emily Carter",
-        "contact_email": "emily@example.org",
-        "contact_phone": "13900000000",
-        "province": "上海市",
-        "city": "上海市",
-        "district": "徐汇区",
-        "street": "漕溪北路 201 弄 5 号",
-        "preferred_from": "2026-12-01",
-        "preferred_to": "2026-12-05",
-        "consent": "on",
-        "website": "",
-        "items-TOTAL_FORMS": "1",
-        "items-INITIAL_FORMS": "0",
-        "items-MIN_NUM_FORMS": "1",
-        "items-MAX_NUM_FORMS": "50",
-        "items-0-category": "laptop",
-        "items-0-quantity": "6",
-    }
-    return data | extra
-
-
 def _photo() -> io.BytesIO:
     from PIL import Image
 
@@ -323,7 +300,7 @@ def test_behind_nginx_pages_static_files_uploads_and_client_addresses_work(site)
     assert again.headers["X-Cache-Status"] == "HIT"  # served by nginx the second time
 
     # An upload through the proxy: the offer with its photo is kept, over HTTPS (secure cookie).
-    response, _ = visitor.post_form("/donate/", _offer(photos=_photo()))
+    response, _ = visitor.post_form("/donate/", offer_form(photos=_photo()))
     assert response.status == 302, _
     assert response.headers["Location"].endswith("/donate/thanks/")
     photo, donation = DonationPhoto._meta.db_table, Donation._meta.db_table
