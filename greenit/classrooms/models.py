@@ -99,6 +99,11 @@ class SchoolApplication(ChineseAddress):
         return self.school_name
 
     @property
+    def reference(self) -> str:
+        """What the school quotes when it calls: A- and the number of the application."""
+        return f"A-{self.pk:05d}"
+
+    @property
     def is_open(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.MORE_INFO)
 

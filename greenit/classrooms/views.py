@@ -11,7 +11,12 @@ from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import may, permission_required, require, staff_required
 from greenit.core import files
-from greenit.core.forms import refusals_as_messages, refusals_on
+from greenit.core.forms import (
+    refusals_as_messages,
+    refusals_on,
+    remember_reference,
+    sent_reference,
+)
 from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
 
@@ -61,13 +66,14 @@ def apply(request: HttpRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             data.pop("website", None)
             with refusals_on(form):
-                services.application_submit(photos=data.pop("photos", []), **data)
+                application = services.application_submit(photos=data.pop("photos", []), **data)
+                remember_reference(request, application.reference)
                 return redirect("classrooms:apply_thanks")
     return render(request, "classrooms/apply.html", {"form": form}, status=status)
 
 
 def apply_thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "classrooms/apply_thanks.html")
+    return render(request, "classrooms/apply_thanks.html", {"reference": sent_reference(request)})
 
 
 def public_list(request: HttpRequest) -> HttpResponse:

@@ -95,7 +95,7 @@ class BaseWeightFormSet(forms.BaseFormSet):
         return [f for f in self.forms if f.cleaned_data and not f.is_blank]
 
 
-WeightFormSet = forms.formset_factory(WeightForm, formset=BaseWeightFormSet, extra=5, max_num=30)
+WeightFormSet = forms.formset_factory(WeightForm, formset=BaseWeightFormSet, extra=3, max_num=30)
 
 
 class EmptyingForm(forms.Form):

@@ -111,7 +111,7 @@ def box_empty(request: HttpRequest, code: str) -> HttpResponse:
     box = _box(code)
     form = EmptyingForm(request.POST or None)
     weights = WeightFormSet(request.POST or None, prefix="weights")
-    if request.method == "POST" and form.is_valid() and weights.is_valid():
+    if request.method == "POST" and all([form.is_valid(), weights.is_valid()]):
         used = weights.used
         rows = [
             services.WeightInput(

@@ -87,3 +87,17 @@ class refusals_as_messages(contextlib.AbstractContextManager):
                 messages.error(self.request, message)
             return True
         return False
+
+
+# The thanks page after a public form shows the reference of what was sent, so a person can
+# quote it on the phone. It travels in the session: a thanks URL with the reference in it
+# would let anyone read references one after another.
+_REFERENCE_KEY = "greenit.sent_reference"
+
+
+def remember_reference(request: HttpRequest, reference: str) -> None:
+    request.session[_REFERENCE_KEY] = str(reference)
+
+
+def sent_reference(request: HttpRequest) -> str | None:
+    return request.session.get(_REFERENCE_KEY)

@@ -62,8 +62,16 @@ class DonationItemForm(forms.ModelForm):
         widgets = {"serials": forms.Textarea(attrs={"rows": 2})}
 
 
+class BaseItemFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": _("Add at least one item: choose its category and say how many."),
+        "too_many_forms": _("Send at most %(num)d items in one offer; send the rest in another."),
+    }
+
+
+# Two empty rows to start with; "Add another item" adds more (up to 50).
 ItemFormSet = forms.formset_factory(
-    DonationItemForm, extra=4, min_num=1, validate_min=True, max_num=50
+    DonationItemForm, formset=BaseItemFormSet, extra=2, min_num=1, validate_min=True, max_num=50
 )
 
 

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import permission_required, staff_required
 from greenit.core import files
-from greenit.core.forms import refusals_as_messages, refusals_on
+from greenit.core.forms import (
+    refusals_as_messages,
+    refusals_on,
+    remember_reference,
+    sent_reference,
+)
 from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
 
@@ -82,7 +87,7 @@ def donation_create(request: HttpRequest) -> HttpResponse:
     services.require_may_record_donation(user)
     form = DonationForm(request.POST or None, user=user)
     items = ItemFormSet(request.POST or None, prefix="items")
-    if request.method == "POST" and form.is_valid() and items.is_valid():
+    if request.method == "POST" and all([form.is_valid(), items.is_valid()]):
         with refusals_on(form, _item_rows(items)):
             donation = services.donation_create(
                 actor=user, items=_item_inputs(items), **form.cleaned_data
@@ -134,11 +139,11 @@ def offer_public(request: HttpRequest) -> HttpResponse:
                 ),
             )
             status = 429
-        elif form.is_valid() and items.is_valid():
+        elif all([form.is_valid(), items.is_valid()]):
             data = dict(form.cleaned_data)
             data.pop("website", None)
             with refusals_on(form, _item_rows(items)):
-                services.donation_create(
+                offer = services.donation_create(
                     actor=request.user,
                     items=_item_inputs(items),
                     source=Donation.Source.PUBLIC,
@@ -146,6 +151,7 @@ def offer_public(request: HttpRequest) -> HttpResponse:
                     consent=data.pop("consent", False),
                     **data,
                 )
+                remember_reference(request, offer.reference)
                 return redirect("donate:thanks")
     return render(
         request, "donations/offer_public.html", {"form": form, "items": items}, status=status
@@ -153,7 +159,7 @@ def offer_public(request: HttpRequest) -> HttpResponse:
 
 
 def offer_thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "donations/offer_thanks.html")
+    return render(request, "donations/offer_thanks.html", {"reference": sent_reference(request)})
 
 
 # Staff: the offers queue, accepting and declining --------------------------------------

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from greenit.accounts.permissions import permission_required
-from greenit.core.forms import refusals_on
+from greenit.core.forms import refusals_on, remember_reference, sent_reference
 from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
 
@@ -37,13 +37,14 @@ def contact(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("website", "consent")}
             with refusals_on(form):
-                services.enquiry_receive(language=get_language() or "en", **data)
+                enquiry = services.enquiry_receive(language=get_language() or "en", **data)
+                remember_reference(request, enquiry.reference)
                 return redirect("contact:thanks")
     return render(request, "enquiries/contact.html", {"form": form}, status=status)
 
 
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "enquiries/thanks.html")
+    return render(request, "enquiries/thanks.html", {"reference": sent_reference(request)})
 
 
 @permission_required("answer_enquiries")

@@ -59,7 +59,7 @@ def asset_test(request: HttpRequest, tag: str) -> HttpResponse:
     if request.method == "POST":
         form = RefurbishmentForm(request.POST)
         parts = PartFormSet(request.POST, prefix="parts")
-        if form.is_valid() and parts.is_valid():
+        if all([form.is_valid(), parts.is_valid()]):
             data = form.cleaned_data
             with refusals_on(form):
                 services.refurbishment_record(

@@ -426,10 +426,13 @@ def _emptying_post(lines: dict[int, dict[str, str]], total: int = 5) -> dict[str
     return data
 
 
-def test_the_emptying_form_offers_five_empty_lines(client, lena, box):
+def test_the_emptying_form_offers_empty_lines_and_another_on_demand(client, lena, box):
     client.force_login(lena)
     page = client.get(reverse("collection:empty", args=[box.code])).content.decode()
-    assert 'name="weights-TOTAL_FORMS" value="5"' in page
+    assert 'name="weights-TOTAL_FORMS" value="3"' in page
+    # "Add another line" copies the empty row kept in a <template> (greenit.js).
+    assert 'data-add-row="weights"' in page
+    assert 'id="weights-empty-row"' in page and "weights-__prefix__-category" in page
     assert '<option value="" selected>—</option>' in page
 
 

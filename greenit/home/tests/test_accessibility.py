@@ -325,6 +325,8 @@ SECOND_STATES = {
     "imports:new": ("empty form sent", _submit_donation_form_empty, True),
     "volunteers:signup": ("empty form sent", _submit_guest_signup_empty, True),
     "volunteers:opportunity_new": ("empty form sent", _submit_donation_form_empty, True),
+    "contact:contact": ("empty form sent", _submit_donation_form_empty, True),
+    "classrooms:apply": ("empty form sent", _submit_donation_form_empty, True),
     # The focus stays in the serial field after a scan, so the Tab check does not apply.
     "assets:intake": ("empty form sent", _submit_intake_empty, False),
     "assets:detail": ("after moving the device", _record_next_step, True),

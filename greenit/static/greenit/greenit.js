@@ -4,13 +4,66 @@
 
    data-print                    a button that prints the page
    data-after-request-clear="#id"  after a successful htmx request of this form, empty that
-                                 field and put the cursor back in it (the intake screen) */
+                                 field and put the cursor back in it (the intake screen)
+   data-error-summary            a form came back with errors: the summary takes the focus,
+                                 so a screen reader reads it first, and each of its links puts
+                                 the cursor in its field with the field's label in view
+   data-add-row="prefix"         "Add another": a copy of the formset's empty row (its
+                                 <template id="prefix-empty-row">) goes after the last row */
 (function () {
   "use strict";
 
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) {
       window.print();
+    }
+    const link = event.target.closest("[data-error-summary] a[href^='#']");
+    if (link) {
+      const target = document.getElementById(link.getAttribute("href").slice(1));
+      const input = target && (target.matches("input, select, textarea, button")
+        ? target : target.querySelector("input, select, textarea"));
+      if (input) {
+        event.preventDefault();
+        const holder = input.closest(".field, fieldset") || input;
+        holder.scrollIntoView();
+        input.focus({ preventScroll: true });
+      }
+    }
+  });
+
+  function addRow(prefix) {
+    const total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    const most = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    const template = document.getElementById(prefix + "-empty-row");
+    const rows = document.querySelector("[data-formset-rows='" + prefix + "']");
+    const index = Number(total.value);
+    if (most && index >= Number(most.value)) {
+      return;
+    }
+    const html = template.innerHTML.replace(/__prefix__/g, String(index))
+      .replace(/__number__/g, String(index + 1));
+    rows.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    const first = rows.lastElementChild.querySelector("input, select, textarea");
+    if (first) {
+      first.focus();
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-add-row]");
+    if (button) {
+      addRow(button.dataset.addRow);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    for (const button of document.querySelectorAll("[data-add-row]")) {
+      button.hidden = false;
+    }
+    const summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
     }
   });
 
