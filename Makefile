@@ -38,6 +38,7 @@ run: system-packages $(STAMP) messages
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py demo
 	@echo "Log in at http://127.0.0.1:8000/accounts/login/ as admin / greenit-demo"
+	@echo "E-mail is not sent: read it at http://127.0.0.1:8000/outbox/ (files in var/outbox)"
 	$(BIN)/python manage.py worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -280,9 +280,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Printing e-mail instead of sending it is the development default only: in production it
 # would lose every message quietly, so there it must be chosen on purpose.
 if DEBUG:
+    # Written to files that /outbox/ lists (greenit/home/outbox.py): nothing leaves the machine.
     EMAIL_BACKEND = os.environ.get(
-        "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        "EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
     )
+    EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", DATA_DIR / "outbox"))
 else:
     EMAIL_BACKEND = env_required(
         "EMAIL_BACKEND",

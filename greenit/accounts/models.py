@@ -84,6 +84,11 @@ class User(AbstractUser):
         verbose_name = _("person")
         verbose_name_plural = _("people")
 
+    def __str__(self) -> str:
+        """People are shown by name (in choices, rosters, custody events); the login name only
+        where no name was given."""
+        return self.get_full_name().strip() or self.username
+
     @cached_property
     def roles(self) -> frozenset[str]:
         if not self.is_active:

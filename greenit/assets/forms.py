@@ -10,9 +10,14 @@ from .models import Asset, State
 class IntakeForm(forms.Form):
     donation = forms.ModelChoiceField(
         label=_("Donation"),
-        queryset=Donation.objects.exclude(
-            status__in=[Donation.Status.DECLINED, Donation.Status.CLOSED]
-        ).select_related("donor_organisation"),
+        queryset=Donation.objects.may_receive_devices().select_related("donor_organisation"),
+        help_text=_("Accepted and collected donations. Accept an offer first: the donor is told."),
+        error_messages={
+            "invalid_choice": _(
+                "Choose an accepted or collected donation: an open offer is accepted first, "
+                "a declined or closed one takes no devices."
+            )
+        },
     )
     category = forms.ChoiceField(label=_("Category"), choices=categories.choices)
     make = forms.CharField(label=_("Make"), max_length=100, required=False)

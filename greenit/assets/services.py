@@ -54,6 +54,16 @@ def intake_scan(
     categories.validate_accepted(category)
     if len(serial) > 100:
         raise ValidationError({"serial": _("A serial number has at most 100 characters.")})
+    if donation.status == Donation.Status.OFFERED:
+        raise ValidationError(
+            {
+                "donation": _(
+                    "Donation %(ref)s is an offer nobody has accepted yet: accept it first "
+                    "(the donor is told by e-mail), then scan its devices."
+                )
+                % {"ref": donation.reference}
+            }
+        )
     if donation.status in (Donation.Status.DECLINED, Donation.Status.CLOSED):
         raise ValidationError(
             {
@@ -78,11 +88,7 @@ def intake_scan(
                 make=make.strip(),
                 model=model.strip(),
             )
-            if donation.status in (
-                Donation.Status.OFFERED,
-                Donation.Status.ACCEPTED,
-                Donation.Status.COLLECTED,
-            ):
+            if donation.status in (Donation.Status.ACCEPTED, Donation.Status.COLLECTED):
                 Donation.objects.filter(pk=donation.pk).update(status=Donation.Status.RECEIVED)
     except IntegrityError:
         # Another scan of the same serial won the race: that one is the device.

@@ -16,6 +16,11 @@ from greenit.core.querysets import VisibleToQuerySet
 class DonationQuerySet(VisibleToQuerySet):
     organisation_path = "donor_organisation"
 
+    def may_receive_devices(self) -> "DonationQuerySet":
+        """Donations whose devices may be scanned in: accepted, collected or already receiving.
+        An offer nobody accepted is not among them: accepting it tells the donor by e-mail."""
+        return self.filter(status__in=Donation.RECEIVING)
+
 
 class Donation(ChineseAddress):
     class Status(models.TextChoices):
@@ -25,6 +30,9 @@ class Donation(ChineseAddress):
         COLLECTED = "collected", _("Collected")
         RECEIVED = "received", _("Received")
         CLOSED = "closed", _("Closed")
+
+    # The states in which devices may arrive (see DonationQuerySet.may_receive_devices).
+    RECEIVING = (Status.ACCEPTED, Status.COLLECTED, Status.RECEIVED)
 
     class Source(models.TextChoices):
         PUBLIC = "public", _("Public offer form")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from . import views
@@ -9,3 +10,5 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics_view, name="metrics"),
 ]
+if settings.DEBUG:
+    urlpatterns.append(path("outbox/", views.outbox, name="outbox"))

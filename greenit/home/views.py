@@ -1,5 +1,6 @@
 import hmac
 import ipaddress
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -7,12 +8,14 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from greenit.accounts.permissions import staff_required
 from greenit.assets.models import Asset, State
 from greenit.classrooms.models import ClassroomProject
 from greenit.core import categories, health
 from greenit.core.limits import client_address
 from greenit.donations.models import Donation
 from greenit.home import metrics
+from greenit.home.outbox import sent_mail
 
 
 def _state_counts() -> list[tuple[str, str, int]]:
@@ -78,3 +81,10 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=404)
     body, content_type = metrics.exposition()
     return HttpResponse(body, content_type=content_type)
+
+
+@staff_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    """The e-mails greenit wrote instead of sending them (DEBUG only: see home/outbox.py)."""
+    folder = Path(settings.EMAIL_FILE_PATH)
+    return render(request, "home/outbox.html", {"mails": sent_mail(folder), "folder": folder})

@@ -209,3 +209,33 @@ def test_the_link_from_a_donation_preselects_it(client, alice, donation):
     client.force_login(alice)
     response = client.get(reverse("assets:intake"), {"donation": str(donation.pk)})
     assert response.context["donation"] == donation
+
+
+def test_an_offer_nobody_accepted_takes_no_devices_on_any_face(client, alice, donation):
+    """A public offer is accepted first (the donor hears so by e-mail); intake neither offers it
+    nor takes a scan into it, on the page or through the API, and nothing changes."""
+    Donation.objects.filter(pk=donation.pk).update(status=Donation.Status.OFFERED)
+    client.force_login(alice)
+    page = client.get(reverse("assets:intake")).content.decode()
+    assert f'value="{donation.pk}"' not in page
+    response = _scan(client, donation, "PF1OFFER")
+    assert response.status_code == 200
+    assert "Choose an accepted or collected donation" in html.unescape(response.content.decode())
+    _token, key = ApiToken.issue(user=alice, name="station")
+    response = _api_scan(client, key, donation, "PF1OFFER")
+    assert response.status_code == 422, response.content
+    assert "accept it first" in response.content.decode()
+    assert not Asset.objects.exists()
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.OFFERED
+
+
+@pytest.mark.parametrize("status", ["accepted", "collected", "received"])
+def test_accepted_collected_and_receiving_donations_are_offered_at_intake(
+    client, alice, donation, status
+):
+    Donation.objects.filter(pk=donation.pk).update(status=status)
+    client.force_login(alice)
+    assert f'value="{donation.pk}"' in client.get(reverse("assets:intake")).content.decode()
+    assert _scan(client, donation, f"PF1{status.upper()}").status_code in (200, 302)
+    assert Asset.objects.filter(serial=f"PF1{status.upper()}").exists()
