@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -68,13 +70,38 @@ class AssetFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("Any category")), *categories.choices()]
 
 
+@dataclass(frozen=True)
+class LabelLayout:
+    """Where labels sit on a page, in millimetres (from the sheet makers' templates). A thermal
+    printer's roll is a page per label: one column, one row, the page the label's size."""
+
+    columns: int
+    rows: int
+    width: float
+    height: float
+    top: float = 0.0
+    left: float = 0.0
+    gap: float = 0.0
+    page_width: float = 210.0  # A4 unless a roll
+    page_height: float = 297.0
+
+    @property
+    def per_page(self) -> int:
+        return self.columns * self.rows
+
+    @property
+    def is_roll(self) -> bool:
+        return self.per_page == 1
+
+
 LABEL_LAYOUTS = {
-    # name: (columns, rows, label width mm, label height mm, top margin mm, left margin mm,
-    #        column gap mm); measurements from the sheet makers' templates.
-    "l7160": (3, 7, 63.5, 38.1, 15.15, 7.2, 2.5),
-    "l7163": (2, 7, 99.1, 38.1, 15.15, 4.65, 2.5),
-    "l7651": (5, 13, 38.1, 21.2, 10.7, 4.75, 2.5),
-    "a4-24": (3, 8, 70.0, 37.0, 0.5, 0.0, 0.0),
+    "l7160": LabelLayout(3, 7, 63.5, 38.1, 15.15, 7.2, 2.5),
+    "l7163": LabelLayout(2, 7, 99.1, 38.1, 15.15, 4.65, 2.5),
+    "l7651": LabelLayout(5, 13, 38.1, 21.2, 10.7, 4.75, 2.5),
+    "a4-24": LabelLayout(3, 8, 70.0, 37.0, 0.5, 0.0, 0.0),
+    # Thermal label printers (Brother QL, Zebra, Dymo): one label per page of the roll.
+    "roll-62x29": LabelLayout(1, 1, 62.0, 29.0, page_width=62.0, page_height=29.0),
+    "roll-50x25": LabelLayout(1, 1, 50.0, 25.0, page_width=50.0, page_height=25.0),
 }
 
 
@@ -86,6 +113,34 @@ class LabelForm(forms.Form):
             ("l7163", _("14 per A4 sheet, 99.1 × 38.1 mm (Avery L7163 and compatibles)")),
             ("l7651", _("65 per A4 sheet, 38.1 × 21.2 mm (Avery L7651 and compatibles)")),
             ("a4-24", _("24 per A4 sheet, 70 × 37 mm (common A4 3 × 8 sheets)")),
+            (
+                "roll-62x29",
+                _("Thermal printer roll, 62 mm wide, 29 mm per label (Brother DK-22205 and like)"),
+            ),
+            ("roll-50x25", _("Thermal printer roll, 50 × 25 mm labels (Zebra, Dymo and like)")),
         ],
         initial="l7160",
     )
+    start = forms.IntegerField(
+        label=_("Start at label"),
+        required=False,
+        min_value=1,
+        initial=1,
+        help_text=_(
+            "On a part-used sheet: the first free position, counted along the rows from the "
+            "top left (1 for a new sheet)."
+        ),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        layout = LABEL_LAYOUTS.get(data.get("layout") or "")
+        start = data.get("start") or 1
+        if layout and start > layout.per_page:
+            self.add_error(
+                "start",
+                _("This sheet has %(n)s labels: give a position from 1 to %(n)s.")
+                % {"n": layout.per_page},
+            )
+        data["start"] = 1 if layout and layout.is_roll else start
+        return data

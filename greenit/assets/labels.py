@@ -22,38 +22,53 @@ SHEETS_PER_RENDER = 10
 
 
 def render_pdf(
-    assets: list[Asset], *, layout: str, progress: Callable[[int], None] | None = None
+    assets: list[Asset],
+    *,
+    layout: str,
+    start: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> bytes:
+    """The labels of `assets` in order; on the first sheet the positions before `start` are
+    left empty (a part-used sheet goes through the printer again)."""
     from weasyprint import HTML  # heavy: loaded on first use, not at start-up
 
-    columns, rows, width, height, top, left, gap = LABEL_LAYOUTS[layout]
-    per_sheet = columns * rows
-    per_render = per_sheet * SHEETS_PER_RENDER
+    sheet = LABEL_LAYOUTS[layout]
+    per_render = sheet.per_page * SHEETS_PER_RENDER
+    skipped = [None] * (min(max(start, 1), sheet.per_page) - 1)
+    positions = skipped + list(assets)
     documents = []
-    for start in range(0, len(assets), per_render):
-        chunk = assets[start : start + per_render]
+    for first in range(0, len(positions), per_render):
+        chunk = positions[first : first + per_render]
         labels = []
         for n, a in enumerate(chunk):
-            row, column = divmod(n % per_sheet, columns)
+            row, column = divmod(n % sheet.per_page, sheet.columns)
             labels.append(
-                {
+                a
+                and {
                     "tag": a.display_tag,
                     "category": a.category_label,
                     "serial": a.serial,
                     "qr": qr_png(a.tag),
                     # Absolute positions: far quicker for WeasyPrint to lay out than a grid.
-                    "x": round(left + column * (width + gap), 2),
-                    "y": round(top + row * height, 2),
+                    "x": round(sheet.left + column * (sheet.width + sheet.gap), 2),
+                    "y": round(sheet.top + row * sheet.height, 2),
                 }
             )
-        sheets = [labels[i : i + per_sheet] for i in range(0, len(labels), per_sheet)]
+        pages = [labels[i : i + sheet.per_page] for i in range(0, len(labels), sheet.per_page)]
         html = render_to_string(
             "assets/labels.pdf.html",
-            {"sheets": sheets, "width": width, "height": height, "small": height < 30},
+            {
+                "sheets": pages,
+                "layout": sheet,
+                "small": sheet.height < 30,
+                # On a roll the code fills the label's height: a thermal print at 203 dpi
+                # needs modules of several dots to scan.
+                "qr_mm": sheet.height - 5 if sheet.is_roll else (16 if sheet.height < 30 else 28),
+            },
         )
         documents.append(HTML(string=html).render())
         if progress:
-            progress(start + len(chunk))
+            progress(max(first + len(chunk) - len(skipped), 0))
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
 
@@ -72,7 +87,7 @@ def make_label_sheet(*, sheet: LabelSheet) -> LabelSheet:
         def progress(done: int) -> None:
             LabelSheet.objects.filter(pk=sheet.pk).update(labels_done=done)
 
-        pdf = render_pdf(assets, layout=sheet.layout, progress=progress)
+        pdf = render_pdf(assets, layout=sheet.layout, start=sheet.start, progress=progress)
         sheet.refresh_from_db()
         sheet.file.save(f"labels-{sheet.donation.reference}.pdf", ContentFile(pdf), save=False)
         sheet.status = LabelSheet.Status.DONE

@@ -159,6 +159,7 @@ class LabelSheet(LeasedWork, models.Model):
         "donations.Donation", on_delete=models.CASCADE, related_name="label_sheets"
     )
     layout = models.CharField(_("label sheet"), max_length=10)
+    start = models.PositiveSmallIntegerField(_("start at label"), default=1)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

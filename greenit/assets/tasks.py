@@ -18,7 +18,7 @@ def make_label_sheet(sheet_id: int) -> None:
         labels.make_label_sheet(sheet=sheet)
 
 
-def label_sheet_request(*, donation, layout: str, actor) -> LabelSheet:
+def label_sheet_request(*, donation, layout: str, actor, start: int = 1) -> LabelSheet:
     """Queue a label PDF for the worker. Asking again while one is on its way returns that
     one instead of making two."""
     with transaction.atomic():
@@ -26,13 +26,16 @@ def label_sheet_request(*, donation, layout: str, actor) -> LabelSheet:
         type(donation).objects.select_for_update().get(pk=donation.pk)
         leases.reap(LabelSheet, donation=donation)  # a sheet whose worker died: make anew
         waiting = donation.label_sheets.filter(
-            layout=layout, status__in=[LabelSheet.Status.QUEUED, LabelSheet.Status.RUNNING]
+            layout=layout,
+            start=start,
+            status__in=[LabelSheet.Status.QUEUED, LabelSheet.Status.RUNNING],
         ).first()
         if waiting:
             return waiting
         sheet = LabelSheet.objects.create(
             donation=donation,
             layout=layout,
+            start=start,
             labels=donation.assets.count(),
             requested_by=actor if actor and actor.is_authenticated else None,
         )

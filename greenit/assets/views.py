@@ -162,13 +162,17 @@ def labels(request: HttpRequest, donation_pk: int) -> HttpResponse:
             "sheets": donation.label_sheets.all()[:5],
         }
         return render(request, "assets/labels.html", context)
-    layout = form.cleaned_data["layout"]
+    layout, start = form.cleaned_data["layout"], form.cleaned_data["start"]
     if not count:
         raise Http404(_("This donation has no devices yet."))
     if big:
-        sheet = tasks.label_sheet_request(donation=donation, layout=layout, actor=request.user)
+        sheet = tasks.label_sheet_request(
+            donation=donation, layout=layout, start=start, actor=request.user
+        )
         return redirect("assets:label_sheet", sheet.pk)
-    pdf = label_sheets.render_pdf(label_sheets.assets_for_labels(donation), layout=layout)
+    pdf = label_sheets.render_pdf(
+        label_sheets.assets_for_labels(donation), layout=layout, start=start
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="labels-{donation.reference}.pdf"'
     return response

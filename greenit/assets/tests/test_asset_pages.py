@@ -300,15 +300,43 @@ def _pdf_pages(pdf: bytes, tmp_path) -> tuple[int, str]:
 
 @pytest.mark.parametrize("layout", sorted(LABEL_LAYOUTS))
 def test_label_sheets_print_one_page_per_sheet(client, alice, sixty_six, layout, tmp_path):
-    columns, rows, *_measures = LABEL_LAYOUTS[layout]
+    sheet = LABEL_LAYOUTS[layout]
     client.force_login(alice)
     response = client.get(reverse("assets:labels", args=[sixty_six.pk]), {"layout": layout})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert sixty_six.reference in response["Content-Disposition"]
     pages, size = _pdf_pages(response.content, tmp_path)
-    assert pages == math.ceil(66 / (columns * rows))
-    assert "A4" in size
+    assert pages == math.ceil(66 / sheet.per_page)
+    if sheet.is_roll:  # a page per label, the label's size (points: 72 per inch)
+        width, height = (float(n) for n in re.findall(r"[\d.]+", size)[:2])
+        assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (
+            round(sheet.width),
+            round(sheet.height),
+        )
+    else:
+        assert "A4" in size
+
+
+def test_a_part_used_sheet_starts_at_the_first_free_position(client, alice, sixty_six, tmp_path):
+    """21 per sheet, starting at position 20: two labels on the first page, then 21, 21, 21 and
+    the last 1 (66 = 2 + 63 + 1) on five pages; the first label sits at position 20."""
+    client.force_login(alice)
+    url = reverse("assets:labels", args=[sixty_six.pk])
+    response = client.get(url, {"layout": "l7160", "start": "20"})
+    assert _pdf_pages(response.content, tmp_path)[0] == 5
+    path = tmp_path / "labels.pdf"
+    first_page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "LB00000" in first_page and "LB00001" in first_page and "LB00002" not in first_page
+    # Position 22 does not exist on a 21-label sheet: the form says so and makes nothing.
+    response = client.get(url, {"layout": "l7160", "start": "22"})
+    assert response["Content-Type"].startswith("text/html")
+    assert "give a position from 1 to 21" in response.content.decode()
 
 
 def test_a_donor_contact_prints_labels_for_their_own_donation(client, bob, laptop, tmp_path):
