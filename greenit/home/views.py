@@ -16,6 +16,8 @@ from greenit.core.limits import client_address
 from greenit.donations.models import Donation
 from greenit.home import metrics
 from greenit.home.outbox import sent_mail
+from greenit.home.today import todays_work
+from greenit.support.models import Ticket
 
 
 def _state_counts() -> list[tuple[str, str, int]]:
@@ -37,17 +39,24 @@ def home(request: HttpRequest) -> HttpResponse:
             "home/staff_home.html",
             {
                 "state_counts": _state_counts(),
+                "todays_work": todays_work(user),
                 "recent_donations": Donation.objects.select_related("donor_organisation")[:8],
             },
         )
     if user.organisation_id is None:
         # Neither staff nor an organisation's contact: a volunteer with an account.
         return redirect("volunteers:me")
-    donations = Donation.objects.visible_to(user).select_related("donor_organisation")[:20]
-    classrooms = ClassroomProject.objects.visible_to(user)[:20]
-    return render(
-        request, "home/contact_home.html", {"donations": donations, "classrooms": classrooms}
-    )
+    # Each kind of organisation sees its own work: a school its classroom and tickets, a
+    # donor its donations, a sponsor the classrooms it funds (one organisation may be several).
+    organisation = user.organisation
+    context = {"classrooms": ClassroomProject.objects.visible_to(user)[:20]}
+    if organisation.is_donor or not organisation.is_school:
+        context["donations"] = Donation.objects.visible_to(user).select_related(
+            "donor_organisation"
+        )[:20]
+    if organisation.is_school:
+        context["tickets"] = Ticket.objects.visible_to(user).filter(status=Ticket.Status.OPEN)[:20]
+    return render(request, "home/contact_home.html", context)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

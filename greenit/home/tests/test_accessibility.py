@@ -128,8 +128,7 @@ MUST_REACH = {
         "sanitization:verify",
     },
     "sun.bank": DONOR_VIEWS | CLASSROOM_CONTACT_VIEWS,
-    "liu.school": {"home:home", "donations:list", "assets:list", "accounts:tokens"}
-    | CLASSROOM_CONTACT_VIEWS,
+    "liu.school": {"home:home", "assets:list", "support:new"} | CLASSROOM_CONTACT_VIEWS,
 }
 
 _axe = Axe()
