@@ -71,7 +71,9 @@ def _signing_key(settings, _session_signing_key, _session_pdf_chain, tmp_path_fa
     own.write_bytes(_session_signing_key.read_bytes())
     settings.SIGNING_KEY_FILE = own
     settings.SIGNING_PUBLIC_KEYS_DIR = None
-    settings.SIGNING_PDF_DIR = _session_pdf_chain  # read only: a test that replaces it makes its own
+    settings.SIGNING_PDF_DIR = (
+        _session_pdf_chain  # read only: a test that replaces it makes its own
+    )
 
 
 @pytest.fixture(autouse=True)

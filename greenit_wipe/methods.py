@@ -649,7 +649,11 @@ def unfreeze(drive: Drive, runner: Runner, identify_text: str, *, sleep_wake: bo
     """ATA security is frozen by most BIOSes at boot; a sleep/wake cycle resets the drive
     unfrozen. When `identify_text` says frozen, suspend the station for ten seconds
     (`rtcwake`) and identify again; returns the identify text to plan with."""
-    if not parse_hdparm_identify(identify_text).frozen or not sleep_wake or drive.transport == "usb":
+    if (
+        not parse_hdparm_identify(identify_text).frozen
+        or not sleep_wake
+        or drive.transport == "usb"
+    ):
         return identify_text
     if runner.run(SLEEP_WAKE, destructive=True).returncode != 0 or runner.dry_run:
         return identify_text

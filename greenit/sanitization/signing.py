@@ -254,8 +254,9 @@ def import_chain(key_pem: bytes, cert_pem: bytes, chain_pem: bytes, directory: P
         try:
             issued.verify_directly_issued_by(ca)
         except (ValueError, TypeError, InvalidSignature) as error:
-            raise ValueError(f"{ca.subject.rfc4514_string()} did not issue "
-                             f"{issued.subject.rfc4514_string()}") from error
+            raise ValueError(
+                f"{ca.subject.rfc4514_string()} did not issue {issued.subject.rfc4514_string()}"
+            ) from error
         issued = ca
     if issued.issuer != issued.subject:
         raise ValueError("the chain must end with the self-signed root certificate")

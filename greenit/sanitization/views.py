@@ -202,7 +202,12 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     )
     from .pdf import render_pdf
 
-    response = HttpResponse(render_pdf(certificate), content_type="application/pdf")
+    try:
+        data = render_pdf(certificate)
+    except signing.KeyMissing as error:
+        messages.error(request, str(error))
+        return redirect("sanitization:certificates")
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
     return response
 

@@ -66,8 +66,12 @@ def test_the_sanitize_log_of_nvme_cli_is_read():
 
 def test_nvme_sanitize_is_done_only_when_the_log_says_ours_completed():
     runner, outcome = _nvme(
-        [sanitize_log(0), sanitize_log(2, sprog=100), sanitize_log(2, sprog=40000),
-         sanitize_log(1, erased=1)]  # fmt: skip
+        [
+            sanitize_log(0),
+            sanitize_log(2, sprog=100),
+            sanitize_log(2, sprog=40000),
+            sanitize_log(1, erased=1),
+        ]  # fmt: skip
     )
     assert outcome.ok, outcome.errors
     assert [c[1] for c in runner.calls] == ["sanitize-log", "sanitize", *["sanitize-log"] * 3]
@@ -152,7 +156,7 @@ def test_a_frozen_drive_gets_a_sleep_wake_cycle():
         {
             "rtcwake -m": [
                 "rtcwake: assuming RTC uses UTC ...\n"
-                "rtcwake: wakeup from \"mem\" using /dev/rtc0 at Fri Dec  4 18:50:00 2026\n"
+                'rtcwake: wakeup from "mem" using /dev/rtc0 at Fri Dec  4 18:50:00 2026\n'
             ],
             "hdparm -I": [HDPARM_I],  # unfrozen after the wake-up
         }

@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -19,11 +20,19 @@ from pypdf.generic import ContentStream
 
 from greenit.sanitization import offline, pdf, services, signing
 
-from .test_certificates import certificate, wiped_donation  # noqa: F401 -- fixtures
+from .test_certificates import _wipe
 
 
 @pytest.fixture
-def signed(certificate) -> bytes:  # noqa: F811
+def certificate(donation, make_asset, alice):
+    """A certificate of three wiped drives (as in test_certificates.py)."""
+    for n in range(3):
+        _wipe(make_asset(donation, serial=f"PF-{n}"), alice, f"S3TA-{n}")
+    return services.certificate_issue(donation, alice)
+
+
+@pytest.fixture
+def signed(certificate) -> bytes:
     return pdf.render_pdf(certificate)
 
 
@@ -150,7 +159,7 @@ def test_a_page_added_fails(signed, client, tmp_path, incremental):
     _all_three_refuse(out.getvalue(), client, tmp_path)
 
 
-def test_a_pdf_signed_by_someone_else_fails(certificate, client, tmp_path, settings):  # noqa: F811
+def test_a_pdf_signed_by_someone_else_fails(certificate, client, tmp_path, settings):
     """Re-rendered with a changed word and signed again by a CA of the forger's own."""
     forged = certificate.payload.replace("S3TA-1", "S3TA-7")
     unsigned = pdf.render_unsigned(forged, certificate.signature, certificate.key_fingerprint)
@@ -158,11 +167,11 @@ def test_a_pdf_signed_by_someone_else_fails(certificate, client, tmp_path, setti
     signing.create_chain()
     data = pdf.sign_pdf(unsigned, forged)
     settings.SIGNING_PDF_DIR = tmp_path / "ours"
-    our_chain = signing.create_chain()  # noqa: F841 -- the verifier trusts another CA
+    signing.create_chain()  # the verifier trusts another CA than the forger's
     _all_three_refuse(data, client, tmp_path)
 
 
-def test_an_unsigned_pdf_fails(certificate, client, tmp_path):  # noqa: F811
+def test_an_unsigned_pdf_fails(certificate, client, tmp_path):
     data = pdf.render_unsigned(
         certificate.payload, certificate.signature, certificate.key_fingerprint
     )
@@ -181,16 +190,25 @@ def test_hostile_uploads_get_a_clear_refusal(client):
 # Revocation: online it is known and signed; offline the command says it cannot know
 
 
-def test_online_the_command_reports_the_signed_standing(signed, certificate, ada, client,  # noqa: F811
-                                                       tmp_path, monkeypatch):
+def test_online_the_command_reports_the_signed_standing(
+    signed,
+    certificate,
+    ada,
+    client,
+    tmp_path,
+    monkeypatch,
+):
     path = tmp_path / "c.pdf"
     path.write_bytes(signed)
     command = __import__(
         "greenit.sanitization.management.commands.verify-certificate", fromlist=["fetch_status"]
     )
 
-    monkeypatch.setattr(command, "fetch_status", lambda url: client.get(
-        "/" + url.split("://", 1)[1].split("/", 1)[1]).json())
+    monkeypatch.setattr(
+        command,
+        "fetch_status",
+        lambda url: client.get("/" + url.split("://", 1)[1].split("/", 1)[1]).json(),
+    )
     code, output = _cli(path, "--online")
     assert code == 0, output
     assert "not revoked as of" in output
@@ -202,7 +220,7 @@ def test_online_the_command_reports_the_signed_standing(signed, certificate, ada
     assert 'data-revoked="true"' in page.content.decode()
 
 
-def test_a_forged_status_answer_is_refused(signed, certificate, tmp_path, monkeypatch, client):  # noqa: F811
+def test_a_forged_status_answer_is_refused(signed, certificate, tmp_path, monkeypatch, client):
     path = tmp_path / "c.pdf"
     path.write_bytes(signed)
     command = __import__(
@@ -217,8 +235,76 @@ def test_a_forged_status_answer_is_refused(signed, certificate, tmp_path, monkey
     assert code == 1 and "UNKNOWN" in output
 
 
-def test_the_status_address_needs_the_code(certificate, client):  # noqa: F811
-    assert client.get(
-        reverse("sanitization:status", args=[certificate.number, "WRONGCODE000"])
-    ).status_code == 404
+def test_the_status_address_needs_the_code(certificate, client):
+    assert (
+        client.get(
+            reverse("sanitization:status", args=[certificate.number, "WRONGCODE000"])
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("sanitization:ca")).content.startswith(b"-----BEGIN CERTIFICATE")
+
+
+# The signing chain: a self-made CA by default, or one issued by a real CA, imported
+
+
+def test_keys_ca_makes_a_chain_and_refuses_to_replace_it(tmp_path, settings):
+    settings.SIGNING_PDF_DIR = tmp_path / "pdf"
+    out = StringIO()
+    call_command("keys", "ca", stdout=out)
+    assert "Trusted root" in out.getvalue() and "valid until" in out.getvalue()
+    assert oct((tmp_path / "pdf" / "key.pem").stat().st_mode)[-3:] == "600"
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("keys", "ca", stdout=StringIO())
+
+
+def test_an_imported_chain_signs_and_verifies(certificate, tmp_path, settings):
+    issuer = tmp_path / "issued-by-a-real-ca"
+    signing.create_chain(issuer)  # stands in for the files a CA hands out
+    settings.SIGNING_PDF_DIR = tmp_path / "pdf"
+    call_command(
+        "keys", "import-chain", "--key", str(issuer / "key.pem"), "--cert",
+        str(issuer / "cert.pem"), "--chain", str(issuer / "chain.pem"), stdout=StringIO(),
+    )  # fmt: skip
+    assert not (tmp_path / "pdf" / "ca-key.pem").exists()
+    data = pdf.render_pdf(certificate)
+    assert offline.check_pdf(data).valid and _pyhanko_accepts(data)
+
+
+def test_a_chain_that_does_not_fit_is_not_imported(tmp_path, settings):
+    one, other = tmp_path / "one", tmp_path / "other"
+    signing.create_chain(one)
+    signing.create_chain(other)
+    settings.SIGNING_PDF_DIR = tmp_path / "pdf"
+    bad = [
+        ("other/key.pem", "one/cert.pem", "one/chain.pem", "does not belong"),
+        ("one/key.pem", "one/cert.pem", "other/chain.pem", "did not issue"),
+        ("one/key.pem", "one/cert.pem", "one/cert.pem", "did not issue"),
+    ]
+    for key, cert, chain, why in bad:
+        with pytest.raises(CommandError, match=why):
+            call_command(
+                "keys", "import-chain", "--key", str(tmp_path / key), "--cert",
+                str(tmp_path / cert), "--chain", str(tmp_path / chain), stdout=StringIO(),
+            )  # fmt: skip
+    ed25519 = tmp_path / "ed25519.pem"
+    signing.create_key(ed25519)
+    with pytest.raises(CommandError, match="ECDSA or RSA"):
+        call_command(
+            "keys", "import-chain", "--key", str(ed25519), "--cert", str(one / "cert.pem"),
+            "--chain", str(one / "chain.pem"), stdout=StringIO(),
+        )  # fmt: skip
+    assert not (tmp_path / "pdf" / "key.pem").exists()
+
+
+def test_the_cli_checks_with_the_published_ca_and_key(signed, client, tmp_path, settings):
+    (tmp_path / "c.pdf").write_bytes(signed)
+    (tmp_path / "ca.pem").write_bytes(client.get(reverse("sanitization:ca")).content)
+    (tmp_path / "key.pem").write_bytes(client.get(reverse("sanitization:public_key")).content)
+    settings.SIGNING_PDF_DIR = tmp_path / "not-here"  # offline: nothing of the installation
+    code, output = _cli(tmp_path / "c.pdf", "--ca", str(tmp_path / "ca.pem"), "--public-key",
+                        str(tmp_path / "key.pem"))  # fmt: skip
+    assert code == 0, output
+    (tmp_path / "other.pem").write_bytes((tmp_path / "c.pdf").read_bytes()[:10])
+    code, output = _cli(tmp_path / "c.pdf", "--ca", str(tmp_path / "other.pem"))
+    assert code != 0

@@ -98,8 +98,9 @@ class Command(BaseCommand):
         try:
             statement = revocation.check_answer(fetch_status(url), payload["number"], key)
         except (OSError, ValueError) as error:
-            self.stderr.write(f"  Revocation: UNKNOWN, {url} did not answer with a valid "
-                              f"signed status ({error}).")
+            self.stderr.write(
+                f"  Revocation: UNKNOWN, {url} did not answer with a valid signed status ({error})."
+            )
             raise SystemExit(1) from None
         if statement["status"] == "revoked":
             self.stderr.write(
@@ -107,5 +108,7 @@ class Command(BaseCommand):
                 "(signed revocation, signature holds)"
             )
             raise SystemExit(1)
-        self.stdout.write(f"  Revocation: not revoked as of {statement['checked_at']} "
-                          "(signed answer of the server, signature holds)")
+        self.stdout.write(
+            f"  Revocation: not revoked as of {statement['checked_at']} "
+            "(signed answer of the server, signature holds)"
+        )
