@@ -9,6 +9,7 @@ import json
 from django.utils import timezone
 
 from . import signing
+from .models import Certificate
 
 REVOKED = "greenit-certificate-revocation"
 STANDING = "greenit-certificate-status"
@@ -21,7 +22,7 @@ def _signed(statement: dict) -> tuple[str, str]:
     return content.decode("utf-8"), signature
 
 
-def sign_revocation(certificate) -> tuple[str, str]:
+def sign_revocation(certificate: Certificate) -> tuple[str, str]:
     """(canonical statement, base64 signature) of a certificate's revocation."""
     return _signed(
         {
@@ -35,7 +36,7 @@ def sign_revocation(certificate) -> tuple[str, str]:
     )
 
 
-def status_answer(certificate) -> dict:
+def status_answer(certificate: Certificate) -> dict:
     """The signed answer of the public status address."""
     if certificate.revoked and certificate.revocation_statement:
         statement, signature = certificate.revocation_statement, certificate.revocation_signature
@@ -53,7 +54,7 @@ def status_answer(certificate) -> dict:
     return {"statement": statement, "signature": signature}
 
 
-def check_answer(answer: object, number: str, public_key) -> dict:
+def check_answer(answer: object, number: str, public_key: signing.Ed25519PublicKey) -> dict:
     """The statement of a status answer when its signature holds and it is about `number`;
     ValueError otherwise."""
     if not isinstance(answer, dict) or not all(

@@ -237,7 +237,9 @@ def create_chain(directory: Path | None = None, *, force: bool = False) -> x509.
     return cert
 
 
-def import_chain(key_pem: bytes, cert_pem: bytes, chain_pem: bytes, directory: Path | None = None):
+def import_chain(
+    key_pem: bytes, cert_pem: bytes, chain_pem: bytes, directory: Path | None = None
+) -> x509.Certificate:
     """Install a signing key and certificate issued by a real CA, with the issuing chain up to
     its root. Refused (ValueError) when the key does not match the certificate, the chain does
     not lead from the certificate to a self-signed root, or the key is not one PDF readers know."""
