@@ -52,8 +52,18 @@ def _session_signing_key(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def _session_pdf_chain(tmp_path_factory):
+    """A self-made CA and PDF signing certificate (PAdES), made once per test process."""
+    from greenit.sanitization import signing
+
+    directory = tmp_path_factory.mktemp("pdf-signing")
+    signing.create_chain(directory)
+    return directory
+
+
 @pytest.fixture(autouse=True)
-def _signing_key(settings, _session_signing_key, tmp_path_factory):
+def _signing_key(settings, _session_signing_key, _session_pdf_chain, tmp_path_factory):
     """Certificates are signed with a throw-away key, never the one in DATA_DIR. Each test gets
     its own copy of it: a test that replaces or removes the key (a restore, a rotation) must
     not break the tests that run after it in the same process."""
@@ -61,6 +71,9 @@ def _signing_key(settings, _session_signing_key, tmp_path_factory):
     own.write_bytes(_session_signing_key.read_bytes())
     settings.SIGNING_KEY_FILE = own
     settings.SIGNING_PUBLIC_KEYS_DIR = None
+    settings.SIGNING_PDF_DIR = (
+        _session_pdf_chain  # read only: a test that replaces it makes its own
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -1,19 +1,22 @@
 """Benchmark: the certificate of sanitization PDF of a donation with many media.
 
-Target (issue #4): 500 media in under 3 s. The payload is built in memory as
-services.build_payload makes it (no database), signed with a throw-away Ed25519 key, and
-rendered by the same code as the pages (greenit.sanitization.pdf.render_signed), QR code,
-CJK font and attachment included.
+Target (issue #15): 500 media, signed, in under 1.5 s. The payload is built in memory as
+services.build_payload makes it (no database), signed with a throw-away Ed25519 key, rendered
+by the same code as the pages (greenit.sanitization.pdf.render_signed), QR code, CJK font and
+attachment included, and the PDF itself signed (PAdES) with a throw-away self-made CA in a
+temporary SIGNING_PDF_DIR.
 
     .venv/bin/python bench/certificate_pdf.py [--media 500] [--out certificate.pdf]
 
-`measure(media=500) -> float` returns the seconds of one rendering (after one warm-up
-rendering of a small certificate, so fonts are loaded as in a running server)."""
+`measure(media=500) -> float` returns the CPU seconds of one rendering (after one warm-up
+rendering of a small certificate, so fonts are loaded as in a running server); CPU time,
+because on a shared machine the wall-clock time says more about the neighbours."""
 
 import argparse
 import base64
 import os
 import sys
+import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "greenit.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")  # DEBUG is off: production settings
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
+os.environ["SIGNING_PDF_DIR"] = tempfile.mkdtemp(prefix="greenit-bench-")  # throw-away CA
 
 import django  # noqa: E402
 
@@ -110,11 +114,13 @@ def render(media: int) -> bytes:
 
 
 def measure(media: int = 500) -> float:
-    """Seconds to sign and render the certificate PDF of `media` media."""
+    """CPU seconds to render and sign the certificate PDF of `media` media."""
+    if not (signing.pdf_dir() / signing.PDF_KEY).exists():
+        signing.create_chain()
     render(2)  # warm-up: fonts and templates loaded once per process, as in a server
-    began = time.perf_counter()
+    began = time.process_time()
     render(media)
-    return time.perf_counter() - began
+    return time.process_time() - began
 
 
 def main() -> None:
@@ -123,9 +129,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="also write the PDF here")
     args = parser.parse_args()
     seconds = measure(args.media)
-    print(f"certificate PDF, {args.media} media: {seconds:.2f} s (target < 3 s)")
+    began = time.perf_counter()
+    data = render(args.media)
+    print(
+        f"certificate PDF, {args.media} media, signed: {seconds:.2f} s CPU "
+        f"(target < 1.5 s); again: {time.perf_counter() - began:.2f} s wall, "
+        f"{len(data) / 1e6:.2f} MB"
+    )
     if args.out:
-        args.out.write_bytes(render(args.media))
+        args.out.write_bytes(data)
 
 
 if __name__ == "__main__":

@@ -328,6 +328,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # and, optionally, a folder of older public keys (PEM) kept after a key rotation.
 SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", DATA_DIR / "signing_key.pem"))
 SIGNING_PUBLIC_KEYS_DIR = os.environ.get("SIGNING_PUBLIC_KEYS_DIR") or None
+# The X.509 key, certificate and chain that sign the certificate PDF itself (PAdES)
+SIGNING_PDF_DIR = Path(os.environ.get("SIGNING_PDF_DIR", DATA_DIR / "pdf-signing"))
 
 # Label PDFs for at most this many devices are made in the request; bigger ones by the
 # task worker, with progress on the page.

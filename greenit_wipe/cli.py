@@ -52,6 +52,12 @@ def parser() -> argparse.ArgumentParser:
     )
     w.add_argument("--media-type", choices=sorted(record.MEDIA_TYPES))
     w.add_argument("--dry-run", action="store_true", help="show what would run; write nothing")
+    w.add_argument(
+        "--no-sleep-wake",
+        dest="sleep_wake",
+        action="store_false",
+        help="purge-ata: do not suspend the station (rtcwake) to unfreeze a frozen drive",
+    )
     sub.add_parser("flush", help="send the records waiting in the spool")
     sub.add_parser("status", help="what waits in the spool, and what the server rejected")
     return p
@@ -173,9 +179,11 @@ class App:
             if drive.is_file:
                 self.out(f"REFUSED: {a.method} needs a real drive, not a file")
                 return EXIT_UNSUPPORTED
-            identify = runner.run(methods.identify_command(drive))
+            identify = runner.run(methods.identify_command(drive)).stdout
+            if a.method == "purge-ata":  # Security Erase needs the drive unfrozen
+                identify = methods.unfreeze(drive, runner, identify, sleep_wake=a.sleep_wake)
             try:
-                plan = methods.plan_purge(drive, a.method, identify.stdout, a.action)
+                plan = methods.plan_purge(drive, a.method, identify, a.action)
             except methods.Unsupported as exc:
                 self.out(f"NOT POSSIBLE: {exc}. Overwrite it, or destroy it.")
                 return EXIT_UNSUPPORTED

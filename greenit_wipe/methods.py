@@ -355,23 +355,63 @@ class Completed:
     stderr: str = ""
 
 
+ANSWER_LIMIT = 4000  # characters of a command's answer kept in the record
+
+
+def answer_line(done: Completed) -> str:
+    """A command's answer as the record keeps it: exit code, then what it printed."""
+    text = "\n".join(part.strip() for part in (done.stdout, done.stderr) if part.strip())
+    if len(text) > ANSWER_LIMIT:
+        text = text[:ANSWER_LIMIT] + f" … ({len(text) - ANSWER_LIMIT} more characters)"
+    body = "".join(f"\n    {line}" for line in text.splitlines())
+    return f"  -> exit {done.returncode}{body}"
+
+
 class Runner:
-    """Runs external commands and logs each one. Tests replace it with a fake that records
-    the argv lists and returns canned output; `dry_run` logs destructive commands only."""
+    """Runs external commands and logs each one with its answer (exit code and output), so
+    the record shows what the drive was asked and what it said. Tests replace `execute` with
+    canned answers; `dry_run` logs destructive commands without running them."""
+
+    fake = False
 
     def __init__(self, *, dry_run: bool = False) -> None:
         self.dry_run = dry_run
         self.log: list[str] = []
+        self._last: tuple[str, str] | None = None
+        self._repeats = 0
 
     def run(self, argv: list[str], *, destructive: bool = False, timeout=None) -> Completed:
         line = shlex.join(argv)
         if destructive and self.dry_run:
             self.log.append(f"(dry run) {line}")
             return Completed(argv, 0)
-        self.log.append(line)
+        done = self.execute(argv, timeout=timeout)
+        self._record(line, answer_line(done))
+        return done
+
+    def _record(self, line: str, answer: str) -> None:
+        """A poll that gets the same answer again is counted, not written out again."""
+        if self._last == (line, answer):
+            self._repeats += 1
+            self.log[-1] = f"{answer} (same answer {self._repeats + 1} times)"
+            return
+        self._last, self._repeats = (line, answer), 0
+        self.log += [line, answer]
+
+    def execute(self, argv: list[str], *, timeout=None) -> Completed:
         # argv lists built from fixed words and a device path; never a shell.
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)  # noqa: S603
+        try:
+            proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)  # noqa: S603
+        except FileNotFoundError as exc:
+            return Completed(argv, 127, "", f"{argv[0]}: not installed ({exc})")
+        except subprocess.TimeoutExpired:
+            return Completed(argv, 124, "", f"no answer within {timeout} s")
         return Completed(argv, proc.returncode, proc.stdout, proc.stderr)
+
+    @property
+    def commands(self) -> list[str]:
+        """The command lines alone (the answers left out)."""
+        return [entry for entry in self.log if not entry.startswith("  -> ")]
 
 
 @dataclass
@@ -458,14 +498,26 @@ class Unsupported(Exception):
     pass
 
 
+USB_BRIDGE = (
+    "{path} is behind a USB bridge: ATA {what} is refused there. Many bridges do not pass "
+    "the command through, or cut it off after their own timeout and leave the drive half-"
+    "erased (and, for Security Erase, locked with our password). Connect the drive to a SATA "
+    "port of the wipe station, or overwrite it"
+)
+FROZEN = (
+    "{path}: ATA security is frozen (the firmware froze it at boot), and a sleep/wake cycle did "
+    "not unfreeze it. Suspend and resume the station (`rtcwake -m mem -s 10`), or unplug and "
+    "replug the drive's power while the station runs (hot-plug SATA only), then try again"
+)
+
+
 def ata_secure_erase(drive: Drive, caps: AtaCapabilities) -> PurgePlan:
+    if drive.transport == "usb":
+        raise Unsupported(USB_BRIDGE.format(path=drive.path, what="Security Erase"))
     if not caps.security_supported:
         raise Unsupported(f"{drive.path}: ATA Security feature set not supported")
     if caps.frozen:
-        raise Unsupported(
-            f"{drive.path}: security is frozen (suspend and resume the machine, or hot-plug "
-            "the drive, then try again)"
-        )
+        raise Unsupported(FROZEN.format(path=drive.path))
     if caps.locked:
         raise Unsupported(f"{drive.path}: drive is locked with an unknown password")
     enhanced = caps.enhanced_erase
@@ -479,10 +531,15 @@ def ata_secure_erase(drive: Drive, caps: AtaCapabilities) -> PurgePlan:
             ["hdparm", "--user-master", "u", "--security-set-pass", ATA_PASSWORD, dev],
             ["hdparm", "--user-master", "u", erase, ATA_PASSWORD, dev],
         ],
+        # the erase clears the password: identify again to see that it did
+        status=["hdparm", "-I", dev],
+        status_kind="ata-security",
     )
 
 
 def ata_sanitize(drive: Drive, caps: AtaCapabilities, action: str | None = None) -> PurgePlan:
+    if drive.transport == "usb":
+        raise Unsupported(USB_BRIDGE.format(path=drive.path, what="SANITIZE"))
     if not caps.sanitize:
         raise Unsupported(f"{drive.path}: ATA SANITIZE feature set not supported")
     available = {
@@ -585,22 +642,116 @@ def plan_purge(drive: Drive, method: str, identify_text: str, action: str | None
     raise ValueError(f"unknown purge method {method!r}")
 
 
+SLEEP_WAKE = ["rtcwake", "-m", "mem", "-s", "10"]
+
+
+def unfreeze(drive: Drive, runner: Runner, identify_text: str, *, sleep_wake: bool = True) -> str:
+    """ATA security is frozen by most BIOSes at boot; a sleep/wake cycle resets the drive
+    unfrozen. When `identify_text` says frozen, suspend the station for ten seconds
+    (`rtcwake`) and identify again; returns the identify text to plan with."""
+    if (
+        not parse_hdparm_identify(identify_text).frozen
+        or not sleep_wake
+        or drive.transport == "usb"
+    ):
+        return identify_text
+    if runner.run(SLEEP_WAKE, destructive=True).returncode != 0 or runner.dry_run:
+        return identify_text
+    return runner.run(identify_command(drive)).stdout
+
+
+# NVMe Sanitize Status log page (Log Identifier 81h), NVMe Base Specification §5.16.1.25:
+# SSTAT bits 2:0 are the status of the most recent sanitize operation.
+SSTAT_NEVER, SSTAT_DONE, SSTAT_RUNNING, SSTAT_FAILED, SSTAT_DONE_NO_DEALLOC = range(5)
+NO_ESTIMATE = 0xFFFFFFFF
+ESTIMATE_FIELD = {2: "time_block_erase", 3: "time_over_write", 4: "time_crypto_erase"}
+
+
+@dataclass
+class SanitizeLog:
+    status: int  # SSTAT bits 2:0
+    progress: int  # SPROG: fraction done, numerator of 65536
+    sanact: int  # SANACT of the command it reports on (SCDW10 bits 2:0)
+    global_erased: bool  # SSTAT bit 8
+    estimates: dict[int, int]  # seconds by SANACT, when the controller gives one
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.progress / 65536
+
+
+def _sstat_code(sstat) -> tuple[int, bool]:
+    """SSTAT as nvme-cli prints it: an object {"status": "(1) The most recent sanitize
+    operation completed successfully.", "global_erased": 1, ...} (nvme-cli 2.x) or a number."""
+    if isinstance(sstat, dict):
+        match = re.match(r"\s*\((\d+)\)", str(sstat.get("status", "")))
+        if not match:
+            raise ValueError("no status in sstat")
+        return int(match.group(1)), bool(sstat.get("global_erased"))
+    value = int(sstat)
+    return value & 0x7, bool(value & 0x100)
+
+
+def parse_sanitize_log(text: str) -> SanitizeLog:
+    """`nvme sanitize-log DEV -o json`: {"nvme0": {"sprog": …, "sstat": {…}, "cdw10_info": …,
+    "time_block_erase": …}}. ValueError when it is not that."""
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    entry = data if "sstat" in data else next(iter(data.values()), None)
+    if not isinstance(entry, dict) or "sstat" not in entry:
+        raise ValueError("no sstat in the sanitize log")
+    status, global_erased = _sstat_code(entry["sstat"])
+    estimates = {}
+    for sanact, name in ESTIMATE_FIELD.items():
+        value = int(entry.get(name, NO_ESTIMATE))
+        if value != NO_ESTIMATE:
+            estimates[sanact] = value
+    return SanitizeLog(
+        status=status,
+        progress=int(entry.get("sprog", 0)),
+        sanact=int(entry.get("cdw10_info", 0)) & 0x7,
+        global_erased=global_erased,
+        estimates=estimates,
+    )
+
+
+def nvme_state(text: str, sanact: int) -> tuple[str, str]:
+    """('running' | 'done' | 'failed', why) from one read of the sanitize log, for the
+    sanitize we started with `sanact`."""
+    try:
+        log = parse_sanitize_log(text)
+    except (ValueError, TypeError, StopIteration) as exc:
+        return "failed", f"the sanitize log cannot be read ({exc})"
+    if log.status == SSTAT_RUNNING:
+        return "running", f"{log.percent:.0f} % done"
+    if log.status in (SSTAT_DONE, SSTAT_DONE_NO_DEALLOC):
+        if log.sanact != sanact:
+            return "failed", (
+                f"the log reports a sanitize with action {log.sanact}, not the {sanact} we "
+                "started: ours did not run"
+            )
+        return "done", "completed successfully" + (", global data erased" * log.global_erased)
+    if log.status == SSTAT_FAILED:
+        return "failed", "the drive reports that the sanitize failed"
+    return "failed", "the drive reports that it was never sanitized: the command did not start"
+
+
 def sanitize_state(kind: str, text: str) -> str:
-    """'running', 'done' or 'failed' from `hdparm --sanitize-status` / `nvme sanitize-log`."""
-    if kind == "nvme":
-        try:
-            data = json.loads(text)
-            entry = next(iter(data.values())) if "sstat" not in data else data
-            sstat = int(entry.get("sstat", 0)) & 0x7
-        except (ValueError, StopIteration, AttributeError, TypeError):
-            return "failed"
-        return {1: "done", 2: "running", 3: "failed", 4: "done"}.get(sstat, "failed")
+    """'running', 'done' or 'failed' from `hdparm --sanitize-status`."""
     lowered = text.lower()
-    if "in progress" in lowered or "sd2" in lowered:
+    if "in progress" in lowered or "in process" in lowered or "sd2" in lowered:
         return "running"
     if "completed without error" in lowered:
         return "done"
     return "failed"
+
+
+def security_cleared(text: str) -> bool:
+    """After ATA Security Erase, `hdparm -I`: the erase clears the password, so security is
+    no longer enabled and the drive not locked."""
+    caps = parse_hdparm_identify(text)
+    return caps.security_supported and not (caps.security_enabled or caps.locked)
 
 
 @dataclass
@@ -611,25 +762,77 @@ class PurgeResult:
     commands: list[str]
 
 
-def run_purge(plan: PurgePlan, runner: Runner, *, poll_seconds=10.0, sleep=None):
+MAX_WAIT = 24 * 3600.0  # no firmware sanitize of a single drive takes longer
+
+
+def _poll(plan: PurgePlan, runner: Runner, sanact: int, *, poll_seconds, sleep, clock) -> str:
+    """Ask the drive until its sanitize is done; '' when it completed, else why not."""
+    limit = MAX_WAIT
+    began = clock()
+    while True:
+        done = runner.run(plan.status)
+        if plan.status_kind == "nvme":
+            state, why = nvme_state(done.stdout, sanact)
+            with_estimate = _estimate(done.stdout, sanact)
+            if with_estimate:  # the controller's own estimate, with room to spare
+                limit = min(MAX_WAIT, 2 * with_estimate + 600)
+        else:
+            state = sanitize_state(plan.status_kind, done.stdout)
+            why = done.stdout.strip()[:300]
+        if state == "done":
+            return ""
+        if state == "failed":
+            return f"sanitize did not complete: {why}"
+        if clock() - began > limit:
+            return f"sanitize still running after {clock() - began:.0f} s: given up ({why})"
+        sleep(poll_seconds)
+
+
+def _estimate(text: str, sanact: int) -> int:
+    try:
+        return parse_sanitize_log(text).estimates.get(sanact, 0)
+    except (ValueError, TypeError, StopIteration):
+        return 0
+
+
+def run_purge(plan: PurgePlan, runner: Runner, *, poll_seconds=10.0, sleep=None, clock=None):
+    """Run the plan's commands, then confirm from the drive that the operation completed:
+    poll the sanitize log (NVMe log page 81h, ATA SANITIZE STATUS) until it reports our
+    sanitize done, or read the security state back after an ATA Security Erase. Nothing is
+    assumed from a command's exit code alone."""
     sleep = sleep or time.sleep
+    clock = clock or time.monotonic
     errors: list[str] = []
-    for argv in plan.commands:
+    sanact = _sanact(plan)
+    if plan.status_kind == "nvme" and not runner.dry_run:
+        before = runner.run(plan.status)  # the log before: a sanitize already running?
+        if nvme_state(before.stdout, sanact)[0] == "running":
+            errors.append("a sanitize is already running on this controller: wait for it")
+    for argv in [] if errors else plan.commands:
         done = runner.run(argv, destructive=True)
         if done.returncode != 0:
             errors.append(f"{shlex.join(argv)} exited {done.returncode}: {done.stderr.strip()}")
             break
     if not errors and plan.status and not runner.dry_run:
-        while True:
-            done = runner.run(plan.status)
-            state = sanitize_state(plan.status_kind, done.stdout)
-            if state == "running":
-                sleep(poll_seconds)
-                continue
-            if state == "failed":
-                errors.append(f"sanitize did not complete: {done.stdout.strip()[:300]}")
-            break
+        if plan.status_kind == "ata-security":
+            if not security_cleared(runner.run(plan.status).stdout):
+                errors.append(
+                    "after the erase the drive still reports security enabled or locked: "
+                    "the erase did not complete"
+                )
+        elif problem := _poll(
+            plan, runner, sanact, poll_seconds=poll_seconds, sleep=sleep, clock=clock
+        ):
+            errors.append(problem)
     return PurgeResult(plan=plan, ok=not errors, errors=errors, commands=list(runner.log))
+
+
+def _sanact(plan: PurgePlan) -> int:
+    """The SANACT of an NVMe sanitize plan (`nvme sanitize CTRL -a N`), 0 for others."""
+    for argv in plan.commands:
+        if argv[:2] == ["nvme", "sanitize"] and "-a" in argv:
+            return int(argv[argv.index("-a") + 1])
+    return 0
 
 
 # --- verification of a firmware Purge --------------------------------------------------------

@@ -8,6 +8,8 @@ An archive (`greenit-backup-<time>.tar.gz`) holds
   up by the bucket's own versioning and replication; the manifest says so);
 - `signing_key.pem` — the Ed25519 key that signs certificates of sanitization (without it,
   new certificates need a new key); the archive is therefore as secret as the key;
+- `pdf-signing/…` — with the key: the X.509 key, certificate and chain that sign the
+  certificate PDFs (SIGNING_PDF_DIR);
 - `manifest.json` — format, time, database vendor, the last migration of every app, the
   number of rows of every table and the SHA-256 of the database part.
 
@@ -250,9 +252,16 @@ def backup_create(*, output_dir: Path, include_signing_key: bool = True) -> Path
                 tar.add(path, arcname=f"media/{path.relative_to(media_root).as_posix()}")
             if with_key:
                 tar.add(key_file, arcname="signing_key.pem")
+                for path in _pdf_signing_files():
+                    tar.add(path, arcname=f"pdf-signing/{path.name}")
         partial.rename(archive)  # never a half-written archive under the final name
         archive.chmod(0o600)
     return archive
+
+
+def _pdf_signing_files() -> list[Path]:
+    directory = Path(settings.SIGNING_PDF_DIR)
+    return sorted(p for p in directory.glob("*.pem") if p.is_file()) if directory.is_dir() else []
 
 
 def _database_has_data() -> bool:
@@ -404,4 +413,11 @@ def backup_restore(*, archive: Path, force: bool = False) -> Manifest:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(key, target)
             target.chmod(0o600)
+        pdf_signing = Path(tmp) / "pdf-signing"
+        if pdf_signing.is_dir():
+            target_dir = Path(settings.SIGNING_PDF_DIR)
+            target_dir.mkdir(parents=True, exist_ok=True)
+            for path in pdf_signing.glob("*.pem"):
+                shutil.copyfile(path, target_dir / path.name)
+                (target_dir / path.name).chmod(0o600 if "key" in path.name else 0o644)
     return manifest

@@ -200,6 +200,11 @@ class Certificate(models.Model):
         related_name="+",
     )
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    # The revocation is itself signed (canonical JSON and its Ed25519 signature, revocation.py)
+    revocation_statement = models.TextField(_("signed revocation"), blank=True, editable=False)
+    revocation_signature = models.CharField(
+        _("signature of the revocation"), max_length=200, blank=True, editable=False
+    )
 
     objects = CertificateQuerySet.as_manager()
 

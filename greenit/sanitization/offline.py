@@ -1,6 +1,11 @@
-"""Checking a certificate PDF offline: take the attached certificate.json out of the PDF and
-verify its Ed25519 signature with the organisation's public key. Used by
-`greenit verify-certificate` and by the upload form of the public verify page."""
+"""Checking a certificate PDF as a file, online (the upload form of the public verify page) or
+offline (`greenit verify-certificate`). Two signatures must hold:
+
+- the PDF's own signature (PAdES, pyHanko): it covers the whole file, nothing was appended
+  after it (no incremental update), it is the only one, and its certificate leads to our
+  certificate authority (signing.trust_roots) — so no visible word, byte or page was changed;
+- the Ed25519 signature over the attached certificate.json, checked with the organisation's
+  public key — the content that the database holds for the certificate's number."""
 
 import io
 import json
@@ -8,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from . import signing
 from .pdf import ATTACHMENT_NAME
 from .services import Check, check_signed
 
@@ -18,6 +24,18 @@ class PdfCheck:
     message: str
     check: Check | None = None
     on_record: object = field(default=None)
+    # what the PDF's own signature says, whether or not it held
+    file_message: str = ""
+    signer: str = ""
+    payload_text: str = ""
+
+    def compare_with(self, certificate) -> None:
+        """Online: the certificate on record with this number; a PDF whose signed content is
+        not the record's is not valid, whatever its signatures say."""
+        self.on_record = certificate
+        if self.valid and certificate is not None and certificate.payload != self.payload_text:
+            self.valid = False
+            self.message = _("This PDF does not match the certificate on record with its number.")
 
 
 def extract_bundle(data: bytes) -> dict:
@@ -48,12 +66,88 @@ def extract_bundle(data: bytes) -> dict:
     return bundle
 
 
-def check_pdf(data: bytes, *, public_key=None) -> PdfCheck:
+def _embedded_signature(data: bytes):
+    """The one signature of the file (pyHanko); ValueError naming what is wrong otherwise."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+    except Exception as error:  # noqa: BLE001 -- a damaged PDF may break the reader anywhere
+        raise ValueError(_("This is not a readable PDF: %(e)s") % {"e": error}) from error
+    if not signatures:
+        raise ValueError(
+            _("This PDF carries no signature of its own: greenit did not issue it as it is.")
+        )
+    if len(signatures) > 1:
+        raise ValueError(_("This PDF carries more than one signature: it was signed again."))
+    return signatures[0]
+
+
+def _only_zeros_after_the_signature(embedded) -> bool:
+    """The signature's /Contents is reserved bigger than the CMS it holds; the rest is zero
+    padding, which no digest covers. A validator ignores it, but a changed byte there is still
+    a changed file, so it is refused too."""
+    raw = bytes(embedded.sig_object.get("/Contents", b""))
+    if len(raw) < 2 or raw[0] != 0x30:
+        return False
+    if raw[1] < 0x80:
+        end = 2 + raw[1]
+    else:
+        size = raw[1] & 0x7F
+        end = 2 + size + int.from_bytes(raw[2 : 2 + size], "big")
+    return not any(raw[end:])
+
+
+def check_file_signature(data: bytes, trust_chain_pem: bytes | None = None) -> tuple[str, str]:
+    """(message, signer) when the PDF's signature holds over the whole, unchanged file and
+    leads to our certificate authority; ValueError with the reason otherwise."""
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    embedded = _embedded_signature(data)
+    if not _only_zeros_after_the_signature(embedded):
+        raise ValueError(_("The PDF's signature does not hold: the file was changed."))
+    roots = list(load_certs_from_pemder_data(trust_chain_pem or signing.pdf_signing_files()[2]))
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(embedded, context)
+    except Exception as error:  # noqa: BLE001 -- a forged signature may break the parser anywhere
+        raise ValueError(_("The PDF's signature cannot be read: %(e)s") % {"e": error}) from error
+    signer = status.signing_cert.subject.human_friendly
+    if not (status.intact and status.valid):
+        raise ValueError(_("The PDF's signature does not hold: the file was changed."))
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE or not status.docmdp_ok:
+        raise ValueError(
+            _("The PDF was changed after it was signed (something was added to the end of it).")
+        )
+    if not status.trusted:
+        raise ValueError(
+            _("The PDF was signed by %(signer)s, which is not our certificate authority.")
+            % {"signer": signer}
+        )
+    return _("The PDF's signature holds over the whole file: not a byte was changed."), signer
+
+
+def check_pdf(data: bytes, *, public_key=None, trust_chain_pem: bytes | None = None) -> PdfCheck:
+    """Both signatures of a certificate PDF (see the module's docstring)."""
+    try:
+        file_message, signer = check_file_signature(data, trust_chain_pem)
+    except ValueError as error:
+        return PdfCheck(False, str(error), file_message=str(error))
     try:
         bundle = extract_bundle(data)
     except ValueError as error:
-        return PdfCheck(False, str(error))
+        return PdfCheck(False, str(error), file_message=file_message, signer=signer)
     check = check_signed(
         bundle["payload"].encode("utf-8"), bundle["signature"], public_key=public_key
     )
-    return PdfCheck(check.valid, check.message, check)
+    return PdfCheck(
+        check.valid,
+        check.message,
+        check,
+        file_message=file_message,
+        signer=signer,
+        payload_text=bundle["payload"],
+    )

@@ -1,7 +1,9 @@
 """The certificate of sanitization as a PDF: A4, English and Chinese side by side, the fields
 of NIST SP 800-88 §4.8 for every medium, a QR code to the public verify page, and the signed
 content attached as `certificate.json` ({"payload", "signature", "key_fingerprint"}), which
-`greenit verify-certificate FILE.pdf` checks offline.
+`greenit verify-certificate FILE.pdf` checks offline. The whole file is then signed (PAdES
+baseline B-B, a certification signature that allows no change) with the organisation's X.509
+key and chain (signing.py), so any PDF reader shows an edit, an added page or a changed byte.
 
 Everything printed comes from the signed payload, so the pages say what the signature covers."""
 
@@ -12,6 +14,8 @@ import unicodedata
 from django.template.loader import render_to_string
 
 from greenit.core.qr import qr_svg
+
+from . import signing
 
 ATTACHMENT_NAME = "certificate.json"
 
@@ -221,6 +225,11 @@ def attachment_bytes(payload_text: str, signature: str, key_fingerprint: str) ->
 
 
 def render_signed(payload_text: str, signature: str, key_fingerprint: str) -> bytes:
+    """The certificate PDF with `payload_text` attached, signed as a whole (PAdES)."""
+    return sign_pdf(render_unsigned(payload_text, signature, key_fingerprint), payload_text)
+
+
+def render_unsigned(payload_text: str, signature: str, key_fingerprint: str) -> bytes:
     from weasyprint import HTML, Attachment  # heavy: loaded on first use
 
     payload = json.loads(payload_text)
@@ -234,3 +243,44 @@ def render_signed(payload_text: str, signature: str, key_fingerprint: str) -> by
         description="Signed certificate content (Ed25519 over payload) / 已签名的证书内容",
     )
     return HTML(string=html).write_pdf(attachments=[attachment])
+
+
+SIGNATURE_FIELD = "GreenitCertificateSignature"
+
+
+def _signer():
+    """pyHanko's signer with the organisation's X.509 key and chain (signing.py)."""
+    from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    key_pem, cert_pem, chain_pem = signing.pdf_signing_files()
+    cert = next(iter(load_certs_from_pemder_data(cert_pem)))
+    chain = list(load_certs_from_pemder_data(chain_pem))
+    return SimpleSigner(
+        signing_cert=cert,
+        signing_key=load_private_key_from_pemder_data(key_pem, passphrase=None),
+        cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
+    )
+
+
+def sign_pdf(data: bytes, payload_text: str) -> bytes:
+    """Sign the whole PDF: PAdES (ETSI.CAdES.detached), SHA-256, as a certification signature
+    with DocMDP "no changes allowed", so readers flag any later edit, even an incremental one."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+    from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
+
+    payload = json.loads(payload_text)
+    meta = PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        certify=True,
+        docmdp_permissions=MDPPerm.NO_CHANGES,
+        reason=f"Certificate of sanitization {payload.get('number', '')}",
+        location=payload.get("verify_url", ""),
+        name=payload.get("organisation", {}).get("name", ""),
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    return PdfSigner(meta, signer=_signer()).sign_pdf(writer).getvalue()

@@ -18,7 +18,7 @@ from greenit.accounts import permissions
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
 
-from . import rules, signing
+from . import revocation, rules, signing
 from .guards import is_sanitized
 from .models import Certificate, SanitizationRecord, StorageMedium, Technique, new_verify_code
 from .status import sanitization_status
@@ -369,6 +369,15 @@ def certificate_issue(donation, actor) -> Certificate:
     raise RuntimeError("could not number the certificate")
 
 
+REVOCATION_FIELDS = [
+    "revoked_at",
+    "revoked_by",
+    "revocation_reason",
+    "revocation_statement",
+    "revocation_signature",
+]
+
+
 def certificate_revoke(certificate: Certificate, reason: str, actor) -> Certificate:
     """Revoke a certificate, with a reason; it stays published and shows as revoked."""
     permissions.require(actor, "sanitize")
@@ -382,8 +391,11 @@ def certificate_revoke(certificate: Certificate, reason: str, actor) -> Certific
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor
         locked.revocation_reason = reason
-        locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
-    for field in ("revoked_at", "revoked_by", "revocation_reason"):
+        locked.revocation_statement, locked.revocation_signature = revocation.sign_revocation(
+            locked
+        )
+        locked.save(update_fields=REVOCATION_FIELDS)
+    for field in REVOCATION_FIELDS:
         setattr(certificate, field, getattr(locked, field))
     return certificate
 

@@ -16,4 +16,6 @@ urlpatterns = [
     path("certificates/<str:number>/revoke/", views.certificate_revoke, name="revoke"),
     path("verify/", views.verify_upload, name="verify_upload"),
     path("verify/<str:number>/<str:code>/", views.verify, name="verify"),
+    path("verify/<str:number>/<str:code>/status.json", views.certificate_status, name="status"),
+    path("ca.pem", views.certificate_authority, name="ca"),
 ]

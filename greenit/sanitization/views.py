@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from greenit.core import categories, tags
 from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.donations.models import Donation
 
-from . import offline, services, signing
+from . import offline, revocation, services, signing
 from .forms import MediumForm, RecordForm, RevokeForm, VerifyUploadForm, capacity_text
 from .guards import missing
 from .models import Certificate
@@ -202,7 +202,12 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     )
     from .pdf import render_pdf
 
-    response = HttpResponse(render_pdf(certificate), content_type="application/pdf")
+    try:
+        data = render_pdf(certificate)
+    except signing.KeyMissing as error:
+        messages.error(request, str(error))
+        return redirect("sanitization:certificates")
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
     return response
 
@@ -228,22 +233,50 @@ def verify(request: HttpRequest, number: str, code: str) -> HttpResponse:
     if certificate is None or not constant_time_compare(code.upper(), certificate.verify_code):
         raise Http404(_("No certificate has this number and code."))
     check = services.check_certificate(certificate)
+    revocation_holds = certificate.revoked and bool(
+        certificate.revocation_statement
+        and services.check_signed(
+            certificate.revocation_statement.encode("utf-8"), certificate.revocation_signature
+        ).valid
+    )
     return render(
         request,
         "sanitization/verify.html",
         {
             "certificate": certificate,
             "check": check,
+            "revocation_holds": revocation_holds,
             "shown": _display(check.payload),
             "fingerprint": _current_fingerprint(),
+            "ca_fingerprint": _ca_fingerprint(),
             "form": VerifyUploadForm(),
         },
     )
 
 
+def certificate_status(request: HttpRequest, number: str, code: str) -> JsonResponse:
+    """The certificate's standing as a signed statement (revocation.py): what
+    `greenit verify-certificate --online` asks."""
+    certificate = Certificate.objects.filter(number=number.upper()).first()
+    if certificate is None or not constant_time_compare(code.upper(), certificate.verify_code):
+        raise Http404(_("No certificate has this number and code."))
+    try:
+        answer = revocation.status_answer(certificate)
+    except signing.KeyMissing:
+        raise Http404(_("No signing key is set up yet.")) from None
+    return JsonResponse(answer, headers={"Cache-Control": "no-store"})
+
+
 def _current_fingerprint() -> str:
     try:
         return signing.fingerprint(signing.current_public_key())
+    except signing.KeyMissing:
+        return ""
+
+
+def _ca_fingerprint() -> str:
+    try:
+        return ", ".join(signing.certificate_fingerprint(ca) for ca in signing.trust_roots())
     except signing.KeyMissing:
         return ""
 
@@ -258,10 +291,13 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
         if upload.size > settings.UPLOAD_MAX_BYTES:
             form.add_error("pdf", _("This file is too large for a certificate."))
         else:
-            result = offline.check_pdf(upload.read())
+            try:
+                result = offline.check_pdf(upload.read())
+            except signing.KeyMissing as error:
+                raise Http404(str(error)) from None
             if result.check and result.check.payload:
                 number = result.check.payload.get("number", "")
-                result.on_record = Certificate.objects.filter(number=number).first()
+                result.compare_with(Certificate.objects.filter(number=number).first())
     return render(
         request,
         "sanitization/verify_upload.html",
@@ -270,6 +306,7 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
             "result": result,
             "shown": _display(result.check.payload) if result and result.check else None,
             "fingerprint": _current_fingerprint(),
+            "ca_fingerprint": _ca_fingerprint(),
         },
         status=200 if result is None or result.valid else 422,
     )
@@ -283,4 +320,16 @@ def public_key(request: HttpRequest) -> HttpResponse:
     except signing.KeyMissing:
         raise Http404(_("No signing key is set up yet.")) from None
     # text/plain: browsers show it, `curl -O` saves it
+    return HttpResponse(pem, content_type="text/plain; charset=utf-8")
+
+
+@cache_control(public=True, max_age=3600)
+def certificate_authority(request: HttpRequest) -> HttpResponse:
+    """The root certificate(s) of the chain that signs the PDFs: add it to a PDF reader's
+    trusted certificates to see our signature as trusted."""
+    try:
+        roots = signing.trust_roots()
+    except signing.KeyMissing:
+        raise Http404(_("No signing key is set up yet.")) from None
+    pem = b"".join(root.public_bytes(signing.serialization.Encoding.PEM) for root in roots)
     return HttpResponse(pem, content_type="text/plain; charset=utf-8")

@@ -147,29 +147,31 @@ def test_nvme_commands():
 
 
 class FakeRunner(methods.Runner):
-    """Records argv lists and answers from a script; runs nothing."""
+    """Answers from a script instead of running anything; logs like the real runner."""
 
     fake = True
 
-    def __init__(self, answers: dict[str, list[str]], *, dry_run=False):
+    def __init__(self, answers: dict[str, list], *, dry_run=False):
         super().__init__(dry_run=dry_run)
         self.answers = {k: list(v) for k, v in answers.items()}
         self.calls: list[list[str]] = []
 
     def run(self, argv, *, destructive=False, timeout=None):
         self.calls.append(argv)
-        if destructive and self.dry_run:
-            self.log.append("(dry run) " + " ".join(argv))
-            return Completed(argv, 0)
-        self.log.append(" ".join(argv))
+        return super().run(argv, destructive=destructive, timeout=timeout)
+
+    def execute(self, argv, *, timeout=None):
         key = " ".join(argv[:2])
         queue = self.answers.get(key, [""])
         out = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(out, Completed):
+            return out
         return Completed(argv, 0, out)
 
 
 def test_background_sanitize_is_polled_until_done():
-    log = [json.dumps({"nvme0": {"sstat": 2}}), json.dumps({"nvme0": {"sstat": 0x101}})]
+    log = [json.dumps({"nvme0": {"sstat": 0}}), json.dumps({"nvme0": {"sstat": 2}}),
+           json.dumps({"nvme0": {"sstat": 0x101, "cdw10_info": 2}})]  # fmt: skip
     runner = FakeRunner({"nvme sanitize-log": log})
     plan = methods.plan_purge(NVME, "purge-nvme-sanitize", NVME_ID_CTRL)
 
@@ -177,6 +179,7 @@ def test_background_sanitize_is_polled_until_done():
 
     assert outcome.ok
     assert runner.calls == [
+        ["nvme", "sanitize-log", "/dev/nvme0", "-o", "json"],  # the log before
         ["nvme", "sanitize", "/dev/nvme0", "-a", "2"],
         ["nvme", "sanitize-log", "/dev/nvme0", "-o", "json"],
         ["nvme", "sanitize-log", "/dev/nvme0", "-o", "json"],
@@ -242,13 +245,18 @@ def test_purge_writes_a_record_with_every_command(tmp_path, monkeypatch):
     assert rec["technique"] == "ata_sanitize_block_erase" and rec["nist_category"] == "purge"
     assert rec["result"] == "passed" and rec["hpa_dco"] == "no HPA"
     assert (rec["verification"], rec["verification_result"]) == ("sampled", "passed")
-    assert rec["commands"] == [
+    commands = [line for line in rec["commands"] if not line.startswith("  -> ")]
+    assert commands == [
         "hdparm -I /dev/sdb",
         "hdparm -N /dev/sdb",
         "hdparm --yes-i-know-what-i-am-doing --sanitize-block-erase /dev/sdb",
         "hdparm --sanitize-status /dev/sdb",
         "hdparm --sanitize-status /dev/sdb",
     ]
+    # every command is followed by its answer
+    assert len(rec["commands"]) == 2 * len(commands)
+    assert rec["commands"][-1].startswith("  -> exit 0\n")
+    assert "Completed Without Error" in rec["commands"][-1]
     assert rec["medium"]["media_type"] == "sata_ssd" and rec["station"] == "bench-1"
 
 

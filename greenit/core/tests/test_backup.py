@@ -4,6 +4,7 @@ database of the other kind or a database that already holds data are refused wit
 
 import io
 import json
+import shutil
 import tarfile
 
 import pytest
@@ -45,6 +46,10 @@ def _backup(tmp_path) -> object:
 
 
 def test_a_backup_restores_every_row_file_and_the_signing_key(site, tmp_path, media, settings):
+    pdf_signing = tmp_path / "pdf-signing"  # a copy: the restore writes into it
+    shutil.copytree(settings.SIGNING_PDF_DIR, pdf_signing)
+    settings.SIGNING_PDF_DIR = pdf_signing
+    pdf_key = (pdf_signing / "key.pem").read_bytes()
     archive = _backup(tmp_path)
     before = backup.table_counts()
     key = settings.SIGNING_KEY_FILE.read_bytes()
@@ -53,6 +58,7 @@ def test_a_backup_restores_every_row_file_and_the_signing_key(site, tmp_path, me
         manifest = json.loads(tar.extractfile("manifest.json").read())
     assert backup.DB_PARTS[connection.vendor] in names
     assert "signing_key.pem" in names
+    assert {"pdf-signing/key.pem", "pdf-signing/cert.pem", "pdf-signing/chain.pem"} <= names
     assert any(n.startswith("media/") and n.endswith(".jpg") for n in names)
     assert manifest["counts"]["assets_custodyevent"] == 2
     assert (archive.stat().st_mode & 0o777) == 0o600  # holds the signing key
@@ -61,6 +67,7 @@ def test_a_backup_restores_every_row_file_and_the_signing_key(site, tmp_path, me
     Asset.objects.filter(pk=site["laptop"].pk).update(state=State.RECYCLED)
     (media / site["photo"].image.name).unlink()
     settings.SIGNING_KEY_FILE.unlink()
+    shutil.rmtree(pdf_signing)
     out = io.StringIO()
     call_command("restore", str(archive), force=True, stdout=out)
 
@@ -71,6 +78,8 @@ def test_a_backup_restores_every_row_file_and_the_signing_key(site, tmp_path, me
     assert list(events) == [State.EXPECTED, State.RECEIVED]
     assert (media / site["photo"].image.name).read_bytes() == b"\xff\xd8 a photo"
     assert settings.SIGNING_KEY_FILE.read_bytes() == key
+    assert (pdf_signing / "key.pem").read_bytes() == pdf_key
+    assert (pdf_signing / "key.pem").stat().st_mode & 0o777 == 0o600
 
 
 def test_restore_refuses_a_database_that_holds_data_unless_forced(site, tmp_path):

@@ -133,6 +133,9 @@ def certificates(auto, people, *, now, rng, kit, stdout) -> None:
     if not signing.key_file().exists():
         signing.create_key()
         stdout.write(f"Made a signing key for certificates at {signing.key_file()}")
+    if not (signing.pdf_dir() / signing.PDF_KEY).exists():
+        signing.create_chain()
+        stdout.write(f"Made a self-made CA that signs certificate PDFs at {signing.pdf_dir()}")
     tech, admin, logistics = people["wang.tech"], people["admin"], people["li.logistics"]
     for n, (count, revoke) in enumerate(((5, False), (3, True))):
         started = now - timedelta(days=60 - 20 * n)

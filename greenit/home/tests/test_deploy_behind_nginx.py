@@ -122,7 +122,7 @@ def _shared_database_url(folder: Path) -> str:
 
 
 @pytest.fixture
-def site(collected_static, _session_signing_key):
+def site(collected_static, _session_signing_key, _session_pdf_chain):
     """nginx on https://127.0.0.1:<port> in front of `greenit serve` on another port, whose
     workers are replaced every few requests (as in production after ~1000)."""
     if not NGINX.exists():
@@ -153,6 +153,7 @@ def site(collected_static, _session_signing_key):
         "OFFER_RATE": "3/h",
         "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
         "SIGNING_KEY_FILE": str(_session_signing_key),
+        "SIGNING_PDF_DIR": str(_session_pdf_chain),
     }
     # Two workers, replaced every 4 requests: rate-limit counters must survive both (shared
     # cache: Redis when REDIS_URL is set, else files in GREENIT_DATA_DIR).

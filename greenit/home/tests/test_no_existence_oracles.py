@@ -57,7 +57,7 @@ def _own(queryset):
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, _session_signing_key):
+def world(django_db_setup, django_db_blocker, _session_signing_key, _session_pdf_chain):
     """The demo, as seen by sun.bank (a contact of Pujiang Commercial Bank, donor and
     sponsor): for each kind of id, one of their own (when they have one) and one of another
     organisation's."""
@@ -66,6 +66,7 @@ def world(django_db_setup, django_db_blocker, _session_signing_key):
         override_settings(
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             SIGNING_KEY_FILE=_session_signing_key,
+            SIGNING_PDF_DIR=_session_pdf_chain,
             SIGNING_PUBLIC_KEYS_DIR=None,
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
             TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},

@@ -456,7 +456,7 @@ def _count_all(pages: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def budget(django_db_setup, django_db_blocker, _session_signing_key):
+def budget(django_db_setup, django_db_blocker, _session_signing_key, _session_pdf_chain):
     """The demo, the pages each role reaches, and each page's queries after 5 and 50 more
     rows. All in one transaction, rolled back at the end."""
     with (
@@ -464,6 +464,7 @@ def budget(django_db_setup, django_db_blocker, _session_signing_key):
         override_settings(
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             SIGNING_KEY_FILE=_session_signing_key,
+            SIGNING_PDF_DIR=_session_pdf_chain,
             SIGNING_PUBLIC_KEYS_DIR=None,
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         ),

@@ -354,3 +354,11 @@ def test_after_issuing_the_page_shows_the_certificate_not_a_missing_line(
     assert "Still missing" not in page
     assert "already has a valid certificate" not in page
     assert f"Certificate {certificate.number} is valid for this donation" in page
+
+
+def test_a_signed_revocation_is_kept_as_written(certificate, ada):
+    services.certificate_revoke(certificate, "swapped drive", ada)
+    certificate.refresh_from_db()
+    assert '"status":"revoked"' in certificate.revocation_statement
+    with pytest.raises(Exception, match="kept as issued"):
+        Certificate.objects.filter(pk=certificate.pk).update(revocation_signature="forged")
