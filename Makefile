@@ -61,3 +61,13 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles var
+
+# The bootable wipe station (docs/wipe-agent.md, "Wipe station image"); as root, rebuilt
+# when wipe_image/ or the agent changes. Its qemu test is slow and not part of `make test`.
+.PHONY: wipe-image test-wipe-image
+WIPE_ISO := var/wipe-image/greenit-wipe.iso
+wipe-image: $(WIPE_ISO)
+$(WIPE_ISO): $(shell find wipe_image -type f) $(wildcard greenit_wipe/*.py)
+	bash wipe_image/build.sh
+test-wipe-image: $(STAMP) messages $(WIPE_ISO)
+	GREENIT_WIPE_IMAGE_TEST=1 $(BIN)/pytest -q -n 0 -s -m wipe_image greenit_wipe/tests/test_wipe_image.py

@@ -13,8 +13,10 @@ from greenit.assets.api import router as assets_router
 from greenit.classrooms.api import router as classrooms_router
 from greenit.collection.api import router as boxes_router
 from greenit.donations.api import router as donations_router
+from greenit.evidence.api import router as evidence_router
 from greenit.impact.api import router as impact_router
 from greenit.imports.api import router as imports_router
+from greenit.privacy.api import router as privacy_router
 from greenit.recycling.api import router as recycling_router
 from greenit.refurbishment.api import router as refurbishment_router
 from greenit.sanitization.api import router as sanitization_router
@@ -34,10 +36,12 @@ api.add_router("/boxes", boxes_router)
 api.add_router("/imports", imports_router)
 api.add_router("/recycling", recycling_router)
 api.add_router("/sanitization", sanitization_router)
+api.add_router("/evidence", evidence_router)
 api.add_router("/classrooms", classrooms_router)
 api.add_router("/support", support_router)
 api.add_router("/refurbishment", refurbishment_router)
 api.add_router("/volunteers", volunteers_router)
 api.add_router("/impact", impact_router)
+api.add_router("/privacy", privacy_router)
 refusals.answer_refusals(api)
 refusals.document_refusals(api)

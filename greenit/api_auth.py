@@ -34,6 +34,10 @@ WIPE_STATION_OPERATIONS = frozenset(
     {
         ("POST", "api/sanitization/records"),
         ("GET", "api/sanitization/assets/<tag>/media"),
+        # hardware evidence: our agent's inventory, Workbench snapshots, nwipe reports
+        ("POST", "api/evidence/snapshots"),
+        ("POST", "api/evidence/workbench"),
+        ("POST", "api/evidence/reports"),
     }
 )
 

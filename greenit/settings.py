@@ -69,12 +69,14 @@ INSTALLED_APPS = [
     "greenit.recycling",
     "greenit.collection",
     "greenit.sanitization",
+    "greenit.evidence",
     "greenit.refurbishment",
     "greenit.classrooms",
     "greenit.support",
     "greenit.enquiries",
     "greenit.volunteers",
     "greenit.impact",
+    "greenit.privacy",
     "greenit.home",
 ]
 

@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 
-from . import __version__, methods, record, safety
+from . import __version__, inventory, methods, record, safety
 from . import drives as drives_mod
 from .client import Client
 from .drives import Drive
@@ -58,6 +58,18 @@ def parser() -> argparse.ArgumentParser:
         action="store_false",
         help="purge-ata: do not suspend the station (rtcwake) to unfreeze a frozen drive",
     )
+    w.add_argument(
+        "--no-inventory", action="store_true", help="do not send the machine's inventory first"
+    )
+    inv = sub.add_parser("inventory", help="read what this machine is and send it as evidence")
+    inv.add_argument("--asset-tag", default="", help="the device's tag (scan it)")
+    inv.add_argument(
+        "--file", action="append", default=[], help="a plain file standing in for a drive"
+    )
+    inv.add_argument("--json", action="store_true", help="print the snapshot as JSON")
+    imp = sub.add_parser("import-nwipe", help="send an nwipe log as wipe evidence")
+    imp.add_argument("log", help="the log nwipe wrote (--logfile)")
+    imp.add_argument("--asset-tag", default="", help="the device the drives came out of")
     sub.add_parser("flush", help="send the records waiting in the spool")
     sub.add_parser("status", help="what waits in the spool, and what the server rejected")
     return p
@@ -126,6 +138,7 @@ class App:
             for reason in found:
                 self.out(f"  - {reason}")
             return EXIT_REFUSED
+        self.inventory_first(drive)
         runner = self.runner or methods.Runner(dry_run=a.dry_run)
         runner.dry_run = a.dry_run
         started = record.now()
@@ -236,6 +249,52 @@ class App:
         self.flush()
         return EXIT_OK if rec["result"] == "passed" else EXIT_FAILED
 
+    # --- evidence ---
+
+    def inventory(self) -> int:
+        a = self.args
+        missing = [f for f in a.file if not os.path.isfile(f)]
+        if missing:
+            self.out(f"REFUSED: not a plain file: {', '.join(missing)}")
+            return EXIT_REFUSED
+        snapshot = inventory.collect(asset_tag=a.asset_tag, files=a.file)
+        for line in inventory.summary(snapshot):
+            self.out(line)
+        if a.json:
+            self.out(json.dumps(snapshot, indent=1))
+        self.spool.save(inventory.envelope(snapshot))
+        self.out(f"snapshot {snapshot['uuid']} kept in the spool")
+        return self.flush()
+
+    def import_nwipe(self) -> int:
+        a = self.args
+        try:
+            with open(a.log, "rb") as f:
+                raw = f.read()
+        except OSError as exc:
+            self.out(f"REFUSED: cannot read {a.log}: {exc.strerror}")
+            return EXIT_REFUSED
+        if b"nwipe" not in raw or b"Drive Status" not in raw:
+            self.out(f"REFUSED: {a.log} is not a finished nwipe log (no Drive Status table)")
+            return EXIT_REFUSED
+        self.spool.save(inventory.report_envelope(raw, asset_tag=a.asset_tag))
+        self.out(f"{a.log} kept in the spool")
+        return self.flush()
+
+    def inventory_first(self, drive: Drive) -> None:
+        """Before a wipe, what the machine is goes to the spool too: the device is described
+        before its drive is erased. A file stands for no machine."""
+        if drive.is_file or self.args.dry_run or self.args.no_inventory:
+            return
+        if getattr(self.runner, "fake", False):  # a simulated drive is on no machine to read
+            return
+        try:
+            snapshot = inventory.collect(asset_tag=self.args.asset_tag)
+        except OSError as exc:  # never stops a wipe: the record matters more
+            self.out(f"  inventory not read: {exc}")
+            return
+        self.spool.save(inventory.envelope(snapshot))
+
     def context_for(self, drive: Drive) -> safety.Context:
         """A file target needs no lsblk: only the mount and swap tables."""
         if drive.is_file and self._context is None:
@@ -284,6 +343,9 @@ class App:
         for path in pending:
             with open(path, encoding="utf-8") as f:
                 rec = json.load(f)
+            if "path" in rec:  # evidence: a snapshot or a report
+                self.out(f"  {rec['record_id']} evidence for {rec['path']}")
+                continue
             self.out(
                 f"  {rec['record_id']} {rec['asset_tag']} {rec['medium']['serial']} "
                 f"{rec['result']} {rec['ended_at']}"
@@ -303,7 +365,7 @@ def main(argv: list[str] | None = None, **world) -> int:
         print("--passes must be at least 1", file=sys.stderr)
         return EXIT_REFUSED
     app = App(args, **world)
-    return getattr(app, args.command)()
+    return getattr(app, args.command.replace("-", "_"))()
 
 
 if __name__ == "__main__":

@@ -35,17 +35,28 @@ class Client:
     def __init__(self, server: str, token: str, *, timeout: float = 15.0) -> None:
         if not server.startswith(("http://", "https://")):
             raise ValueError(f"server must be an http(s) URL, not {server!r}")
-        self.url = server.rstrip("/") + PATH
+        self.server = server.rstrip("/")
+        self.url = self.server + PATH
         self.token = token
         self.timeout = timeout
 
     def send(self, record: dict) -> Delivered:
+        # A spooled item names its own endpoint when it is not a sanitization record (a
+        # hardware snapshot, a wipe report's text): see inventory.envelope.
+        url, content_type = self.url, "application/json"
+        data = json.dumps(record).encode()
+        if "path" in record:
+            url = self.server + record["path"]
+            if "raw" in record:
+                data, content_type = record["raw"].encode(), "text/plain; charset=utf-8"
+            else:
+                data = json.dumps(record["body"]).encode()
         request = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
-            self.url,
-            data=json.dumps(record).encode(),
+            url,
+            data=data,
             method="POST",
             headers={
-                "Content-Type": "application/json",
+                "Content-Type": content_type,
                 "Accept": "application/json",
                 "Authorization": f"Bearer {self.token}",
                 "User-Agent": "greenit-wipe",

@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.models import ChineseAddress
+from greenit.core.personal import NotPersonal, PersonalData
 
 
 class Role(models.TextChoices):
@@ -45,6 +46,10 @@ class Organisation(ChineseAddress):
 
     objects = OrganisationQuerySet.as_manager()
 
+    personal_data = NotPersonal(
+        _("an organisation's name, address and switchboard; its people are accounts")
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -79,6 +84,16 @@ class User(AbstractUser):
         help_text=_("Set for external contacts only; they see nothing but this organisation's."),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    personal_data = PersonalData(
+        fields=("first_name", "last_name", "email", "phone", "username"),
+        identifies=("email", "phone", "username"),
+        purpose=_("log in, and name who did what in the chain of custody"),
+        seen_by=_("staff; an external contact's own organisation"),
+        retention="accounts",
+        # An erased person cannot log in again; their past actions keep pointing at the row.
+        erase_to={"is_active": False, "password": "!erased"},
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -171,6 +186,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
+
+    personal_data = NotPersonal(_("the name a person gave a token"))
 
     class Meta:
         verbose_name = _("API token")

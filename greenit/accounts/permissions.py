@@ -33,6 +33,9 @@ class Permission:
     roles: frozenset[Role]
     refusal: Promise | None = None
     move: Promise | None = None  # the lifecycle move's label, for moves
+    # Also the contact of a school (answering an inventory check of its own classroom: the
+    # service that calls this checks the devices are that school's).
+    schools: bool = False
 
     def refusal_text(self) -> str:
         if self.move is not None:
@@ -40,21 +43,20 @@ class Permission:
         return str(self.refusal)
 
     def allows(self, user) -> bool:
-        return bool(
-            user is not None
-            and user.is_authenticated
-            and user.is_staff_member
-            and user.roles & self.roles
-        )
+        if user is None or not user.is_authenticated:
+            return False
+        if user.is_staff_member:
+            return bool(user.roles & self.roles)
+        return bool(self.schools and user.organisation_id and user.organisation.is_school)
 
 
 def _p(refusal: Promise, *roles: Role) -> Permission:
     return Permission(frozenset(roles), refusal)
 
 
-def _move(label: Promise, *roles: Role) -> Permission:
+def _move(label: Promise, *roles: Role, schools: bool = False) -> Permission:
     """A lifecycle move: refused in the lifecycle's words, naming the move."""
-    return Permission(frozenset(roles), move=label)
+    return Permission(frozenset(roles), move=label, schools=schools)
 
 
 PERMISSIONS: dict[str, Permission] = {
@@ -68,6 +70,10 @@ PERMISSIONS: dict[str, Permission] = {
     ),
     "handle_offers": _p(
         gettext_lazy("Only logistics staff accept offers and arrange pickups."), R.LOGISTICS
+    ),
+    "issue_receipts": _p(
+        gettext_lazy("Only logistics staff draft, issue and withdraw donation receipts."),
+        R.LOGISTICS,
     ),
     "empty_boxes": _p(
         gettext_lazy("Only logistics staff schedule and record box emptyings."), R.LOGISTICS
@@ -86,6 +92,12 @@ PERMISSIONS: dict[str, Permission] = {
     "sanitize": _p(
         gettext_lazy("Only technicians and administrators record sanitization."), R.TECHNICIAN
     ),
+    # Independent verification of a sampled wipe (R2v3 Appendix B); the services also refuse
+    # the person who did the wipe.
+    "verify_sanitization": _p(
+        gettext_lazy("Only technicians and administrators verify sanitized media."),
+        R.TECHNICIAN,
+    ),
     "refurbish": _p(gettext_lazy("Only technicians record refurbishment tests."), R.TECHNICIAN),
     "recycle": _p(gettext_lazy("Only technicians handle recycling batches."), R.TECHNICIAN),
     # Classrooms, schools, volunteers
@@ -99,6 +111,17 @@ PERMISSIONS: dict[str, Permission] = {
         gettext_lazy("Only programme managers and logistics staff deliver classrooms."),
         R.PROGRAMME_MANAGER,
         R.LOGISTICS,
+    ),
+    "answer_inventory_checks": Permission(
+        frozenset({R.PROGRAMME_MANAGER}),
+        gettext_lazy(
+            "Only the school's contact or a programme manager answers an inventory check."
+        ),
+        schools=True,
+    ),
+    "override_allocation_block": _p(
+        gettext_lazy("Only programme managers let a blocked school receive new devices."),
+        R.PROGRAMME_MANAGER,
     ),
     "see_collection_boxes": _p(gettext_lazy("Collection boxes are for staff."), *ALL_STAFF),
     "answer_enquiries": _p(gettext_lazy("Only staff answer enquiries."), *ALL_STAFF),
@@ -125,6 +148,15 @@ PERMISSIONS: dict[str, Permission] = {
     "override_factors": _p(
         gettext_lazy("Only administrators change impact factors."), R.ADMINISTRATOR
     ),
+    # Personal information (PIPL): finding, exporting, erasing; consents for photos.
+    "handle_personal_data": _p(
+        gettext_lazy("Only administrators handle requests about personal information."),
+        R.ADMINISTRATOR,
+    ),
+    "record_photo_consent": _p(
+        gettext_lazy("Only programme managers record consent to publish a photo."),
+        R.PROGRAMME_MANAGER,
+    ),
     # The lifecycle's moves (assets/lifecycle.py names one of these on each transition).
     "receive_device": _move(gettext_lazy("Receive"), R.LOGISTICS, R.TECHNICIAN),
     "mark_sanitized": _move(gettext_lazy("Mark sanitized"), R.TECHNICIAN),
@@ -139,6 +171,9 @@ PERMISSIONS: dict[str, Permission] = {
     "send_to_recycling": _move(gettext_lazy("Send to recycling"), R.TECHNICIAN),
     "take_out_of_recycling": _move(gettext_lazy("Take out of recycling"), R.TECHNICIAN),
     "confirm_recycled": _move(gettext_lazy("Confirm recycled"), R.TECHNICIAN),
+    "report_lost": _move(gettext_lazy("Report lost"), R.PROGRAMME_MANAGER, schools=True),
+    "report_stolen": _move(gettext_lazy("Report stolen"), R.PROGRAMME_MANAGER, schools=True),
+    "report_found": _move(gettext_lazy("Found at the school"), R.PROGRAMME_MANAGER, schools=True),
 }
 
 

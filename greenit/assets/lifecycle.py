@@ -4,6 +4,8 @@ what must be true first. Pages, the API, imports and the wipe agent all call tra
     expected ─► received ─┬─► sanitized ─► tested ─► ready ─► allocated ─► deployed
                           │   (data-bearing devices must pass sanitized before tested)  │
                           └─► recycling ─► recycled      ◄── end of life / returned ──┘
+    deployed ─► lost | stolen ─┬─► deployed (found at the school)
+                               └─► received (taken back)
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -57,6 +59,17 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(S.RECYCLING, S.RECEIVED, "take_out_of_recycling", _("Take out of recycling")),
     Transition(S.RECYCLING, S.RECYCLED, "confirm_recycled", _("Confirm recycled")),
+    # A school's inventory check (or staff) reports a device gone; it may turn up again.
+    Transition(S.DEPLOYED, S.LOST, "report_lost", _("Report lost")),
+    Transition(S.DEPLOYED, S.STOLEN, "report_stolen", _("Report stolen")),
+    *(
+        Transition(source, S.DEPLOYED, "report_found", _("Found at the school"))
+        for source in (S.LOST, S.STOLEN)
+    ),
+    *(
+        Transition(source, S.RECEIVED, "take_back_device", _("Take back from the school"))
+        for source in (S.LOST, S.STOLEN)
+    ),
 )
 _BY_STATES = {(t.source, t.target): t for t in TRANSITIONS}
 
@@ -178,6 +191,28 @@ def transition_many(
         for field in ("state", "state_changed_at", "location"):
             setattr(asset, field, getattr(moved, field))
     return events
+
+
+def record_seen(assets: Sequence[Asset], *, actor, note: str) -> list[CustodyEvent]:
+    """An inventory check saw these devices where they are: one custody event each, the state
+    unchanged (from = to), so the chain of custody shows every check a device passed. Only
+    those who may answer an inventory check may write them; the rows are locked first."""
+    permissions.require(actor, "answer_inventory_checks")
+    with transaction.atomic():
+        locked = Asset.objects.select_for_update().order_by("pk").in_bulk([a.pk for a in assets])
+        when = timezone.now()
+        return CustodyEvent.objects.bulk_create(
+            CustodyEvent(
+                asset=asset,
+                at=when,
+                actor=actor,
+                from_state=asset.state,
+                to_state=asset.state,
+                location=asset.location,
+                note=note,
+            )
+            for asset in locked.values()
+        )
 
 
 def _lifecycle_state(target: str) -> State:

@@ -22,6 +22,9 @@ class State(models.TextChoices):
     DEPLOYED = "deployed", _("Deployed")
     RECYCLING = "recycling", _("In recycling")
     RECYCLED = "recycled", _("Recycled")
+    # Reported by the school (an inventory check) or by staff; either may be found again.
+    LOST = "lost", _("Lost")
+    STOLEN = "stolen", _("Stolen")
 
 
 class AssetQuerySet(VisibleToQuerySet):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from greenit.accounts.models import Organisation
 from greenit.core import categories
 from greenit.core.forms import honeypot_field
+from greenit.core.personal import ConsentFields
 from greenit.donations.forms import MultipleFileField
 from greenit.refurbishment.models import Grade, SoftwareKit
 
@@ -13,8 +14,10 @@ from .models import ClassroomProject, ClassroomSponsor, OpeningEvent, SchoolAppl
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(ConsentFields, forms.ModelForm):
     """The public "apply for a classroom" form: anyone, no account."""
+
+    consents = {"consent": "application"}  # recorded with its text's version (privacy app)
 
     photos = MultipleFileField(
         label=_("Photos of the room (optional)"),
@@ -89,6 +92,7 @@ class ProjectForm(forms.ModelForm):
             "kit_screen_reader",
             "kit_large_keys",
             "kit_headphones",
+            "tracks_students",
             "learning_en",
             "learning_zh",
             "story_en",
@@ -171,4 +175,20 @@ class PhotoForm(forms.Form):
     consent = forms.BooleanField(
         label=_("The school and the parents of every child shown agreed to publication"),
         required=False,
+    )
+
+
+class CheckOpenForm(forms.Form):
+    due_on = forms.DateField(
+        label=_("The school answers by"),
+        widget=DATE,
+        help_text=_("After this date the check is overdue and the school is reminded."),
+    )
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why may this school receive devices anyway?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -1,11 +1,12 @@
 """Green IT Classrooms: schools apply, staff approve them, a classroom project gets sponsors,
 devices (allocations), a delivery, an opening event, photos and a story."""
 
+import secrets
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +14,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.models import ChineseAddress
+from greenit.core.personal import NotPersonal, PersonalData
 from greenit.core.querysets import VisibleToQuerySet
+
+# A pseudonymous code a school gives a student or a class (e.g. "3-2-17": grade, class, seat):
+# letters, digits and hyphens with at least one digit, so that a child's name never fits.
+STUDENT_CODE_RE = r"^(?=.*[0-9])[A-Za-z0-9-]{1,12}$"
 
 
 class SchoolApplication(ChineseAddress):
@@ -90,6 +96,15 @@ class SchoolApplication(ChineseAddress):
     )
     created_at = models.DateTimeField(_("received"), default=timezone.now)
 
+    personal_data = PersonalData(
+        fields=("contact_name", "contact_phone", "contact_email"),
+        identifies=("contact_email", "contact_phone", "contact_name"),
+        scrub=("notes", "review_notes"),
+        purpose=_("decide on a school's application and keep in touch with its contact"),
+        seen_by=_("programme managers"),
+        retention="declined_applications",
+    )
+
     class Meta:
         ordering = ["-pk"]
         verbose_name = _("school application")
@@ -118,6 +133,14 @@ class SchoolApplicationPhoto(models.Model):
     )
     image = models.ImageField(_("photo"), upload_to=photo_path)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(
+        fields=("image",),
+        via="application",
+        purpose=_("judge the room a school offers"),
+        seen_by=_("programme managers"),
+        retention="declined_applications",
+    )
 
     class Meta:
         verbose_name = _("application photo")
@@ -177,6 +200,11 @@ class ClassroomProject(models.Model):
     kit_screen_reader = models.BooleanField(_("screen reader installed"), default=False)
     kit_large_keys = models.BooleanField(_("large-key keyboards"), default=False)
     kit_headphones = models.BooleanField(_("headphones"), default=False)
+    tracks_students = models.BooleanField(
+        _("record which student uses each device"),
+        default=False,
+        help_text=_("By a pseudonymous code (e.g. 3-2-17), never a child's name."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
@@ -187,6 +215,8 @@ class ClassroomProject(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = ProjectQuerySet.as_manager()
+
+    personal_data = NotPersonal(_("the name of a classroom"))
 
     class Meta:
         ordering = ["-pk"]
@@ -281,6 +311,13 @@ class Allocation(models.Model):
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who uses the device at the school, when the classroom records it (from the last check).
+    student_code = models.CharField(
+        _("student or class code"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(STUDENT_CODE_RE)],
+    )
 
     objects = AllocationQuerySet.as_manager()
 
@@ -311,6 +348,14 @@ class Delivery(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    personal_data = PersonalData(
+        fields=("received_by",),
+        identifies=("received_by",),
+        purpose=_("prove who received the devices at the school"),
+        seen_by=_("programme managers and logistics staff"),
+        retention="programme_records",
+    )
+
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
@@ -327,6 +372,14 @@ class OpeningEvent(models.Model):
     guests = models.TextField(_("guests"), blank=True)
     sponsor_representatives = models.TextField(_("sponsor representatives"), blank=True)
     volunteers = models.TextField(_("volunteers"), blank=True)
+
+    personal_data = PersonalData(
+        fields=(),
+        scrub=("guests", "sponsor_representatives", "volunteers"),
+        purpose=_("remember who came to a classroom's opening"),
+        seen_by=_("programme managers; the sponsor"),
+        retention="programme_records",
+    )
 
     class Meta:
         verbose_name = _("opening event")
@@ -360,6 +413,15 @@ class ClassroomPhoto(models.Model):
 
     objects = PhotoQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields=("image", "caption"),
+        purpose=_("show sponsors and the public the classroom (children: with guardians' consent)"),
+        seen_by=_("staff; the public and sponsors only with consent to publish"),
+        retention="programme_records",
+        sensitive=True,
+        consent_field="consent",
+    )
+
     class Meta:
         ordering = ["pk"]
         verbose_name = _("classroom photo")
@@ -367,3 +429,168 @@ class ClassroomPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption
+
+
+# After delivery: inventory checks, photo proof, devices per student -------------------
+
+
+def new_check_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CheckQuerySet(VisibleToQuerySet):
+    organisation_path = "project__school"
+
+    def unanswered(self) -> "CheckQuerySet":
+        return self.filter(answered_at__isnull=True)
+
+    def overdue(self, today=None) -> "CheckQuerySet":
+        return self.unanswered().filter(due_on__lt=today or timezone.localdate())
+
+
+class InventoryCheck(models.Model):
+    """A school is asked to say, device by device, whether its classroom's devices are still
+    in use. The school's contact answers through a private link (`token`) on a phone."""
+
+    project = models.ForeignKey(
+        ClassroomProject,
+        verbose_name=_("classroom"),
+        on_delete=models.PROTECT,
+        related_name="inventory_checks",
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("school contact"),
+        on_delete=models.PROTECT,
+        related_name="inventory_checks",
+    )
+    due_on = models.DateField(_("answer by"))
+    token = models.CharField(max_length=64, unique=True, default=new_check_token, editable=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+
+    objects = CheckQuerySet.as_manager()
+
+    personal_data = PersonalData(
+        fields=(),
+        via="contact",
+        purpose=_("ask a school whether its devices are still there and in use"),
+        seen_by=_("programme managers; the school's contact"),
+        retention="programme_records",
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("inventory check")
+        verbose_name_plural = _("inventory checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(answered_at__isnull=True),
+                name="inventory_check_one_open_per_classroom",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Inventory check %(n)s") % {"n": self.pk}
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.answered_at is None and self.due_on < timezone.localdate()
+
+
+class InventoryCheckLine(models.Model):
+    class Answer(models.TextChoices):
+        IN_USE = "in_use", _("In use")
+        BROKEN = "broken", _("Broken")
+        LOST = "lost", _("Lost")
+        STOLEN = "stolen", _("Stolen")
+
+    inventory_check = models.ForeignKey(
+        InventoryCheck, on_delete=models.CASCADE, related_name="lines"
+    )
+    asset = models.ForeignKey("assets.Asset", on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, blank=True)
+    student_code = models.CharField(
+        _("student or class code"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(STUDENT_CODE_RE)],
+        help_text=_("A code such as 3-2-17 (grade, class, seat), never a child's name."),
+    )
+    note = models.CharField(_("what is wrong, or what happened"), max_length=300, blank=True)
+
+    personal_data = PersonalData(
+        fields=(),
+        via="inventory_check",
+        scrub=("note",),  # free text a school writes may name a pupil or teacher
+        purpose=_("record what a school said about each device"),
+        seen_by=_("programme managers"),
+        retention="programme_records",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("inventory check line")
+        verbose_name_plural = _("inventory check lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inventory_check", "asset"], name="inventory_check_asset_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} · {self.answer}"
+
+
+class InventoryCheckPhoto(models.Model):
+    """Photo proof that the classroom is there and in use (re-encoded without EXIF)."""
+
+    inventory_check = models.ForeignKey(
+        InventoryCheck, on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("photo"), upload_to=photo_path)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(
+        fields=("image",),
+        via="inventory_check",
+        purpose=_("see that a school's devices are still there and in use"),
+        seen_by=_("programme managers"),
+        retention="programme_records",
+        sensitive=True,  # children may be in the picture: never published
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("inventory check photo")
+        verbose_name_plural = _("inventory check photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class AllocationOverride(models.Model):
+    """A programme manager let a blocked school (no photo proof, or a check overdue) receive
+    new devices anyway: who, when and why are kept. It lifts the blocks that began before it."""
+
+    project = models.ForeignKey(
+        ClassroomProject, on_delete=models.CASCADE, related_name="allocation_overrides"
+    )
+    reason = models.TextField(_("why the school may receive devices anyway"))
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    overridden_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-overridden_at", "-pk"]
+        verbose_name = _("allocation override")
+        verbose_name_plural = _("allocation overrides")
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.overridden_by}"

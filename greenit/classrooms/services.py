@@ -1,14 +1,16 @@
 """Classroom workflows shared by the pages and the API: each one checks the rule, writes in one
 transaction, and e-mails after the commit."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -27,11 +29,16 @@ from greenit.core.mail import send_in_language
 from greenit.refurbishment.models import Grade
 
 from .models import (
+    STUDENT_CODE_RE,
     Allocation,
+    AllocationOverride,
     ClassroomPhoto,
     ClassroomProject,
     ClassroomSponsor,
     Delivery,
+    InventoryCheck,
+    InventoryCheckLine,
+    InventoryCheckPhoto,
     OpeningEvent,
     SchoolApplication,
     SchoolApplicationPhoto,
@@ -365,7 +372,9 @@ def _check_open(project: ClassroomProject) -> ClassroomProject:
 
 def _allocate(project: ClassroomProject, assets: list[Asset], actor) -> list[Allocation]:
     """Move the (locked) devices to allocated and record their allocations: the lifecycle checks
-    and writes the whole batch at once, so the queries do not grow with the number of devices."""
+    and writes the whole batch at once, so the queries do not grow with the number of devices.
+    A school without photo proof of its last delivery, or overdue on a check, gets none."""
+    _check_not_blocked(project)
     lifecycle.transition_many(
         assets, State.ALLOCATED, actor=actor, note=_("Allocated to %(p)s") % {"p": project}
     )
@@ -571,3 +580,332 @@ def photo_add(
     return ClassroomPhoto.objects.create(
         project=project, image=image, caption=caption.strip(), consent=consent, uploaded_by=actor
     )
+
+
+# Inventory checks at schools -----------------------------------------------------------
+
+CHECK_REMIND_EVERY = timedelta(days=7)
+CHECK_SUBJECTS = {
+    "opened": lambda: _("Please check your Green IT Classroom's devices"),
+    "reminder": lambda: _("Reminder: your classroom's inventory check is overdue"),
+}
+# Chinese first: the schools are in China; the page has the language switch.
+CHECK_LANGUAGE = "zh-hans"
+
+
+def _school_contact(project: ClassroomProject) -> User | None:
+    return project.school.contacts.filter(is_active=True).order_by("pk").first()
+
+
+def check_open(
+    *, actor, due_on: date, project: ClassroomProject | None = None
+) -> tuple[list[InventoryCheck], list[str]]:
+    """Ask one classroom (`project`) or every delivered classroom (None) to check its devices
+    by `due_on`. Returns the checks opened and, for all classrooms, why some were skipped (a
+    check already open, no contact account). Each school's contact is e-mailed a link."""
+    permissions.require(actor, "manage_classrooms")
+    if due_on < timezone.localdate():
+        raise ValidationError(
+            {"due_on": [_("Choose a date from today on: the school answers by then.")]}
+        )
+    opened, skipped = [], []
+    with transaction.atomic():
+        projects = ClassroomProject.objects.select_for_update(of=("self",)).select_related("school")
+        projects = (
+            projects.filter(pk=project.pk) if project else projects.filter(delivery__isnull=False)
+        )
+        for locked in projects.order_by("pk"):
+            try:
+                opened.append(_check_open_one(locked, actor=actor, due_on=due_on))
+            except ValidationError as refusal:
+                if project is not None:
+                    raise
+                skipped.append(f"{locked}: {' '.join(refusal.messages)}")
+    for check in opened:
+        _check_mail(check, "opened")
+    return opened, skipped
+
+
+def _check_open_one(project: ClassroomProject, *, actor, due_on: date) -> InventoryCheck:
+    if project.inventory_checks.unanswered().exists():
+        raise ValidationError(_("a check of this classroom is already waiting for an answer."))
+    contact = _school_contact(project)
+    if contact is None:
+        raise ValidationError(_("the school has no contact account to send the link to."))
+    deployed = list(
+        project.allocations.active()
+        .filter(asset__state=State.DEPLOYED)
+        .values_list("asset_id", flat=True)
+    )
+    if not deployed:
+        raise ValidationError(_("no device of this classroom is deployed at the school."))
+    check = InventoryCheck.objects.create(
+        project=project, contact=contact, due_on=due_on, opened_by=actor
+    )
+    InventoryCheckLine.objects.bulk_create(
+        InventoryCheckLine(inventory_check=check, asset_id=pk) for pk in deployed
+    )
+    return check
+
+
+def check_url(check: InventoryCheck) -> str:
+    return settings.SITE_URL + reverse("support:check", kwargs={"token": check.token})
+
+
+def _check_mail(check: InventoryCheck, kind: str) -> bool:
+    return send_in_language(
+        to=check.contact.email,
+        language=CHECK_LANGUAGE,
+        subject=CHECK_SUBJECTS[kind],
+        template=f"classrooms/email/check_{kind}.txt",
+        context={"check": check, "project": check.project, "link": check_url(check)},
+    )
+
+
+def check_for_token(token: str) -> InventoryCheck:
+    """The check a private link names; Http404 for any other token (they reveal nothing)."""
+    check = (
+        InventoryCheck.objects.select_related("project__school", "contact")
+        .filter(token=token[:64])
+        .first()
+    )
+    if check is None:
+        raise Http404
+    return check
+
+
+def _validated_answers(check: InventoryCheck, answers: dict[int, dict]) -> dict[int, dict]:
+    """Each line's answer, code and note checked; ValidationError naming every bad line
+    (fields `line-<asset id>-answer` / `-student_code`) and writing nothing."""
+    errors: dict[str, list[str]] = {}
+    clean: dict[int, dict] = {}
+    code_check = RegexValidator(STUDENT_CODE_RE)
+    for line in check.lines.select_related("asset"):
+        given = answers.get(line.asset_id) or {}
+        answer, code = given.get("answer", ""), given.get("student_code", "").strip()
+        name = f"line-{line.asset_id}"
+        if answer not in InventoryCheckLine.Answer.values:
+            errors[f"{name}-answer"] = [
+                _("Device %(tag)s: choose in use, broken, lost or stolen.")
+                % {"tag": line.asset.display_tag}
+            ]
+        try:
+            if code:
+                code_check(code)
+        except ValidationError:
+            errors[f"{name}-student_code"] = [
+                _(
+                    "Device %(tag)s: write a code of up to 12 letters, digits and hyphens "
+                    "with at least one digit, such as 3-2-17; never a child's name."
+                )
+                % {"tag": line.asset.display_tag}
+            ]
+        clean[line.pk] = {
+            "answer": answer,
+            "student_code": code,
+            "note": given.get("note", "").strip()[:300],
+        }
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def check_answer(
+    *, check: InventoryCheck, answers: dict[int, dict], photos: list | None = None
+) -> InventoryCheck:
+    """The school's answer (by asset id: answer, student_code, note) and photos. In one
+    transaction: every line saved, lost and stolen devices move to those states, the others get
+    a custody event that the check saw them, the student codes go on the allocations. The
+    school's contact (to whom the link was sent) is the actor of every event."""
+    actor = check.contact
+    permissions.require(actor, "answer_inventory_checks")
+    _refuse_answered(check)
+    images, errors = [], {}
+    for upload in (photos or [])[:MAX_PHOTOS]:
+        try:
+            images.append(clean_photo(upload))
+        except ValidationError as error:
+            errors.setdefault("photos", []).extend(error.messages)
+    if len(photos or []) > MAX_PHOTOS:
+        errors["photos"] = [_("Send at most %(n)s photos.") % {"n": MAX_PHOTOS}]
+    try:
+        clean = _validated_answers(check, answers)
+    except ValidationError as error:
+        errors |= error.message_dict
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        check = InventoryCheck.objects.select_for_update().get(pk=check.pk)
+        _refuse_answered(check)
+        lines = list(check.lines.select_related("asset"))
+        for line in lines:
+            for field, value in clean[line.pk].items():
+                setattr(line, field, value)
+        InventoryCheckLine.objects.bulk_update(lines, ["answer", "student_code", "note"])
+        _check_custody(check, lines, actor)
+        _student_codes(check, lines)
+        InventoryCheckPhoto.objects.bulk_create(
+            InventoryCheckPhoto(inventory_check=check, image=image) for image in images
+        )
+        check.answered_at = timezone.now()
+        check.save(update_fields=["answered_at"])
+    return check
+
+
+def _refuse_answered(check: InventoryCheck) -> None:
+    if check.answered_at is not None:
+        raise ValidationError(_("This check was already answered: thank you."))
+
+
+def _check_custody(check: InventoryCheck, lines: list[InventoryCheckLine], actor) -> None:
+    A = InventoryCheckLine.Answer
+    for answer, target in ((A.LOST, State.LOST), (A.STOLEN, State.STOLEN)):
+        gone = [line for line in lines if line.answer == answer]
+        for line in gone:  # each its own note: what the school wrote about it
+            lifecycle.transition(
+                line.asset,
+                target,
+                actor=actor,
+                note=_("Inventory check %(n)s: %(note)s")
+                % {"n": check.pk, "note": line.note or answer.label},
+            )
+    for answer in (A.IN_USE, A.BROKEN):
+        seen = [line.asset for line in lines if line.answer == answer]
+        if seen:
+            lifecycle.record_seen(
+                seen,
+                actor=actor,
+                note=_("Inventory check %(n)s: %(answer)s")
+                % {"n": check.pk, "answer": answer.label},
+            )
+
+
+def _student_codes(check: InventoryCheck, lines: list[InventoryCheckLine]) -> None:
+    if not check.project.tracks_students:
+        return
+    allocations = {
+        a.asset_id: a
+        for a in check.project.allocations.active().filter(
+            asset__in=[line.asset_id for line in lines]
+        )
+    }
+    for line in lines:
+        if line.asset_id in allocations:
+            allocations[line.asset_id].student_code = line.student_code
+    Allocation.objects.bulk_update(allocations.values(), ["student_code"])
+
+
+def checks_overdue(*, today: date | None = None):
+    """Checks past their date with no answer, oldest first."""
+    return (
+        InventoryCheck.objects.overdue(today)
+        .select_related("project__school", "contact")
+        .order_by("due_on", "pk")
+    )
+
+
+def check_reminders_send(*, now: datetime | None = None) -> list[InventoryCheck]:
+    """E-mail the contact of every overdue check, at most once every CHECK_REMIND_EVERY: the
+    row is locked and marked in the same transaction as the e-mail, so two runs at once send
+    one reminder; a refused e-mail is not marked (the next run tries again)."""
+    now = now or timezone.now()
+    due = checks_overdue(today=timezone.localdate(now)).filter(
+        Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - CHECK_REMIND_EVERY)
+    )
+    sent = []
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            check = (
+                InventoryCheck.objects.select_for_update(of=("self",))
+                .select_related("project", "contact")
+                .filter(pk=pk, answered_at__isnull=True)
+                .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - CHECK_REMIND_EVERY))
+                .first()
+            )
+            if check is None or not _check_mail(check, "reminder"):
+                continue
+            check.reminded_at = now
+            check.save(update_fields=["reminded_at"])
+            sent.append(check)
+    return sent
+
+
+# Photo proof before new devices --------------------------------------------------------
+
+
+def allocation_blocks(project: ClassroomProject) -> list[str]:
+    """Why this school may not receive new devices now (nothing: it may): its last delivery to
+    another classroom has no photo proof since, or one of its checks is overdue. An override by
+    a programme manager lifts the blocks that began before it."""
+    blocks: list[tuple[str, datetime]] = []
+    last = (
+        Delivery.objects.filter(project__school_id=project.school_id)
+        .exclude(project=project)
+        .select_related("project")
+        .order_by("-recorded_at")
+        .first()
+    )
+    if last is not None and not _has_proof(last):
+        blocks.append(
+            (
+                _(
+                    "The school has sent no photo of %(project)s since its delivery on %(date)s: "
+                    "add a photo there, or answer an inventory check with a photo."
+                )
+                % {"project": last.project, "date": last.date},
+                last.recorded_at,
+            )
+        )
+    overdue = checks_overdue().filter(project__school_id=project.school_id).first()
+    if overdue is not None:
+        since = timezone.make_aware(datetime.combine(overdue.due_on + timedelta(days=1), time.min))
+        blocks.append(
+            (
+                _(
+                    "The school's inventory check of %(project)s was due on %(date)s and is "
+                    "not answered."
+                )
+                % {"project": overdue.project, "date": overdue.due_on},
+                since,
+            )
+        )
+    override = project.allocation_overrides.first()
+    return [
+        reason for reason, since in blocks if override is None or override.overridden_at < since
+    ]
+
+
+def _has_proof(delivery: Delivery) -> bool:
+    return (
+        delivery.project.photos.filter(uploaded_at__gte=delivery.recorded_at).exists()
+        or InventoryCheckPhoto.objects.filter(
+            inventory_check__project=delivery.project, uploaded_at__gte=delivery.recorded_at
+        ).exists()
+    )
+
+
+def _check_not_blocked(project: ClassroomProject) -> None:
+    if blocks := allocation_blocks(project):
+        raise ValidationError(
+            " ".join(
+                [
+                    _("Nothing was allocated: this school cannot receive new devices yet."),
+                    *blocks,
+                    _("A programme manager may override this with a reason on this page."),
+                ]
+            )
+        )
+
+
+def allocation_override(*, project: ClassroomProject, actor, reason: str) -> AllocationOverride:
+    """Let a blocked school receive devices anyway; who and why are kept."""
+    permissions.require(actor, "override_allocation_block")
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why this school may receive devices anyway.")]})
+    with transaction.atomic():
+        project = ClassroomProject.objects.select_for_update().get(pk=project.pk)
+        if not allocation_blocks(project):
+            raise ValidationError(_("Nothing blocks this school: there is nothing to override."))
+        return AllocationOverride.objects.create(
+            project=project, reason=reason.strip()[:2000], overridden_by=actor
+        )

@@ -32,4 +32,8 @@ urlpatterns = [
     path("projects/<int:pk>/deliver/", views.deliver, name="deliver"),
     path("projects/<int:pk>/opening/", views.opening, name="opening"),
     path("projects/<int:pk>/photos/", views.photo_add, name="photo_add"),
+    path("projects/<int:pk>/checks/", views.check_open, name="check_open"),
+    path("projects/<int:pk>/override/", views.override, name="override"),
+    path("checks/", views.checks, name="checks"),
+    path("checks/<int:pk>/", views.check_detail, name="check"),
 ]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -25,8 +26,10 @@ from .forms import (
     AllocateCategoryForm,
     AllocateTagsForm,
     ApplicationForm,
+    CheckOpenForm,
     DeliveryForm,
     OpeningForm,
+    OverrideForm,
     PhotoForm,
     ProjectForm,
     ReviewForm,
@@ -38,6 +41,7 @@ from .models import (
     ClassroomPhoto,
     ClassroomProject,
     ClassroomSponsor,
+    InventoryCheck,
     SchoolApplication,
     SchoolApplicationPhoto,
 )
@@ -65,9 +69,11 @@ def apply(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             data = dict(form.cleaned_data)
             data.pop("website", None)
+            data.pop("consent", None)
             with refusals_on(form):
                 application = services.application_submit(photos=data.pop("photos", []), **data)
                 remember_reference(request, application.reference)
+                form.record_consents(application, email=application.contact_email)
                 return redirect("classrooms:apply_thanks")
     return render(request, "classrooms/apply.html", {"form": form}, status=status)
 
@@ -256,6 +262,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 instance=getattr(project, "opening", None), prefix="opening"
             ),
             "photo_form": PhotoForm(prefix="photo"),
+            "blocks": services.allocation_blocks(project) if manager else [],
+            "overrides": project.allocation_overrides.select_related("overridden_by")[:5],
+            "override_form": OverrideForm(prefix="override"),
+            "checks": project.inventory_checks.all()[:5],
+            "check_form": CheckOpenForm(prefix="check"),
         },
     )
 
@@ -381,3 +392,83 @@ def photo_add(request, project):
         consent=form.cleaned_data["consent"],
     )
     return _("Photo added.")
+
+
+# After delivery: inventory checks and the block on new devices ----------------------------
+
+
+@_manager_post
+def check_open(request, project):
+    form = CheckOpenForm(request.POST, prefix="check")
+    if not form.is_valid():
+        raise _invalid(form)
+    services.check_open(actor=request.user, project=project, due_on=form.cleaned_data["due_on"])
+    return _("Inventory check opened: the school's contact has the link by e-mail.")
+
+
+@_manager_post
+def override(request, project):
+    form = OverrideForm(request.POST, prefix="override")
+    if not form.is_valid():
+        raise _invalid(form)
+    services.allocation_override(
+        project=project, actor=request.user, reason=form.cleaned_data["reason"]
+    )
+    return _("Override recorded: the school may receive devices.")
+
+
+@staff_required
+def checks(request: HttpRequest) -> HttpResponse:
+    """Overdue checks first, then those waiting and the last answered; a programme manager may
+    open a check of every delivered classroom at once."""
+    form = CheckOpenForm(request.POST or None, prefix="check")
+    if request.method == "POST":
+        require(request.user, "manage_classrooms")
+        if form.is_valid():
+            with refusals_on(form):
+                opened, skipped = services.check_open(
+                    actor=request.user, due_on=form.cleaned_data["due_on"]
+                )
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)s inventory check opened.",
+                        "%(n)s inventory checks opened.",
+                        len(opened),
+                    )
+                    % {"n": len(opened)},
+                )
+                for reason in skipped:
+                    messages.info(request, _("Not asked: %(reason)s") % {"reason": reason})
+                return redirect("classrooms:checks")
+    listed = InventoryCheck.objects.select_related("project__school", "contact")
+    return render(
+        request,
+        "classrooms/checks.html",
+        {
+            "overdue": services.checks_overdue()[:200],
+            "waiting": listed.unanswered().filter(due_on__gte=timezone.localdate())[:200],
+            "answered": listed.filter(answered_at__isnull=False).order_by("-answered_at")[:20],
+            "form": form,
+            "manager": may(request.user, "manage_classrooms"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a school answered, device by device (staff, and the school itself)."""
+    check = get_object_or_404(
+        InventoryCheck.objects.visible_to(request.user).select_related("project", "contact"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "classrooms/check.html",
+        {
+            "check": check,
+            "lines": check.lines.select_related("asset"),
+            "photos": check.photos.count(),
+        },
+    )

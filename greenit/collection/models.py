@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.core import categories
 from greenit.core.models import ChineseAddress
+from greenit.core.personal import NotPersonal, PersonalData
 
 
 class CollectionBox(ChineseAddress):
@@ -40,6 +41,8 @@ class CollectionBox(ChineseAddress):
     placed_on = models.DateField(_("placed on"), default=timezone.localdate)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OK)
     last_emptied_at = models.DateTimeField(_("last emptied"), null=True, blank=True)
+
+    personal_data = NotPersonal(_("where a public collection box stands"))
 
     class Meta:
         ordering = ["code"]
@@ -80,6 +83,13 @@ class BoxReport(models.Model):
     reported_at = models.DateTimeField(_("reported"), default=timezone.now)
     client_hash = models.CharField(max_length=64, blank=True, editable=False)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    personal_data = PersonalData(
+        fields=("note", "client_hash"),
+        purpose=_("empty full or damaged boxes, and limit floods of reports"),
+        seen_by=_("staff"),
+        retention="resolved_box_reports",
+    )
 
     class Meta:
         ordering = ["-reported_at"]

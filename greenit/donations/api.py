@@ -1,15 +1,16 @@
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from greenit.accounts.models import User
 from greenit.accounts.permissions import find_for
-from greenit.core.schema_types import Count, Day, Id, Limit, RequiredText, of, text
+from greenit.core.schema_types import Count, Day, Id, Limit, RequiredText, decimal, of, text
 
-from . import services
-from .models import Donation, DonationItem, Pickup
+from . import receipts, services
+from .models import Donation, DonationItem, DonationReceipt, Pickup
 
 router = Router(tags=["donations"])
 
@@ -169,6 +170,105 @@ def list_pickups(request, date: Day | None = None, driver_id: Id | None = None):
 def get_pickup(request, pickup_id: Id):
     """One pickup with offered and collected quantities per category; 404 if not yours."""
     return get_object_or_404(Pickup.objects.visible_to(request.user), pk=pickup_id)
+
+
+class ReceiptLineOut(Schema):
+    category: str
+    quantity: int
+    specification: str
+    value: str | None = Field(description="Declared value in yuan; null when none is declared")
+
+
+class ReceiptOut(Schema):
+    id: int
+    donation_id: int
+    status: str
+    number: str | None
+    issuer: str
+    donor: str
+    project: str
+    lines: list[ReceiptLineOut]
+    issued_at: datetime | None
+    withdrawn_at: datetime | None
+    withdrawal_reason: str
+
+
+class ReceiptLineIn(Schema):
+    quantity: Annotated[int, Field(ge=1, le=1_000_000)]
+    specification: text(200) = ""
+    value: decimal(12, 2, ge=Decimal(0)) | None = None
+
+
+class ReceiptIn(Schema):
+    donor: of(DonationReceipt, "donor")
+    project: of(DonationReceipt, "project") = ""
+    lines: list[ReceiptLineIn] = Field(description="One per line of the draft, in its order")
+
+
+class WithdrawIn(Schema):
+    reason: RequiredText
+
+
+def _receipt(request, receipt_id: int) -> DonationReceipt:
+    return get_object_or_404(DonationReceipt.objects.visible_to(request.user), pk=receipt_id)
+
+
+@router.get("/receipts", response=list[ReceiptOut])
+def list_receipts(request, year: Annotated[int, Field(ge=1, le=9999)] | None = None):
+    """Donation receipts, newest first: staff see all, a donor's contacts its issued and
+    withdrawn ones."""
+    qs = DonationReceipt.objects.visible_to(request.user)
+    if year:
+        qs = qs.filter(year=year)
+    return list(qs[:500])
+
+
+@router.get("/receipts/{receipt_id}", response=ReceiptOut)
+def get_receipt(request, receipt_id: Id):
+    """One receipt; 404 for one the caller may not see."""
+    return _receipt(request, receipt_id)
+
+
+@router.post("/{donation_id}/receipts", response={201: ReceiptOut})
+def draft_receipt(request, donation_id: Id):
+    """Draft a receipt for a received donation (logistics), its lines the donation's items."""
+    donation = find_for(request.user, Donation.objects, action="issue_receipts", pk=donation_id)
+    return Status(201, receipts.receipt_draft(donation=donation, actor=request.user))
+
+
+@router.put("/receipts/{receipt_id}", response=ReceiptOut)
+def update_receipt(request, receipt_id: Id, payload: ReceiptIn):
+    """Change a draft (donor as printed, project, each line's quantity, specification and
+    declared value); 422 once issued."""
+    receipt = find_for(
+        request.user, DonationReceipt.objects, action="issue_receipts", pk=receipt_id
+    )
+    lines = [receipts.LineInput(**line) for line in payload.dict()["lines"]]
+    return receipts.receipt_update(
+        receipt=receipt,
+        actor=request.user,
+        donor=payload.donor,
+        project=payload.project,
+        lines=lines,
+    )
+
+
+@router.post("/receipts/{receipt_id}/issue", response=ReceiptOut)
+def issue_receipt(request, receipt_id: Id):
+    """Issue a draft: it gets the next number of the year and can no longer change."""
+    receipt = find_for(
+        request.user, DonationReceipt.objects, action="issue_receipts", pk=receipt_id
+    )
+    return receipts.receipt_issue(receipt=receipt, actor=request.user)
+
+
+@router.post("/receipts/{receipt_id}/withdraw", response=ReceiptOut)
+def withdraw_receipt(request, receipt_id: Id, payload: WithdrawIn):
+    """Withdraw an issued receipt with a reason: it is kept, its number never reused."""
+    receipt = find_for(
+        request.user, DonationReceipt.objects, action="issue_receipts", pk=receipt_id
+    )
+    return receipts.receipt_withdraw(receipt=receipt, actor=request.user, reason=payload.reason)
 
 
 @router.get("/{donation_id}", response=DonationOut)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from greenit.accounts.models import Organisation
 from greenit.core import categories
 from greenit.core.forms import honeypot_field
+from greenit.core.personal import ConsentFields
 
 from . import services
 from .models import Donation, DonationItem
@@ -94,16 +95,10 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-CONSENT_TEXT = _(
-    "I agree that greenit stores these contact details and the pickup address to arrange the "
-    "pickup and to tell me what became of the donation, and for nothing else."
-)
-
-
-class PublicOfferForm(forms.ModelForm):
+class PublicOfferForm(ConsentFields, forms.ModelForm):
     """The public "donate your old computers" form: anyone, no account."""
 
-    consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
+    consents = {"consent": "offer"}  # recorded with its text's version (privacy app)
     photos = MultipleFileField(
         label=_("Photos (optional)"),
         required=False,
@@ -243,3 +238,60 @@ class CollectionForm(forms.Form):
                 collected[code] = collected.get(code, 0) + quantity
         data["collected"] = collected
         return data
+
+
+class ReceiptForm(forms.Form):
+    """A draft receipt: the donor as printed, the project, and per line quantity,
+    specification and declared value (the services check them again)."""
+
+    donor = forms.CharField(label=_("Donor, as printed"), max_length=200)
+    project = forms.CharField(
+        label=_("Project"),
+        max_length=200,
+        required=False,
+        help_text=_("The programme the gift supports, e.g. a school's computer classroom."),
+    )
+
+    def __init__(self, *args, receipt, **kwargs):
+        kwargs.setdefault("initial", {"donor": receipt.donor, "project": receipt.project})
+        super().__init__(*args, **kwargs)
+        self.line_names = []
+        for n, line in enumerate(receipt.lines):
+            label = categories.category_label(line["category"])
+            self.fields[f"quantity_{n}"] = forms.IntegerField(
+                label=_("%(item)s: quantity") % {"item": label},
+                min_value=1,
+                max_value=1_000_000,
+                initial=line["quantity"],
+            )
+            self.fields[f"specification_{n}"] = forms.CharField(
+                label=_("%(item)s: specification") % {"item": label},
+                max_length=200,
+                required=False,
+                initial=line["specification"],
+            )
+            self.fields[f"value_{n}"] = forms.DecimalField(
+                label=_("%(item)s: declared value (yuan)") % {"item": label},
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                initial=line["value"],
+                help_text=_("Leave empty when the donor declares none: the items named stand."),
+            )
+            self.line_names.append((f"quantity_{n}", f"specification_{n}", f"value_{n}"))
+
+    def lines(self) -> list:
+        from .receipts import LineInput
+
+        data = self.cleaned_data
+        return [
+            LineInput(quantity=data[q], specification=data[s], value=data[v])
+            for q, s, v in self.line_names
+        ]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the receipt withdrawn?"), widget=forms.Textarea({"rows": 2})
+    )

@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.core import categories
 from greenit.core.models import ChineseAddress
+from greenit.core.personal import PersonalData
 from greenit.core.querysets import VisibleToQuerySet
 
 
@@ -86,6 +88,15 @@ class Donation(ChineseAddress):
 
     objects = DonationQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields=("contact_name", "contact_phone", "contact_email", "street"),
+        identifies=("contact_email", "contact_phone", "contact_name", "donor_name"),
+        scrub=("donor_name", "notes", "decline_reason"),
+        purpose=_("arrange the pickup and tell the donor what became of the donation"),
+        seen_by=_("logistics staff, technicians; the donor organisation's contacts"),
+        retention="declined_offers",
+    )
+
     class Meta:
         ordering = ["-pk"]
         verbose_name = _("donation")
@@ -131,6 +142,14 @@ class DonationPhoto(models.Model):
     donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=photo_path)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(
+        fields=("image",),
+        via="donation",
+        purpose=_("judge an offer from photos of the devices"),
+        seen_by=_("logistics staff"),
+        retention="declined_offers",
+    )
 
     class Meta:
         verbose_name = _("donation photo")
@@ -210,6 +229,16 @@ class Pickup(ChineseAddress):
 
     objects = PickupQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields=("street", "handed_over_by"),
+        identifies=("handed_over_by",),
+        via="donation",
+        scrub=("notes",),
+        purpose=_("collect the devices at the donor's address"),
+        seen_by=_("logistics staff and drivers"),
+        retention="donor_records",
+    )
+
     class Meta:
         ordering = ["-date", "window_start"]
         verbose_name = _("pickup")
@@ -262,3 +291,157 @@ class PickupLine(models.Model):
     @property
     def shortfall(self) -> int:
         return max(0, -self.difference)
+
+
+class ReceiptQuerySet(VisibleToQuerySet):
+    organisation_path = "donation__donor_organisation"
+
+    def visible_to(self, user):
+        """A donor's contacts see its issued and withdrawn receipts; drafts are the office's."""
+        visible = super().visible_to(user)
+        if getattr(user, "is_staff_member", False):
+            return visible
+        return visible.exclude(status=DonationReceipt.Status.DRAFT)
+
+    def update(self, **kwargs):
+        # Receipts change one at a time, through the services (the database checks each row).
+        raise ValidationError(_("Donation receipts change one at a time, through their page."))
+
+    def delete(self):
+        raise ValidationError(_("Donation receipts change one at a time, through their page."))
+
+
+class DonationReceipt(models.Model):
+    """An in-kind donation receipt (捐赠票据-style): drafted, issued with a number that is never
+    reused, withdrawn but kept. Once issued nothing on it changes except its withdrawal; the
+    model, the admin and the database (triggers, see migrations) all refuse."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # The content that is frozen at issue; the withdrawal fields are written once after it.
+    ISSUED_FIELDS = (
+        "donation_id",
+        "number",
+        "issuer",
+        "year",
+        "sequence",
+        "donor",
+        "project",
+        "lines",
+        "issued_at",
+        "issued_by_id",
+    )
+    WITHDRAWAL_FIELDS = ("withdrawn_at", "withdrawn_by_id", "withdrawal_reason")
+
+    donation = models.ForeignKey(
+        Donation, verbose_name=_("donation"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    number = models.CharField(_("number"), max_length=40, null=True, blank=True, unique=True)
+    issuer = models.CharField(_("issued by (organisation)"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("sequence"), null=True, blank=True)
+    donor = models.CharField(_("donor"), max_length=200)
+    project = models.CharField(
+        _("project"),
+        max_length=200,
+        blank=True,
+        help_text=_("The programme the gift supports, e.g. a school's computer classroom."),
+    )
+    # [{"item", "quantity", "specification", "value"}]: value a string of yuan, or null.
+    lines = models.JSONField(_("items"), default=list)
+    created_at = models.DateTimeField(_("drafted"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    objects = ReceiptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("donation receipt")
+        verbose_name_plural = _("donation receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "sequence"],
+                condition=Q(sequence__isnull=False),
+                name="receipt_number_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(number__isnull=False, issued_at__isnull=False),
+                name="receipt_issued_has_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or _("Draft receipt for %(ref)s") % {"ref": self.donation.reference}
+
+    def save(self, *args, **kwargs):
+        """Refuse to rewrite an issued receipt (the database would too): only its withdrawal,
+        once, may be written."""
+        if self.pk is not None:
+            stored = DonationReceipt.objects.filter(pk=self.pk).values_list("status", flat=True)
+            stored = stored.first()
+            fields = set(kwargs.get("update_fields") or ())
+            withdrawal = {"status", *(f.removesuffix("_id") for f in self.WITHDRAWAL_FIELDS)}
+            withdrawing = (
+                stored == self.Status.ISSUED
+                and self.status == self.Status.WITHDRAWN
+                and fields
+                and fields <= withdrawal
+            )
+            if stored in (self.Status.ISSUED, self.Status.WITHDRAWN) and not withdrawing:
+                raise ValidationError(
+                    _("Receipt %(number)s has been issued: it can be withdrawn, never changed.")
+                    % {"number": self.number}
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if not self.is_draft:
+            raise ValidationError(
+                _("Receipt %(number)s has been issued: it is kept, even when withdrawn.")
+                % {"number": self.number}
+            )
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def total_value(self):
+        """The sum of the declared values, or None when no line declares one."""
+        values = [Decimal(line["value"]) for line in self.lines if line.get("value")]
+        return sum(values, Decimal(0)) if values else None
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number issued per issuing organisation and year; its row is locked
+    while a receipt is issued, so numbers have no gaps and no repeats."""
+
+    issuer = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year"], name="receipt_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.year}: {self.last}"

@@ -17,4 +17,15 @@ urlpatterns = [
     path("pickups/<int:pk>/", views.pickup_detail, name="pickup"),
     path("pickups/<int:pk>/collect/", views.pickup_collect, name="pickup_collect"),
     path("pickups/<int:pk>/cancel/", views.pickup_cancel, name="pickup_cancel"),
+    path("<int:pk>/receipts/", views.receipt_draft, name="receipt_draft"),
+    path("receipts/", views.receipt_list, name="receipts"),
+    path("receipts/<int:pk>/", views.receipt_detail, name="receipt"),
+    path("receipts/<int:pk>/issue/", views.receipt_issue, name="receipt_issue"),
+    path("receipts/<int:pk>/withdraw/", views.receipt_withdraw, name="receipt_withdraw"),
+    path("receipts/<int:pk>/pdf/", views.receipt_pdf, name="receipt_pdf"),
+    path(
+        "receipts/<int:year>/<int:organisation>/pdf/",
+        views.receipt_year_pdf,
+        name="receipt_year_pdf",
+    ),
 ]

@@ -1,14 +1,19 @@
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from greenit.accounts import permissions
+from greenit.accounts.models import Organisation
 from greenit.accounts.permissions import permission_required, staff_required
 from greenit.core import files
 from greenit.core.forms import (
@@ -20,7 +25,7 @@ from greenit.core.forms import (
 from greenit.core.limits import over_limit
 from greenit.core.pagination import keyset_page
 
-from . import services
+from . import receipts, services
 from .forms import (
     CollectionForm,
     DeclineForm,
@@ -28,8 +33,10 @@ from .forms import (
     ItemFormSet,
     PickupForm,
     PublicOfferForm,
+    ReceiptForm,
+    WithdrawForm,
 )
-from .models import Donation, DonationPhoto, Pickup
+from .models import Donation, DonationPhoto, DonationReceipt, Pickup
 
 
 def _get_donation_for_user(request: HttpRequest, pk: int) -> Donation:
@@ -114,6 +121,7 @@ def donation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decline_form": DeclineForm(),
             "pickups": donation.pickups.select_related("driver").prefetch_related("lines"),
             "photos": donation.photos.all(),
+            "receipts": donation.receipts.visible_to(request.user),
         },
     )
 
@@ -151,6 +159,7 @@ def offer_public(request: HttpRequest) -> HttpResponse:
                     consent=data.pop("consent", False),
                     **data,
                 )
+                form.record_consents(offer, email=offer.contact_email)
                 remember_reference(request, offer.reference)
                 return redirect("donate:thanks")
     return render(
@@ -331,3 +340,143 @@ def donation_photo(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     return files.serve(photo.image)
+
+
+# Donation receipts --------------------------------------------------------------------
+
+LINE_FIELD = re.compile(r"^lines\[(\d+)\]\.(\w+)$")
+
+
+def _get_receipt_for_user(request: HttpRequest, pk: int) -> DonationReceipt:
+    return get_object_or_404(
+        DonationReceipt.objects.visible_to(request.user).select_related("donation"), pk=pk
+    )
+
+
+def _on_form_fields(error: ValidationError) -> ValidationError:
+    """The services name a line's field `lines[N].value`; the form names it `value_N`."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed = {}
+    for field, errors in error.error_dict.items():
+        match = LINE_FIELD.match(field)
+        renamed[f"{match[2]}_{match[1]}" if match else field] = errors
+    return ValidationError(renamed)
+
+
+@login_required
+def receipt_list(request: HttpRequest) -> HttpResponse:
+    """Receipts the user may see; per donor organisation and year, the batch PDF."""
+    year = timezone.localdate().year
+    shown = DonationReceipt.objects.visible_to(request.user).select_related(
+        "donation__donor_organisation"
+    )
+    years = (
+        shown.exclude(year=None)
+        .exclude(donation__donor_organisation=None)
+        .order_by("-year", "donation__donor_organisation__name")
+        .values_list(
+            "year", "donation__donor_organisation_id", "donation__donor_organisation__name"
+        )
+        .distinct()
+    )
+    return render(
+        request,
+        "donations/receipts.html",
+        {"receipts": shown[:200], "batches": list(years), "this_year": year},
+    )
+
+
+@permission_required("issue_receipts")
+@require_POST
+def receipt_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = get_object_or_404(Donation.objects.visible_to(request.user), pk=pk)
+    with refusals_as_messages(request):
+        receipt = receipts.receipt_draft(donation=donation, actor=request.user)
+        messages.success(request, _("Drafted a receipt: check it, then issue it."))
+        return redirect("donations:receipt", pk=receipt.pk)
+    return redirect("donations:detail", pk=donation.pk)
+
+
+@login_required
+def receipt_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    receipt = _get_receipt_for_user(request, pk)
+    form = ReceiptForm(request.POST or None, receipt=receipt)
+    if request.method == "POST":
+        permissions.require(request.user, "issue_receipts")
+        if form.is_valid():
+            with refusals_on(form):
+                try:
+                    receipts.receipt_update(
+                        receipt=receipt,
+                        actor=request.user,
+                        donor=form.cleaned_data["donor"],
+                        project=form.cleaned_data["project"],
+                        lines=form.lines(),
+                    )
+                except ValidationError as error:  # a line's refusal, put beside its field
+                    raise _on_form_fields(error) from None
+                messages.success(request, _("Saved the draft."))
+                return redirect("donations:receipt", pk=receipt.pk)
+    return render(
+        request,
+        "donations/receipt.html",
+        {
+            "receipt": receipt,
+            "rows": receipts.line_rows(receipt),
+            "form": form,
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+@permission_required("issue_receipts")
+@require_POST
+def receipt_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    receipt = _get_receipt_for_user(request, pk)
+    with refusals_as_messages(request):
+        receipt = receipts.receipt_issue(receipt=receipt, actor=request.user)
+        messages.success(request, _("Issued receipt %(number)s.") % {"number": receipt.number})
+    return redirect("donations:receipt", pk=receipt.pk)
+
+
+@permission_required("issue_receipts")
+@require_POST
+def receipt_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    receipt = _get_receipt_for_user(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        with refusals_as_messages(request):
+            receipts.receipt_withdraw(
+                receipt=receipt, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request,
+                _("Withdrew receipt %(number)s: it is kept, and its number is not used again.")
+                % {"number": receipt.number},
+            )
+    else:
+        messages.error(request, _("Say why the receipt is withdrawn."))
+    return redirect("donations:receipt", pk=receipt.pk)
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    receipt = _get_receipt_for_user(request, pk)
+    return _pdf(receipts.render_pdf([receipt]), receipt.number or f"draft-{receipt.pk}")
+
+
+@login_required
+def receipt_year_pdf(request: HttpRequest, year: int, organisation: int) -> HttpResponse:
+    """A donor organisation's issued receipts of one year, in one PDF."""
+    org = get_object_or_404(Organisation.objects.visible_to(request.user), pk=organisation)
+    found = list(receipts.year_receipts(organisation_id=org.pk, year=year, user=request.user))
+    if not found:
+        raise Http404
+    return _pdf(receipts.render_pdf(found), f"receipts-{year}-{org.pk}")

@@ -2,16 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.forms import honeypot_field
+from greenit.core.personal import ConsentFields
 
 from .models import Enquiry
 
 
-class EnquiryForm(forms.ModelForm):
+class EnquiryForm(ConsentFields, forms.ModelForm):
     website = honeypot_field()
-    consent = forms.BooleanField(
-        label=_("I agree that greenit keeps my name and contact details to answer this message."),
-        error_messages={"required": _("Tick the box so that we may keep your details to answer.")},
-    )
+    consents = {"consent": "contact"}  # recorded with its text's version (privacy app)
 
     class Meta:
         model = Enquiry

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenit.core.personal import PersonalData
+
 
 class Enquiry(models.Model):
     class Topic(models.TextChoices):
@@ -43,6 +45,14 @@ class Enquiry(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     close_reason = models.CharField(_("why it was closed"), max_length=300, blank=True)
 
+    personal_data = PersonalData(
+        fields=("name", "email", "phone", "organisation_name", "message"),
+        identifies=("email", "phone", "name"),
+        purpose=_("answer the message"),
+        seen_by=_("staff"),
+        retention="closed_enquiries",
+    )
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("enquiry")
@@ -67,6 +77,15 @@ class EnquiryReply(models.Model):
     )
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     delivered = models.BooleanField(_("delivered to the mail server"), default=False)
+
+    personal_data = PersonalData(
+        fields=(),
+        via="enquiry",
+        scrub=("body",),
+        purpose=_("keep the whole conversation for the next person who answers"),
+        seen_by=_("staff"),
+        retention="closed_enquiries",
+    )
 
     class Meta:
         ordering = ["sent_at", "pk"]

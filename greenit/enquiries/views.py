@@ -38,6 +38,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("website", "consent")}
             with refusals_on(form):
                 enquiry = services.enquiry_receive(language=get_language() or "en", **data)
+                form.record_consents(enquiry, email=enquiry.email)
                 remember_reference(request, enquiry.reference)
                 return redirect("contact:thanks")
     return render(request, "enquiries/contact.html", {"form": form}, status=status)

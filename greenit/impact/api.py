@@ -9,7 +9,7 @@ from greenit.accounts.permissions import find_for
 from greenit.core import leases
 from greenit.core.schema_types import Day, Id, of, text
 
-from . import dashboard, reports, tasks
+from . import dashboard, disclosure, reports, tasks
 from .models import ImpactReport
 
 router = Router(tags=["impact"])
@@ -63,6 +63,26 @@ def figures(
         province=province,
         start=start,
         end=end,
+    ).to_json()
+
+
+@router.get("/disclosure")
+def waste_disclosure(
+    request,
+    scope: Literal["organisation", "donor", "sponsor"] = "organisation",
+    organisation_id: Id | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
+):
+    """The GRI 306 / ESRS E5-5 waste datapoints (docs/disclosure.md) for the organisation, a
+    donor or a sponsor and a period (both days included), with their identifiers, kilograms
+    weighed and weighed share, and the composition by category. Staff who see any figures may
+    ask for any; a donor or sponsor contact for their own organisation only."""
+    organisation = None
+    if scope != "organisation":
+        organisation = disclosure.organisation_for(request.user, organisation_id, scope)
+    return disclosure.disclosure_for(
+        user=request.user, organisation=organisation, kind=scope, start=start, end=end
     ).to_json()
 
 

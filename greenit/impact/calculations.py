@@ -6,7 +6,9 @@ What counts, and when (docs/impact.md says the same for readers):
   received); dated by the asset's record date (``Asset.created_at``: the intake scan, or the
   donor's list for devices listed first).
 * **reused**: devices whose current state is *deployed* (in a classroom); dated by the
-  deployment (``state_changed_at`` of that state).
+  deployment (``state_changed_at`` of that state). A device a school's inventory check
+  reported *lost* or *stolen* is no longer reused (it still counts as received); found
+  again, it is deployed and counts once more.
 * **recycled**: devices whose current state is *recycled* (the recycler confirmed the batch);
   dated by that confirmation.
 * A device counts under its **current fate** only, so never twice: a classroom device that
@@ -358,6 +360,24 @@ def classrooms(scope: Scope, period: Period) -> tuple[int, int]:
     return sum(r["n"] for r in rows), sum(r["students"] or 0 for r in rows)
 
 
+def scope_counts(scope: Scope, period: Period, *, received: bool = True) -> dict:
+    """device_counts() for a scope: reuse counted by the school's province for a province."""
+    fate_assets, reuse_assets = scope_assets(scope)
+    if fate_assets is reuse_assets:
+        whole = scope.kind == "organisation"
+        return device_counts(fate_assets, period, received=received, whole_table=whole)
+    counts = device_counts(fate_assets, period, received=received)
+    reuse = device_counts(reuse_assets, period, received=False)
+    for row in counts.values():  # reuse by the school's province, not the donor's
+        for key in ("reused", "reused_measured", "reused_kg"):
+            row.pop(key, None)
+    for category, row in reuse.items():
+        counts.setdefault(category, {}).update(
+            {k: v for k, v in row.items() if k.startswith("reused")}
+        )
+    return counts
+
+
 def _round(value: Decimal) -> Decimal:
     return value.quantize(CENT, ROUND_HALF_UP)
 
@@ -369,19 +389,7 @@ def calculate(
     factor_set = factor_set or factors.current()
     table = factors.Table(factor_set)
     share, refurbishment = assumptions_ or assumptions()
-    fate_assets, reuse_assets = scope_assets(scope)
-    if fate_assets is reuse_assets:
-        counts = device_counts(fate_assets, period, whole_table=scope.kind == "organisation")
-    else:
-        counts = device_counts(fate_assets, period)
-        reuse = device_counts(reuse_assets, period, received=False)
-        for row in counts.values():  # reuse by the school's province, not the donor's
-            for key in ("reused", "reused_measured", "reused_kg"):
-                row.pop(key, None)
-        for category, row in reuse.items():
-            counts.setdefault(category, {}).update(
-                {k: v for k, v in row.items() if k.startswith("reused")}
-            )
+    counts = scope_counts(scope, period)
     loose = scope_loose_weights(scope).filter(period.q("emptying__done_at")).totals_by_category()
 
     rows: dict[str, CategoryFigures] = {}

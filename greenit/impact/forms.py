@@ -70,3 +70,66 @@ class FactorOverrideForm(forms.Form):
     def __init__(self, *args, keys: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = keys
+
+
+class PeriodForm(forms.Form):
+    """A period (both days included; empty: open). Read from the query string."""
+
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave both dates empty for all time."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The period ends before it starts: swap the dates."))
+        return data
+
+
+class DisclosureForm(PeriodForm):
+    """Whose waste: the whole organisation (staff, organisation left empty), or one donor's or
+    sponsor's. A donor or sponsor contact sees their own organisation only."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Donor or sponsor"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("The whole organisation"),
+    )
+    kind = forms.ChoiceField(
+        label=_("As"), choices=ImpactReport.Kind.choices, initial=ImpactReport.Kind.DONOR
+    )
+    field_order = ["organisation", "kind", "start", "end"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        if user.is_staff_member:
+            field.queryset = Organisation.objects.filter(Q(is_donor=True) | Q(is_sponsor=True))
+        else:
+            field.queryset = Organisation.objects.filter(pk=user.organisation_id)
+            field.required, field.initial = True, user.organisation_id
+            field.widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        org, kind = data.get("organisation"), data.get("kind")
+        if org and kind and not getattr(org, f"is_{kind}", False):
+            self.add_error(
+                "kind",
+                _("%(org)s is not a %(kind)s: choose the kind it is.")
+                % {"org": org, "kind": ImpactReport.Kind(kind).label.lower()},
+            )
+        return data
+
+
+class DonorForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Donor"), queryset=Organisation.objects.filter(is_donor=True)
+    )

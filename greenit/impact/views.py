@@ -1,3 +1,4 @@
+import json
 import logging
 
 from django.contrib import messages
@@ -9,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import may, permission_required
-from greenit.core import categories, leases
+from greenit.core import categories, leases, spreadsheets
 from greenit.core.files import serve
 from greenit.core.forms import refusals_on
 
-from . import charts, dashboard, factors, reports, tasks
-from .calculations import ImpactFigures, assumptions
+from . import charts, dashboard, disclosure, donor_report, factors, mass_balance, reports, tasks
+from .calculations import ImpactFigures, Period, assumptions
 from .figures_cache import forget_figures
-from .forms import FactorOverrideForm, ReportForm
+from .forms import DisclosureForm, DonorForm, FactorOverrideForm, PeriodForm, ReportForm
 from .models import FactorSet, ImpactReport
 
 logger = logging.getLogger(__name__)
@@ -192,7 +193,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("impact:report", pk=report.pk)
     listed = ImpactReport.objects.visible_to(user).select_related("organisation")[:100]
-    return render(request, "impact/report_list.html", {"form": form, "reports": listed})
+    org = user.organisation
+    return render(
+        request,
+        "impact/report_list.html",
+        {
+            "form": form,
+            "reports": listed,
+            "may_balance": user.is_staff_member and may(user, "see_any_figures"),
+            "may_devices": may(user, "report_on_anyone") if user.is_staff_member else org.is_donor,
+        },
+    )
 
 
 @login_required
@@ -228,3 +239,137 @@ def refresh(request: HttpRequest) -> HttpResponse:
     forget_figures()
     messages.success(request, _("The dashboard figures will be computed again on the next visit."))
     return redirect("impact:dashboard")
+
+
+# ------------------------------------------------------------------------ disclosures
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+@login_required
+def disclosure_page(request: HttpRequest) -> HttpResponse:
+    """GRI 306 / ESRS E5-5 datapoints for the organisation, a donor or a sponsor, any period;
+    ?format=csv|xlsx|json downloads them with their identifiers."""
+    user = request.user
+    if not disclosure.may_see(user):
+        raise Http404
+    data = request.GET.copy()
+    if not user.is_staff_member:
+        org = user.organisation
+        data.setdefault("organisation", str(org.pk))
+        data.setdefault("kind", "donor" if org.is_donor else "sponsor")
+    data.setdefault("kind", "donor")
+    form = DisclosureForm(data, user=user)
+    result = None
+    if form.is_valid():
+        d = form.cleaned_data
+        result = disclosure.disclosure_for(
+            user=user,
+            organisation=d["organisation"],
+            kind=d["kind"],
+            start=d["start"],
+            end=d["end"],
+        ).to_json()
+        fmt = request.GET.get("format", "")
+        stem = "disclosure-" + (
+            f"{d['kind']}-{d['organisation'].pk}" if d["organisation"] else "organisation"
+        )
+        if fmt == "json":
+            body = json.dumps(result, ensure_ascii=False, indent=2).encode()
+            return _download(body, f"{stem}.json", "application/json")
+        if fmt == "csv":
+            return _download(spreadsheets.csv_bytes(disclosure.rows(result)), f"{stem}.csv", CSV)
+        if fmt == "xlsx":
+            sheets = {
+                "datapoints": disclosure.rows(result),
+                "composition": disclosure.composition_rows(result),
+            }
+            return _download(spreadsheets.xlsx_bytes(sheets), f"{stem}.xlsx", XLSX)
+    query = request.GET.copy()
+    query.pop("format", None)
+    zh = (get_language() or "").startswith("zh")
+    lang = "zh" if zh else "en"
+    return render(
+        request,
+        "impact/disclosure.html",
+        {
+            "form": form,
+            "result": result,
+            "query": query.urlencode(),
+            "datapoints": [
+                d | {"label": d[f"label_{lang}"]} for d in (result or {}).get("datapoints", [])
+            ],
+            "composition": [
+                c | {"label": c[f"label_{lang}"], "weee": c[f"weee_{lang}"]}
+                for c in (result or {}).get("composition", [])
+            ],
+        },
+    )
+
+
+@permission_required("see_any_figures")
+def mass_balance_page(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET)
+    balance = None
+    if form.is_valid():
+        d = form.cleaned_data
+        balance = mass_balance.compute(Period(d["start"], d["end"]))
+    rows = [
+        {"row": r, "label": categories.category_label(r.category)}
+        for r in (balance.categories if balance else [])
+    ]
+    loose = [
+        (categories.category_label(c), kg)
+        for c, kg in (balance.loose_shipped_not_collected.items() if balance else [])
+    ]
+    return render(
+        request,
+        "impact/mass_balance.html",
+        {"form": form, "balance": balance, "rows": rows, "loose": loose},
+    )
+
+
+@login_required
+def donor_devices(request: HttpRequest) -> HttpResponse:
+    """Per device a donor gave: its own asset number and what became of it (CSV/XLSX too).
+    A donor's contacts see their own; staff who report on anyone choose the donor."""
+    user = request.user
+    form = None
+    if user.is_staff_member:
+        if not may(user, "report_on_anyone"):
+            raise Http404
+        form = DonorForm(request.GET or None)
+        donor = form.cleaned_data["organisation"] if form.is_valid() else None
+    else:
+        donor = user.organisation if user.organisation and user.organisation.is_donor else None
+        if donor is None:
+            raise Http404
+    fmt = request.GET.get("format", "")
+    if donor and fmt in ("csv", "xlsx"):
+        stem = f"devices-{donor.pk}"
+        if fmt == "csv":
+            return _download(
+                spreadsheets.csv_bytes(donor_report.table(donor.pk)), f"{stem}.csv", CSV
+            )
+        sheets = {"devices": donor_report.table(donor.pk)}
+        return _download(spreadsheets.xlsx_bytes(sheets), f"{stem}.xlsx", XLSX)
+    shown = donor_report.page_rows(donor.pk) if donor else []
+    return render(
+        request,
+        "impact/donor_devices.html",
+        {
+            "form": form,
+            "donor": donor,
+            "devices": shown,
+            "limit": donor_report.SHOWN,
+            "query": f"organisation={donor.pk}&" if donor and form else "",
+        },
+    )

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.leases import LeasedWork
+from greenit.core.personal import NotPersonal
 from greenit.core.querysets import VisibleToQuerySet
 
 
@@ -54,6 +55,8 @@ class AssetImport(LeasedWork, models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
 
     objects = AssetImportQuerySet.as_manager()
+
+    personal_data = NotPersonal(_("the name of an uploaded file"))
 
     class Meta:
         ordering = ["-pk"]

@@ -6,7 +6,14 @@ from greenit.accounts.models import Organisation
 from greenit.core import categories
 
 from . import services
-from .models import RecyclerLicence
+from .models import (
+    DownstreamVendor,
+    MaterialStream,
+    RecyclerLicence,
+    StreamShipment,
+    StreamTier,
+    VendorLicence,
+)
 
 
 class BatchCreateForm(forms.Form):
@@ -56,6 +63,12 @@ class ShipForm(forms.Form):
     )
     transporter = forms.CharField(label=_("Transporter"), max_length=200)
     vehicle = forms.CharField(label=_("Vehicle plate"), max_length=50, required=False)
+    bill_of_lading = forms.CharField(
+        label=_("Bill of lading"),
+        max_length=100,
+        required=False,
+        help_text=_("Its number, or the transfer manifest's (转移联单) for hazardous waste."),
+    )
     weight_ticket_kg = forms.DecimalField(
         label=_("Weight on the ticket (kg)"), min_value=0, max_digits=10, decimal_places=2
     )
@@ -95,3 +108,57 @@ class LicenceForm(forms.ModelForm):
             "valid_from": forms.DateInput(attrs={"type": "date"}),
             "expires_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+
+class VendorForm(forms.ModelForm):
+    prefix = "vendor"
+
+    class Meta:
+        model = DownstreamVendor
+        fields = ["name", "country", "address"]
+
+
+class VendorLicenceForm(forms.ModelForm):
+    prefix = "licence"
+
+    class Meta:
+        model = VendorLicence
+        fields = ["vendor", "kind", "number", "issuer", "valid_until"]
+        widgets = {"valid_until": forms.DateInput(attrs={"type": "date"})}
+
+
+class StreamForm(forms.ModelForm):
+    prefix = "stream"
+
+    class Meta:
+        model = MaterialStream
+        fields = ["recycler", "name", "focus_material"]
+
+
+class _StreamChoice(forms.ModelForm):
+    """A stream is named with its recycler: fetched with it, not one query per choice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stream"].queryset = MaterialStream.objects.select_related("recycler")
+
+
+class TierForm(_StreamChoice):
+    prefix = "tier"
+
+    class Meta:
+        model = StreamTier
+        fields = ["stream", "tier", "vendor", "process", "final_disposition"]
+        help_texts = {
+            "tier": _("2 receives from the recycler, 3 from tier 2, and so on."),
+            "final_disposition": _("Only for the last vendor, where the stream ends."),
+        }
+
+
+class StreamShipmentForm(_StreamChoice):
+    prefix = "shipment"
+
+    class Meta:
+        model = StreamShipment
+        fields = ["stream", "shipped_on", "weight_kg", "bill_of_lading"]
+        widgets = {"shipped_on": forms.DateInput(attrs={"type": "date"})}

@@ -1,7 +1,8 @@
 """Recycling batches: devices and loose weight by category go to one licensed recycler.
 Pages and the API call these functions; every device moves through the lifecycle."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -169,8 +170,10 @@ def batch_ship(
     weight_ticket,
     weight_ticket_kg: Decimal,
     actor,
+    bill_of_lading: str = "",
 ) -> RecyclingBatch:
-    """Record the shipment: date, transporter, vehicle and the weight ticket."""
+    """Record the shipment: date, transporter, vehicle, the weight ticket and the bill of
+    lading (or transfer manifest) number when there is one."""
     permissions.require(actor, "recycle")
     _require_open(batch)
     errors = {}
@@ -180,6 +183,8 @@ def batch_ship(
         errors["weight_ticket_kg"] = _("Enter the weight on the ticket, in kilograms.")
     if shipped_on > timezone.localdate():
         errors["shipped_on"] = _("The shipment date cannot be in the future.")
+    if len(bill_of_lading.strip()) > 100:
+        errors["bill_of_lading"] = _("Keep the bill of lading number to 100 characters.")
     if errors:
         raise ValidationError(errors)
     weight_ticket = files.clean_upload(weight_ticket, field="weight_ticket")
@@ -189,6 +194,7 @@ def batch_ship(
     batch.shipped_on = shipped_on
     batch.transporter = transporter.strip()
     batch.vehicle = vehicle.strip()
+    batch.bill_of_lading = bill_of_lading.strip()
     batch.weight_ticket_kg = weight_ticket_kg
     batch.weight_ticket.save(weight_ticket.name, weight_ticket, save=False)
     batch.status = RecyclingBatch.Status.SHIPPED
@@ -268,3 +274,71 @@ def recycled_weights(batches=None) -> dict[str, Decimal]:
     for category, kg in [*device_rows, *loose_rows]:
         totals[category] = totals.get(category, Decimal(0)) + (kg or Decimal(0))
     return totals
+
+
+GRAM = Decimal("0.001")
+
+
+@dataclass(frozen=True)
+class TicketShare:
+    """A batch's weight spread over its devices and its loose weight (kilograms, to the gram).
+
+    `devices` and `loose_by_category` add up to exactly `total_kg`: the weight ticket when the
+    batch has one, else the recorded weights. `from_ticket` says which; `unweighed` lists the
+    devices that had neither a weight nor a factor weight (they get 0 kg and should be named
+    as a gap, not hidden)."""
+
+    devices: dict[int, Decimal]
+    loose_kg: Decimal
+    loose_by_category: dict[str, Decimal]
+    total_kg: Decimal
+    from_ticket: bool
+    unweighed: list[int] = field(default_factory=list)
+
+
+def _spread(shares: dict, total: Decimal) -> dict:
+    """Split `total` over `shares` in proportion, rounded to the gram, the rounding left on the
+    largest share so that the parts add up to the total exactly."""
+    whole = sum(shares.values(), Decimal(0))
+    if not shares or whole <= 0:
+        return dict.fromkeys(shares, Decimal(0))
+    parts = {key: (total * kg / whole).quantize(GRAM) for key, kg in shares.items()}
+    largest = max(shares, key=lambda key: (shares[key], str(key)))
+    parts[largest] += total.quantize(GRAM) - sum(parts.values(), Decimal(0))
+    return parts
+
+
+def weight_per_device(
+    batch: RecyclingBatch, *, factor_weight: Callable[[str], Decimal | None] | None = None
+) -> TicketShare:
+    """Each device's and the loose weight's share of the batch's weight ticket.
+
+    A device counts with its weighed weight, else with `factor_weight(category)` (impact's
+    factor table: recycling sits below impact, so the caller passes it in); the ticket's
+    kilograms are then shared out in proportion to those weights and the loose weights. With
+    no ticket yet (open batch) the recorded weights are returned as they are."""
+    devices: dict[int, Decimal] = {}
+    unweighed: list[int] = []
+    for asset_id, category, kg in batch.items.order_by("asset_id").values_list(
+        "asset_id", "asset__category", "asset__weight_kg"
+    ):
+        kg = kg if kg is not None else (factor_weight(category) if factor_weight else None)
+        if kg is None:
+            unweighed.append(asset_id)
+        devices[asset_id] = kg or Decimal(0)
+    loose = dict(batch.loose.values_list("category", "weight_kg"))
+    recorded = {("device", k): v for k, v in devices.items()}
+    recorded |= {("loose", k): v for k, v in loose.items()}
+    ticket = batch.weight_ticket_kg
+    parts = (
+        _spread(recorded, ticket) if ticket else {k: v.quantize(GRAM) for k, v in recorded.items()}
+    )
+    loose_parts = {k: parts[("loose", k)] for k in loose}
+    return TicketShare(
+        devices={k: parts[("device", k)] for k in devices},
+        loose_kg=sum(loose_parts.values(), Decimal(0)),
+        loose_by_category=loose_parts,
+        total_kg=sum(parts.values(), Decimal(0)),
+        from_ticket=bool(ticket and sum(recorded.values(), Decimal(0)) > 0),
+        unweighed=unweighed,
+    )

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from greenit.accounts import permissions
@@ -12,9 +14,22 @@ from greenit.assets.models import Asset
 from greenit.core import files, tags
 from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
+from greenit.core.spreadsheets import csv_bytes
 
-from . import services
-from .forms import BatchCreateForm, CloseForm, LicenceForm, LooseWeightForm, ScanForm, ShipForm
+from . import downstream, services
+from .forms import (
+    BatchCreateForm,
+    CloseForm,
+    LicenceForm,
+    LooseWeightForm,
+    ScanForm,
+    ShipForm,
+    StreamForm,
+    StreamShipmentForm,
+    TierForm,
+    VendorForm,
+    VendorLicenceForm,
+)
 from .models import RecyclerLicence, RecyclingBatch
 
 
@@ -182,3 +197,69 @@ def batch_document(request: HttpRequest, number: str, which: str) -> HttpRespons
 @staff_required
 def licence_document(request: HttpRequest, pk: int) -> HttpResponse:
     return files.serve(get_object_or_404(RecyclerLicence, pk=pk).document)
+
+
+# Downstream due diligence --------------------------------------------------------------
+
+DOWNSTREAM_FORMS = {
+    "vendor": (VendorForm, downstream.vendor_record, gettext_lazy("Recorded the vendor.")),
+    "licence": (
+        VendorLicenceForm,
+        downstream.vendor_licence_record,
+        gettext_lazy("Recorded the licence."),
+    ),
+    "stream": (StreamForm, downstream.stream_record, gettext_lazy("Recorded the stream.")),
+    "tier": (TierForm, downstream.tier_record, gettext_lazy("Recorded the tier.")),
+    "shipment": (
+        StreamShipmentForm,
+        downstream.shipment_record,
+        gettext_lazy("Recorded the shipment."),
+    ),
+}
+
+
+def _period(request: HttpRequest) -> tuple:
+    return parse_date(request.GET.get("from") or ""), parse_date(request.GET.get("to") or "")
+
+
+@staff_required
+def downstream_report(request: HttpRequest) -> HttpResponse:
+    """Every stream's flow to its final disposition, with its problems; technicians record
+    vendors, licences, streams, tiers and shipments below it (one form per POST)."""
+    which = request.POST.get("form") if request.method == "POST" else None
+    forms = {
+        name: form_class(request.POST if name == which else None)
+        for name, (form_class, _service, _done) in DOWNSTREAM_FORMS.items()
+    }
+    forms["stream"].fields["recycler"].queryset = Organisation.objects.filter(is_recycler=True)
+    if which in forms:
+        permissions.require(request.user, "recycle")
+        form = forms[which]
+        _form_class, service, done = DOWNSTREAM_FORMS[which]
+        if form.is_valid():
+            with refusals_on(form):
+                service(actor=request.user, **form.cleaned_data)
+                messages.success(request, done)
+                return redirect("recycling:downstream")
+    start, end = _period(request)
+    flows = downstream.flow_report(user=request.user, start=start, end=end)
+    return render(
+        request,
+        "recycling/downstream.html",
+        {
+            "flows": flows,
+            "focus": downstream.focus_summary(flows),
+            "forms": forms,
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@staff_required
+def downstream_csv(request: HttpRequest) -> HttpResponse:
+    start, end = _period(request)
+    rows = downstream.flow_rows(downstream.flow_report(user=request.user, start=start, end=end))
+    response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="downstream-flow.csv"'
+    return response

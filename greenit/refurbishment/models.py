@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from greenit.core.personal import NotPersonal
 from greenit.core.querysets import VisibleToQuerySet
 
 
@@ -27,6 +28,8 @@ class SoftwareKit(models.Model):
         _("in use"), default=True, help_text=_("Only kits in use can be installed.")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    personal_data = NotPersonal(_("the name of a software kit"))
 
     class Meta:
         ordering = ["name", "-version"]

@@ -53,6 +53,13 @@ class RecordIn(Schema):
     bytes_written: _record("bytes_written") = None
     verification: _record("verification")
     verification_result: _record("verification_result")
+    validation: _record("validation") | None = Field(
+        None,
+        description="NIST SP 800-88 Rev. 2 validation (read-back: full or sampled). Given, the"
+        " record is a Rev. 2 record and needs it passed; left out, a Rev. 1 record, which a"
+        " policy that requires validation refuses.",
+    )
+    validation_result: _record("validation_result") | None = None
     result: _record("result")
     errors: _record("errors") = ""
     hpa_dco: _record("hpa_dco") = ""
@@ -79,8 +86,11 @@ class RecordOut(Schema):
     started_at: datetime
     ended_at: datetime
     bytes_written: int | None
+    revision: str
     verification: str
     verification_result: str
+    validation: str
+    validation_result: str
     result: str
     operator: str
     verifier: str | None
@@ -148,7 +158,7 @@ def post_record(request, payload: RecordIn):
         actor=request.user,
         medium=payload.medium.dict(),
         record_id=payload.record_id,
-        **payload.dict(exclude={"record_id", "asset_tag", "medium"}),
+        **payload.dict(exclude={"record_id", "asset_tag", "medium"}, exclude_none=True),
     )
     status = "stored" if created else "duplicate"
     return Status(201 if created else 200, {"record_id": record.record_id, "status": status})

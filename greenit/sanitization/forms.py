@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from greenit.accounts.models import User
 from greenit.accounts.permissions import staff_who_may
 
-from .models import SanitizationRecord, StorageMedium
+from .models import SampleResult, SanitizationPolicy, SanitizationRecord, StorageMedium
 
 UNITS = {
     "": 1,
@@ -134,6 +134,8 @@ class RecordForm(forms.ModelForm):
             "bytes_written",
             "verification",
             "verification_result",
+            "validation",
+            "validation_result",
             "result",
             "verifier",
             "witness",
@@ -149,6 +151,9 @@ class RecordForm(forms.ModelForm):
         help_texts = {
             "witness": _("Required for Destroy: the person who saw the medium destroyed."),
             "pattern": _("For an overwrite: zeros, random…"),
+            "verification": _("NIST SP 800-88 Rev. 2: did the technique run as intended?"),
+            "validation": _("NIST SP 800-88 Rev. 2: is the outcome good enough? Read it back."),
+            "verifier": _("Another person than you."),
         }
 
     def __init__(self, *args, asset, **kwargs):
@@ -159,6 +164,33 @@ class RecordForm(forms.ModelForm):
     def _post_clean(self):
         # The service validates the record (with the medium) when it stores it.
         pass
+
+
+class PolicyForm(forms.Form):
+    policy = forms.ModelChoiceField(
+        label=_("Sanitization policy"),
+        queryset=SanitizationPolicy.objects.all(),
+        required=False,
+        empty_label=_("The donor's or the default policy"),
+    )
+
+
+class SampleVerifyForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[
+            (SampleResult.PASSED, SampleResult.PASSED.label),
+            (SampleResult.FAILED, SampleResult.FAILED.label),
+        ],
+    )
+    method = forms.CharField(
+        label=_("How you read it"),
+        max_length=200,
+        help_text=_("Tool and what you looked for, e.g. PhotoRec: no files recovered."),
+    )
+    notes = forms.CharField(
+        label=_("What you found"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RevokeForm(forms.Form):

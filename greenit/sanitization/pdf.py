@@ -126,6 +126,35 @@ def _line(cells: list[str]) -> str:
     )
 
 
+def _destruct(record: dict) -> bool:
+    return record.get("revision") == "rev2" and record["nist_category"] == "destroy"
+
+
+def _validation(record: dict) -> str:
+    """Rev. 2 records state their validation beside the verification; Rev. 1 ones have none."""
+    if record.get("validation", "none") == "none":
+        return ""
+    return (
+        f"validation {_en(VERIFICATION, record['validation'])} "
+        f"{_en(RESULTS, record['validation_result'])}"
+    )
+
+
+def _sample(sample: dict | None) -> dict | None:
+    """The independent verification (R2v3 Appendix B) as the certificate states it."""
+    if not sample:
+        return None
+    listed = "; ".join(
+        f"{i['asset_tag']} {i['medium_serial']}: {i['verified_by']}, {i['method']}"
+        for i in sample["items"][:50]
+    )
+    return {
+        **sample,
+        "result_zh": "通过" if sample["result"] == "passed" else "失败",
+        "list": listed,
+    }
+
+
 def compact_lines(rows: list[dict]) -> tuple[list[str], list[str]]:
     header = [_line([en for en, _zh, _w in COLUMNS]), _line([zh for _en, zh, _w in COLUMNS])]
     lines = [
@@ -136,7 +165,8 @@ def compact_lines(rows: list[dict]) -> tuple[list[str], list[str]]:
                 r["serial"],
                 r["medium_cell"],
                 r["how_cell"],
-                f"{r['verification']} {r['verification_result']}, {r['end']}",
+                f"{r['verification']} {r['verification_result']}, {r['end']}"
+                + (f"; {r['validation']}" if r["validation"] else ""),
                 _join(r["operator"], r["verifier"]),
             ]
         ).rstrip()
@@ -152,7 +182,8 @@ def context(payload: dict) -> dict:
     dates: list[str] = []
     for n, item in enumerate(payload["media"], start=1):
         record, medium, device = item["record"], item["medium"], item["device"]
-        method = _en(TECHNIQUES, record["technique"])
+        # Rev. 2 certificates name the technique as IEEE 2883-2022 does for the interface.
+        method = record.get("ieee2883_technique") or _en(TECHNIQUES, record["technique"])
         if record["passes"]:
             method += f" {record['passes']}×"
         if record["pattern"]:
@@ -167,11 +198,13 @@ def context(payload: dict) -> dict:
                 "medium": " ".join(filter(None, (medium["manufacturer"], medium["model"]))),
                 "serial": medium["serial"],
                 "capacity": _size(medium["capacity_bytes"]),
-                "category": _en(CATEGORIES, record["nist_category"]),
+                "category": _en(CATEGORIES, record["nist_category"])
+                + (" (Destruct)" if _destruct(record) else ""),
                 "method": method,
                 "tool": " ".join(filter(None, (record["tool"], record["tool_version"]))),
                 "verification": _en(VERIFICATION, record["verification"]),
                 "verification_result": _en(RESULTS, record["verification_result"]),
+                "validation": _validation(record),
                 "start": _short(record["started_at"]),
                 "end": _short(record["ended_at"]),
                 "operator": record["operator"],
@@ -209,6 +242,7 @@ def context(payload: dict) -> dict:
         "locations": sorted(locations),
         "first_date": min(dates) if dates else "",
         "last_date": max(dates) if dates else "",
+        "sample": _sample(payload.get("sample")),
         "qr": qr_svg(payload["verify_url"]),
         "issued_at": _short(payload["issued_at"]),
     }

@@ -2,8 +2,11 @@
 the wipe agent (through the API) call the same functions with the same rules."""
 
 import json
+import math
+import secrets
 import uuid
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,7 +23,21 @@ from greenit.assets.models import Asset, State
 
 from . import revocation, rules, signing
 from .guards import is_sanitized
-from .models import Certificate, SanitizationRecord, StorageMedium, Technique, new_verify_code
+from .models import (
+    Certificate,
+    NistCategory,
+    PolicyChoice,
+    Revision,
+    SampleItem,
+    SampleResult,
+    SanitizationPolicy,
+    SanitizationRecord,
+    StorageMedium,
+    Technique,
+    VerificationSample,
+    new_verify_code,
+)
+from .shipped_policies import ship_policies
 from .status import sanitization_status
 
 
@@ -72,6 +89,9 @@ RECORD_FIELDS = (
     "bytes_written",
     "verification",
     "verification_result",
+    "validation",
+    "validation_result",
+    "revision",
     "result",
     "witness",
     "station",
@@ -144,6 +164,9 @@ def record_sanitization(
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
     _technique_and_variant(fields)
+    # A caller that states a validation writes a Rev. 2 record; one that does not (an older
+    # wipe station) writes a Rev. 1 record, which its policy may refuse.
+    fields.setdefault("revision", Revision.REV2 if "validation" in fields else Revision.REV1)
     fields.setdefault("passes", 0)
     fields.setdefault("witness", "")
     fields.setdefault("location", medium.asset.location)
@@ -153,11 +176,18 @@ def record_sanitization(
         if name not in fields:
             raise ValidationError({name: [_("This field is required.")]})
     _not_in_the_future(fields)
+    if verifier is not None and verifier == actor:
+        raise ValidationError(
+            {"verifier": [_("The verifier must be another person than the one who wiped.")]}
+        )
     record = SanitizationRecord(
         medium=medium, record_id=record_id, operator=actor, verifier=verifier, **fields
     )
     record.full_clean(exclude=["medium", "operator", "verifier", "record_id"])
     rules.validate_record(media_type=medium.media_type, fields=fields)
+    policy = policy_for(medium.asset.donation)
+    if refusals := rules.policy_refusals(policy, media_type=medium.media_type, fields=fields):
+        raise ValidationError(refusals)
     try:
         with transaction.atomic():
             record.save()
@@ -198,6 +228,240 @@ def medium_register_and_record(
         return record_sanitization(medium=registered, actor=actor, record_id=record_id, **fields)
 
 
+# --- policies --------------------------------------------------------------------------------
+
+
+def default_policy() -> SanitizationPolicy:
+    """The default policy (shipped by migration 0005; put back if a test emptied the table)."""
+    policy = SanitizationPolicy.objects.filter(is_default=True).first()
+    if policy is None:
+        from django.apps import apps
+
+        ship_policies(apps, None)
+        policy = SanitizationPolicy.objects.get(is_default=True)
+    return policy
+
+
+def policy_for(donation) -> SanitizationPolicy:
+    """The donation's own policy, else its donor organisation's, else the default; with its
+    rules loaded."""
+    choice = None
+    if donation is not None:
+        choice = (
+            PolicyChoice.objects.filter(donation=donation).first()
+            or PolicyChoice.objects.filter(
+                organisation_id=donation.donor_organisation_id, organisation__isnull=False
+            ).first()
+        )
+    policy = choice.policy if choice else default_policy()
+    return SanitizationPolicy.objects.prefetch_related("rules").get(pk=policy.pk)
+
+
+def policy_choose(
+    *, actor, policy: SanitizationPolicy | None, donation=None, organisation=None
+) -> None:
+    """Give one donation (or every donation of a donor organisation) its policy; None goes
+    back to the donor's or the default policy. Refused once the donation has a certificate:
+    that certificate names the policy it met."""
+    permissions.require(actor, "sanitize")
+    if (donation is None) == (organisation is None):
+        raise TypeError("give a donation or an organisation")
+    target = {"donation": donation} if donation is not None else {"organisation": organisation}
+    if donation is not None and donation.certificates.filter(revoked_at__isnull=True).exists():
+        raise ValidationError(
+            {
+                "policy": [
+                    _("This donation has a valid certificate: revoke it to change its policy.")
+                ]
+            }
+        )
+    with transaction.atomic():
+        # two people choosing at once: one after the other, the last choice stands
+        owner = donation if donation is not None else organisation
+        type(owner).objects.select_for_update().get(pk=owner.pk)
+        PolicyChoice.objects.filter(**target).delete()
+        if policy is not None:
+            PolicyChoice.objects.create(policy=policy, **target)
+
+
+# --- independent verification (R2v3 Appendix B) ----------------------------------------------
+
+
+def _latest(records) -> SanitizationRecord | None:
+    return max(records, key=lambda r: (r.ended_at, r.pk), default=None)
+
+
+def batch_media(donation) -> list[tuple[StorageMedium, SanitizationRecord]]:
+    """The donation's batch of logically sanitized media: each arrived data-bearing medium
+    whose latest record is a passed Clear or Purge, with that record."""
+    assets = data_bearing_assets(donation)
+    batch = []
+    media = StorageMedium.objects.filter(asset__in=assets).prefetch_related("records__operator")
+    for medium in media.order_by("pk"):
+        record = _latest(medium.records.all())
+        if record and record.passed and record.nist_category != NistCategory.DESTROY:
+            batch.append((medium, record))
+    return batch
+
+
+@dataclass
+class BatchState:
+    """Where a donation's independent verification stands. status: "none" (nothing to
+    sample), "to_draw" (no sample, or the batch changed since), "open" (items wait),
+    "failed" (wipe `rewipe` again, then draw anew) or "passed"."""
+
+    status: str
+    sample: VerificationSample | None = None
+    rewipe: list[StorageMedium] = dataclass_field(default_factory=list)
+
+
+def batch_state(donation) -> BatchState:
+    batch = batch_media(donation)
+    sample = (
+        VerificationSample.objects.filter(donation=donation)
+        .prefetch_related("items__medium__asset", "items__verified_by", "items__record__operator")
+        .order_by("-drawn_at", "-pk")
+        .first()
+    )
+    if not batch:
+        return BatchState("none", sample)
+    if sample is None:
+        return BatchState("to_draw")
+    items = list(sample.items.all())
+    failed_at = max((i.verified_at for i in items if i.result == SampleResult.FAILED), default=None)
+    if failed_at is not None:
+        rewipe = [medium for medium, record in batch if record.ended_at <= failed_at]
+        return BatchState("failed" if rewipe else "to_draw", sample, rewipe)
+    if any(i.result == SampleResult.PENDING for i in items):
+        return BatchState("open", sample)
+    sampled = {i.record_id for i in items}
+    changed = len(batch) != sample.population or any(
+        record.ended_at > sample.drawn_at and record.pk not in sampled for _m, record in batch
+    )
+    return BatchState("to_draw" if changed else "passed", sample)
+
+
+def sample_size(population: int, percent) -> int:
+    """At least `percent` of the batch, rounded up, and at least one medium."""
+    return min(population, max(1, math.ceil(population * percent / 100)))
+
+
+def sample_draw(donation, actor) -> VerificationSample:
+    """Draw the random sample of the donation's batch for a second person to verify. Refused
+    while a device of the donation is not done, while a sample waits, or after a failed sample
+    until every medium of the batch was wiped again."""
+    permissions.require(actor, "sanitize")
+    with transaction.atomic():
+        # one draw at a time per donation: two people pressing the button draw once
+        type(donation).objects.select_for_update().get(pk=donation.pk)
+        if missing := certificate_missing(donation):
+            raise ValidationError(
+                [_("Finish the batch first: %(what)s.") % {"what": _missing_text(missing)}]
+            )
+        state = batch_state(donation)
+        if state.status == "none":
+            raise ValidationError(
+                _("No medium of this donation was wiped (Clear or Purge): nothing to sample.")
+            )
+        if state.status == "open":
+            raise ValidationError(_("A sample of this batch is waiting for verification."))
+        if state.status == "failed":
+            raise ValidationError(_rewipe_text(state))
+        if state.status == "passed":
+            raise ValidationError(_("The sample of this batch has passed: nothing to draw."))
+        policy = policy_for(donation)
+        batch = batch_media(donation)
+        chosen = secrets.SystemRandom().sample(
+            batch, sample_size(len(batch), policy.sample_percent)
+        )
+        sample = VerificationSample.objects.create(
+            donation=donation,
+            policy=policy,
+            percent=policy.sample_percent,
+            population=len(batch),
+            drawn_by=actor,
+        )
+        SampleItem.objects.bulk_create(
+            SampleItem(sample=sample, medium=medium, record=record) for medium, record in chosen
+        )
+    return sample
+
+
+def sample_verify(
+    item: SampleItem, actor, *, result: str, method: str, notes: str = ""
+) -> SampleItem:
+    """Record the verification of one sampled medium by `actor`, who read it back. Refused for
+    the person who wiped it (R2v3 Appendix B: verification is independent of the wipe)."""
+    permissions.require(actor, "verify_sanitization")
+    errors: dict[str, list[str]] = {}
+    if result not in (SampleResult.PASSED, SampleResult.FAILED):
+        errors["result"] = [_("Say whether data could be recovered (failed) or not (passed).")]
+    if not method.strip():
+        errors["method"] = [_("Say how you read the medium: the tool and what you looked for.")]
+    if result == SampleResult.FAILED and not notes.strip():
+        errors["notes"] = [_("Say what was found on the medium.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = SampleItem.objects.select_for_update().select_related("record").get(pk=item.pk)
+        if locked.record.operator_id == actor.pk:
+            raise ValidationError(_("You wiped this medium: another person must verify it."))
+        if locked.result != SampleResult.PENDING:
+            raise ValidationError(_("This sampled medium has already been verified."))
+        locked.result = result
+        locked.method = method.strip()
+        locked.notes = notes.strip()
+        locked.verified_by = actor
+        locked.verified_at = timezone.now()
+        locked.save()
+    return locked
+
+
+def _missing_text(missing) -> str:
+    return "; ".join(f"{a.display_tag}: {why}" if a else why for a, why in missing)
+
+
+def _rewipe_text(state: BatchState) -> str:
+    return _(
+        "The verification sample failed: wipe every medium of the batch again (%(n)s still to"
+        " do), then draw a new sample."
+    ) % {"n": len(state.rewipe)}
+
+
+def sample_blockers(donation) -> list[str]:
+    """Why the independent verification keeps this donation from a certificate (empty: it
+    does not)."""
+    state = batch_state(donation)
+    if state.status == "to_draw":
+        return [_("Draw the independent verification sample of this batch.")]
+    if state.status == "open":
+        waiting = sum(1 for i in state.sample.items.all() if i.result == SampleResult.PENDING)
+        return [
+            _("%(n)s sampled media wait for verification by a person other than the wiper.")
+            % {"n": waiting}
+        ]
+    if state.status == "failed":
+        return [_rewipe_text(state)]
+    return []
+
+
+def policy_blockers(donation, policy: SanitizationPolicy) -> list[str]:
+    """The deciding records of the donation that its policy does not accept (a policy chosen
+    after the wipe)."""
+    problems = []
+    media = StorageMedium.objects.filter(asset__in=data_bearing_assets(donation))
+    for medium in media.select_related("asset").prefetch_related("records"):
+        record = _latest(medium.records.all())
+        if record is None:
+            continue
+        fields = {name: getattr(record, name) for name in RECORD_FIELDS}
+        for messages in rules.policy_refusals(
+            policy, media_type=medium.media_type, fields=fields
+        ).values():
+            problems += [f"{medium.asset.display_tag} {medium}: {m}" for m in messages]
+    return problems
+
+
 # --- certificates ----------------------------------------------------------------------------
 
 
@@ -228,11 +492,20 @@ def certificate_missing(donation) -> list[tuple[Asset | None, str]]:
     return [(asset, reason) for asset in assets for reason in status[asset.pk]]
 
 
+def certificate_todo(donation) -> list[tuple[Asset | None, str]]:
+    """Everything still between the donation and its certificate, as (device, why): first the
+    devices, then the policy and the independent verification."""
+    if missing := certificate_missing(donation):
+        return missing
+    problems = policy_blockers(donation, policy_for(donation)) + sample_blockers(donation)
+    return [(None, problem) for problem in problems]
+
+
 def certificate_blockers(donation) -> list[str]:
     """Why no certificate can be issued for this donation yet (empty when it can)."""
     problems = [
         f"{asset.display_tag}: {reason}" if asset else reason
-        for asset, reason in certificate_missing(donation)
+        for asset, reason in certificate_todo(donation)
     ]
     if donation.certificates.filter(revoked_at__isnull=True).exists():
         problems.append(_("This donation already has a valid certificate."))
@@ -284,8 +557,15 @@ def build_payload(
                     "started_at": _when(record.started_at),
                     "ended_at": _when(record.ended_at),
                     "bytes_written": record.bytes_written,
+                    "revision": record.revision,
+                    # Rev. 2 records only: a Rev. 1 record keeps the name it was written with
+                    "ieee2883_technique": rules.technique_name(record, medium)
+                    if record.revision == Revision.REV2
+                    else "",
                     "verification": record.verification,
                     "verification_result": record.verification_result,
+                    "validation": record.validation,
+                    "validation_result": record.validation_result,
                     "result": record.result,
                     "operator": _person(record.operator),
                     "verifier": _person(record.verifier),
@@ -298,11 +578,14 @@ def build_payload(
                 },
             }
         )
+    policy = policy_for(donation)
     return {
         "type": "greenit-certificate-of-sanitization",
-        "version": 1,
+        "version": 2,
         "number": number,
         "standard": "NIST SP 800-88",
+        "policy": {"code": policy.code, "name": policy.name, "standard": policy.standard},
+        "sample": _sample_payload(donation),
         "organisation": {"name": settings.ORGANISATION_NAME, "site": settings.SITE_URL},
         "donation": {
             "reference": donation.reference,
@@ -314,6 +597,34 @@ def build_payload(
         "verify_url": verify_url(number, verify_code),
         "media_count": len(rows),
         "media": rows,
+    }
+
+
+def _sample_payload(donation) -> dict | None:
+    """The independent verification the certificate states: how many of how many, by whom,
+    and the result (None when no medium was logically sanitized)."""
+    state = batch_state(donation)
+    if state.status != "passed":
+        return None
+    items = list(state.sample.items.all())
+    return {
+        "drawn_at": _when(state.sample.drawn_at),
+        "percent": str(state.sample.percent.normalize()),
+        "population": state.sample.population,
+        "size": len(items),
+        "result": "passed",
+        "items": [
+            {
+                "asset_tag": item.medium.asset.display_tag,
+                "medium_serial": item.medium.serial,
+                "wiped_by": _person(item.record.operator),
+                "verified_by": _person(item.verified_by),
+                "verified_at": _when(item.verified_at),
+                "method": item.method,
+                "result": item.result,
+            }
+            for item in items
+        ],
     }
 
 

@@ -1,6 +1,7 @@
 """Which media of which devices still need what: the one answer the lifecycle guard, the
 certificate page, the asset page and allocation all use. A fixed number of queries however many
-devices are asked about (one for the deployments, one for the media, one for their records)."""
+devices are asked about (one for the deployments, one for the media, one for their records, one
+for failed verification samples)."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from greenit.assets.models import Asset, CustodyEvent, State
 
-from .models import StorageMedium
+from .models import NistCategory, SampleItem, SampleResult, StorageMedium
 from .rules import medium_status
 
 
@@ -23,7 +24,25 @@ def sanitization_status(assets: Iterable[Asset]) -> dict[int, list[str]]:
     media: dict[int, list[StorageMedium]] = {pk: [] for pk in ids}
     for medium in StorageMedium.objects.filter(asset_id__in=ids).prefetch_related("records"):
         media[medium.asset_id].append(medium)
-    return {asset.pk: _reasons(media[asset.pk], since.get(asset.pk)) for asset in assets}
+    failed = failed_samples({asset.donation_id for asset in assets} - {None})
+    return {
+        asset.pk: _reasons(media[asset.pk], since.get(asset.pk), failed.get(asset.donation_id))
+        for asset in assets
+    }
+
+
+def failed_samples(donation_ids: set[int]) -> dict[int, datetime]:
+    """By donation: when its independent verification sample last failed (R2v3 Appendix B).
+    Until a medium of that batch is wiped again, it is not done."""
+    if not donation_ids:
+        return {}
+    rows = (
+        SampleItem.objects.filter(result=SampleResult.FAILED, sample__donation_id__in=donation_ids)
+        .order_by()
+        .values("sample__donation_id")
+        .annotate(at=Max("verified_at"))
+    )
+    return {row["sample__donation_id"]: row["at"] for row in rows}
 
 
 def counts_since(assets: Iterable[Asset]) -> dict[int, datetime]:
@@ -50,16 +69,26 @@ def counts_since(assets: Iterable[Asset]) -> dict[int, datetime]:
     return since
 
 
-def _reasons(media: list[StorageMedium], since: datetime | None) -> list[str]:
+def _reasons(
+    media: list[StorageMedium], since: datetime | None, sample_failed_at: datetime | None
+) -> list[str]:
     if not media:
         return [_("no storage medium is recorded for this device: register its drives first")]
     reasons = []
     for medium in media:
         records = [r for r in medium.records.all() if since is None or r.ended_at >= since]
         done, why = medium_status(records)
+        label = medium.serial or medium.get_media_type_display()
+        if done and sample_failed_at is not None:
+            latest = max(records, key=lambda r: (r.ended_at, r.pk))
+            if latest.nist_category != NistCategory.DESTROY and latest.ended_at <= sample_failed_at:
+                reasons.append(
+                    _("medium %(m)s: the verification sample of its batch failed, wipe it again")
+                    % {"m": label}
+                )
+            continue
         if done:
             continue
-        label = medium.serial or medium.get_media_type_display()
         if why == "no_record":
             reasons.append(_("medium %(m)s has no passed record") % {"m": label})
         else:

@@ -16,10 +16,18 @@ from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.donations.models import Donation
 
 from . import offline, revocation, services, signing
-from .forms import MediumForm, RecordForm, RevokeForm, VerifyUploadForm, capacity_text
+from .forms import (
+    MediumForm,
+    PolicyForm,
+    RecordForm,
+    RevokeForm,
+    SampleVerifyForm,
+    VerifyUploadForm,
+    capacity_text,
+)
 from .guards import missing
-from .models import Certificate
-from .rules import medium_status
+from .models import Certificate, SampleItem, SampleResult
+from .rules import category_name, medium_status, technique_name
 
 
 @permission_required("sanitize")
@@ -65,6 +73,9 @@ def _asset_page(request, asset, *, medium_form=None, record_form=None, status=20
         medium.done, medium.why = medium_status(medium.records.all())
         medium.capacity = capacity_text(medium.capacity_bytes)
         medium.record_list = sorted(medium.records.all(), key=lambda r: (r.ended_at, r.pk))
+        for record in medium.record_list:
+            record.category_label = category_name(record.nist_category, record.revision)
+            record.technique_label = technique_name(record, medium)
     can_record = may(request.user, "sanitize")
     return render(
         request,
@@ -138,11 +149,19 @@ def record_add(request: HttpRequest, tag: str) -> HttpResponse:
 # --- certificates ----------------------------------------------------------------------------
 
 
-@staff_required
-def donation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    donation = get_object_or_404(Donation.objects.select_related("donor_organisation"), pk=pk)
+def _donation_page(request, donation, *, policy_form=None, verify_form=None, status=200):
     certificates = list(donation.certificates.select_related("issued_by", "revoked_by"))
     valid = next((c for c in certificates if not c.revoked), None)
+    policy = services.policy_for(donation)
+    batch = services.batch_state(donation)
+    items = list(batch.sample.items.all()) if batch.sample else []
+    for item in items:
+        item.own_work = item.record.operator_id == request.user.pk
+        item.form = (
+            verify_form
+            if verify_form is not None and verify_form.prefix == f"item{item.pk}"
+            else SampleVerifyForm(prefix=f"item{item.pk}")
+        )
     return render(
         request,
         "sanitization/donation.html",
@@ -150,11 +169,71 @@ def donation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
             "donation": donation,
             "certificates": certificates,
             "valid": valid,
-            "missing": [] if valid else services.certificate_missing(donation),
+            "missing": [] if valid else services.certificate_todo(donation),
             "can_issue": may(request.user, "sanitize"),
+            "can_verify": may(request.user, "verify_sanitization"),
             "revoke_form": RevokeForm(),
+            "policy": policy,
+            "policy_form": policy_form or PolicyForm(initial={"policy": policy}),
+            "batch": batch,
+            "items": items,
+            "pending": SampleResult.PENDING,
         },
+        status=status,
     )
+
+
+@staff_required
+def donation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = get_object_or_404(Donation.objects.select_related("donor_organisation"), pk=pk)
+    return _donation_page(request, donation)
+
+
+@require_POST
+@permission_required("sanitize")
+def donation_policy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the sanitization policy this donation follows."""
+    donation = get_object_or_404(Donation.objects.select_related("donor_organisation"), pk=pk)
+    form = PolicyForm(request.POST)
+    if form.is_valid():
+        with refusals_on(form):
+            services.policy_choose(
+                actor=request.user, policy=form.cleaned_data["policy"], donation=donation
+            )
+            messages.success(request, _("The donation's sanitization policy is saved."))
+            return redirect("sanitization:donation", pk=donation.pk)
+    return _donation_page(request, donation, policy_form=form, status=422)
+
+
+@require_POST
+@permission_required("sanitize")
+def sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = get_object_or_404(Donation, pk=pk)
+    with refusals_as_messages(request):
+        sample = services.sample_draw(donation, request.user)
+        messages.success(
+            request,
+            _("%(n)s of %(total)s media drawn for independent verification.")
+            % {"n": sample.items.count(), "total": sample.population},
+        )
+    return redirect("sanitization:donation", pk=donation.pk)
+
+
+@require_POST
+@permission_required("verify_sanitization")
+def sample_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second person records what reading a sampled medium back showed."""
+    item = get_object_or_404(SampleItem.objects.select_related("sample__donation"), pk=pk)
+    donation = item.sample.donation
+    form = SampleVerifyForm(request.POST, prefix=f"item{item.pk}")
+    if form.is_valid():
+        with refusals_on(form):
+            services.sample_verify(item, request.user, **form.cleaned_data)
+            messages.success(
+                request, _("Verification of medium %(m)s recorded.") % {"m": item.medium}
+            )
+            return redirect("sanitization:donation", pk=donation.pk)
+    return _donation_page(request, donation, verify_form=form, status=422)
 
 
 @require_POST

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from greenit.classrooms.models import InventoryCheckLine
 from greenit.donations.forms import MultipleFileField
 
 from . import services
@@ -47,3 +48,64 @@ class ResolveForm(forms.Form):
         required=False,
         help_text=_("Asset tag of a ready device of the same category."),
     )
+
+
+class CheckAnswerForm(forms.Form):
+    """One group of fields per device of the check (`line-<asset id>-answer`, `-student_code`,
+    `-note`, `-ticket`): the names the service's refusals use, so each lands beside its device.
+    Nothing is required here; the service says which device lacks an answer."""
+
+    photos = MultipleFileField(
+        label=_("Photos of the classroom"),
+        required=False,
+        help_text=_(
+            "Up to 5 photos, JPEG, PNG or WebP: the classroom with its devices in use. They "
+            "are our proof that the devices arrived and are used."
+        ),
+    )
+
+    def __init__(self, *args, check, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.devices = []
+        for line in check.lines.select_related("asset"):
+            name = f"line-{line.asset_id}"
+            asset = line.asset
+            self.fields[f"{name}-answer"] = forms.ChoiceField(
+                label=f"{asset.display_tag} · {asset.category_label} {asset.make} {asset.model}",
+                choices=InventoryCheckLine.Answer.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            group = [f"{name}-answer"]
+            if check.project.tracks_students:
+                self.fields[f"{name}-student_code"] = forms.CharField(
+                    label=_("Student or class code"),
+                    max_length=12,
+                    required=False,
+                    help_text=_("Such as 3-2-17 (grade, class, seat); never a child's name."),
+                )
+                group.append(f"{name}-student_code")
+            self.fields[f"{name}-note"] = forms.CharField(
+                label=_("What is wrong, or what happened (optional)"),
+                max_length=300,
+                required=False,
+            )
+            self.fields[f"{name}-ticket"] = forms.BooleanField(
+                label=_("Broken: ask for repair (opens a support ticket)"), required=False
+            )
+            group += [f"{name}-note", f"{name}-ticket"]
+            self.devices.append((asset, [self[f] for f in group]))
+
+    def answers(self) -> dict[int, dict]:
+        data = self.cleaned_data
+        return {
+            asset.pk: {
+                "answer": data.get(f"line-{asset.pk}-answer", ""),
+                "student_code": data.get(f"line-{asset.pk}-student_code", ""),
+                "note": data.get(f"line-{asset.pk}-note", ""),
+            }
+            for asset, _fields in self.devices
+        }
+
+    def tickets(self) -> set[int]:
+        return {a.pk for a, _f in self.devices if self.cleaned_data.get(f"line-{a.pk}-ticket")}

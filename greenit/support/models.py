@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from greenit.core.personal import PersonalData
 from greenit.core.querysets import VisibleToQuerySet
 
 
@@ -80,6 +81,15 @@ class Ticket(models.Model):
 
     objects = TicketQuerySet.as_manager()
 
+    personal_data = PersonalData(
+        fields=(),
+        via="reported_by",
+        scrub=("symptom", "answer"),
+        purpose=_("repair a device at a school and tell its staff what was done"),
+        seen_by=_("staff; the school's contacts"),
+        retention="programme_records",
+    )
+
     class Meta:
         ordering = ["-pk"]
         verbose_name = _("support ticket")
@@ -115,6 +125,14 @@ class TicketPhoto(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=photo_path)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData(
+        fields=("image",),
+        via="ticket",
+        purpose=_("see what is wrong with a device at a school"),
+        seen_by=_("staff; the school's contacts"),
+        retention="programme_records",
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from greenit.accounts import permissions
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
-from greenit.classrooms.models import Allocation
+from greenit.classrooms import services as classroom_services
+from greenit.classrooms.models import Allocation, InventoryCheck, InventoryCheckLine
 from greenit.core.images import clean_photo
 from greenit.core.mail import send_in_language
 from greenit.refurbishment.rules import COMPUTER_CATEGORIES
@@ -263,3 +264,33 @@ def notify_resolved(ticket: Ticket) -> bool:
         template="support/email/resolved.txt",
         context={"ticket": ticket},
     )
+
+
+# A school's inventory check (greenit.classrooms): broken devices may open a ticket ------
+
+
+def check_answer(
+    *,
+    check: InventoryCheck,
+    answers: dict[int, dict],
+    photos: list | None = None,
+    tickets: set[int] = frozenset(),
+) -> tuple[InventoryCheck, list[Ticket]]:
+    """The school's answer to an inventory check (classrooms.services.check_answer) and, in the
+    same transaction, a support ticket for each broken device whose asset id is in `tickets`,
+    filed by the school's contact with what the school wrote as the symptom."""
+    with transaction.atomic():
+        check = classroom_services.check_answer(check=check, answers=answers, photos=photos)
+        broken = check.lines.filter(
+            answer=InventoryCheckLine.Answer.BROKEN, asset_id__in=tickets
+        ).select_related("asset")
+        made = [
+            ticket_file(
+                actor=check.contact,
+                asset=line.asset,
+                symptom=line.note
+                or _("Reported broken in inventory check %(n)s.") % {"n": check.pk},
+            )
+            for line in broken
+        ]
+    return check, made

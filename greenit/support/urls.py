@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.ticket_detail, name="ticket"),
     path("<int:pk>/resolve/", views.ticket_resolve, name="resolve"),
     path("photos/<int:pk>/", views.photo, name="photo"),
+    path("checks/<str:token>/", views.check, name="check"),
 ]

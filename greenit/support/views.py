@@ -1,17 +1,20 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import may, permission_required
-from greenit.classrooms.models import ClassroomProject
+from greenit.classrooms import services as classroom_services
+from greenit.classrooms.models import ClassroomProject, InventoryCheck
 from greenit.core import files
 from greenit.core.forms import refusals_on
 
 from . import services
-from .forms import ResolveForm, TicketForm
+from .forms import CheckAnswerForm, ResolveForm, TicketForm
 from .models import Ticket, TicketPhoto
 
 
@@ -47,6 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "projects": ClassroomProject.objects.filter(school_id=user.organisation_id),
             "devices": services.school_devices(user).order_by("tag"),
             "tickets": Ticket.objects.visible_to(user).select_related("asset"),
+            "checks": InventoryCheck.objects.visible_to(user)
+            .unanswered()
+            .select_related("project"),
         },
     )
 
@@ -121,3 +127,40 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
         TicketPhoto.objects.filter(ticket__in=Ticket.objects.visible_to(request.user)), pk=pk
     )
     return files.serve(found.image)
+
+
+def check(request: HttpRequest, token: str) -> HttpResponse:
+    """A school's inventory check, reached by the private link e-mailed to its contact (no
+    login: made for a phone). Chinese first: English only for a reader who chose it (the
+    language switch) or whose browser asks for it."""
+    if not _reader_wants_english(request):
+        translation.activate("zh-hans")
+        request.LANGUAGE_CODE = "zh-hans"
+    found = classroom_services.check_for_token(token)
+    if found.answered_at is not None:
+        return render(request, "support/check_done.html", {"check": found})
+    form = CheckAnswerForm(request.POST or None, request.FILES or None, check=found)
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            _done, tickets = services.check_answer(
+                check=found,
+                answers=form.answers(),
+                photos=form.cleaned_data["photos"],
+                tickets=form.tickets(),
+            )
+            return render(request, "support/check_done.html", {"check": found, "tickets": tickets})
+    return render(
+        request,
+        "support/check.html",
+        {"check": found, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _reader_wants_english(request: HttpRequest) -> bool:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen:
+        return not chosen.startswith("zh")
+    asked = request.META.get("HTTP_ACCEPT_LANGUAGE", "").lower()
+    tags = [part.split(";")[0].strip() for part in asked.split(",")]
+    return any(tag == "en" or tag.startswith("en-") for tag in tags)

@@ -1,13 +1,15 @@
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from greenit.accounts.permissions import require
-from greenit.core.schema_types import Id, enum_of, of
+from greenit.core.schema_types import Day, Id, enum_of, of
 
 from . import services
 from .models import Opportunity, Shift, SignUp
@@ -99,3 +101,79 @@ def record_attendance(request, pk: Id, payload: AttendanceIn):
         arrived_at=payload.arrived_at,
         hours=payload.hours,
     )
+
+
+# Volunteer hours: the same scoping as the pages ----------------------------------------
+
+
+class CompanyHoursOut(Schema):
+    company: str
+    organisation_id: int | None
+    volunteers: int
+    shifts: int
+    hours: Decimal
+
+
+class PersonHoursOut(Schema):
+    volunteer_id: int
+    name: str
+    company: str
+    organisation_id: int | None
+    shifts: int
+    hours: Decimal
+
+
+class TeamHoursOut(Schema):
+    team_id: int
+    company: str
+    organisation_id: int
+    shift: str
+    places: int
+    members: int
+    hours: Decimal
+
+
+class CompanyDetailOut(Schema):
+    organisation_id: int
+    company: str
+    hours: Decimal
+    people: list[PersonHoursOut]
+    teams: list[TeamHoursOut]
+
+
+def _period(start, end) -> None:
+    if start and end and end < start:
+        raise ValidationError({"end": [_("The end date must be on or after the start date.")]})
+
+
+@router.get("/hours/companies", response=list[CompanyHoursOut])
+def hours_companies(request, start: Day | None = None, end: Day | None = None):
+    """Credited volunteer hours per company for a period (the local date a shift starts, both
+    ends included): staff see every company; a sponsor's or donor's contact their own only."""
+    _period(start, end)
+    companies = services.hours_companies_for(request.user)
+    return services.hours_by_company(start=start, end=end, companies=companies)
+
+
+@router.get("/hours/companies/{organisation_id}", response=CompanyDetailOut)
+def hours_company(request, organisation_id: Id, start: Day | None = None, end: Day | None = None):
+    """One company's hours, per person and per team; another company's id is a 404 for a
+    company's contact."""
+    _period(start, end)
+    (company,) = services.hours_companies_for(request.user, organisation_id)
+    return {
+        "organisation_id": company.pk,
+        "company": company.name,
+        "hours": services.volunteer_hours(companies=[company], start=start, end=end),
+        "people": services.hours_by_person(start=start, end=end, companies=[company]),
+        "teams": services.hours_by_team(start=start, end=end, companies=[company]),
+    }
+
+
+@router.get("/hours/people", response=list[PersonHoursOut])
+def hours_people(request, start: Day | None = None, end: Day | None = None):
+    """Credited hours per volunteer for a period: staff see everyone; a sponsor's or donor's
+    contact the people of their own company."""
+    _period(start, end)
+    companies = services.hours_companies_for(request.user)
+    return services.hours_by_person(start=start, end=end, companies=companies)

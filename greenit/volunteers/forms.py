@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.forms import honeypot_field
+from greenit.core.personal import ConsentFields
 
 from . import services
 from .models import Opportunity, Shift, SignUp, Skill
@@ -10,8 +11,11 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(ConsentFields, forms.Form):
     """Sign up for a shift: a guest gives name and e-mail; someone logged in only the company."""
+
+    # Recorded with their texts' versions (privacy app); sharing with a sponsor is optional.
+    consents = {"consent": "volunteer", "consent_share": "share_sponsor"}
 
     name = forms.CharField(label=_("Your name"), max_length=100, required=False)
     email = forms.EmailField(
@@ -130,3 +134,41 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date must be on or after the start date."))
         return data
+
+
+class TeamForm(forms.Form):
+    places = forms.IntegerField(
+        label=_("Places for your team"),
+        min_value=1,
+        max_value=500,
+        help_text=_("Your colleagues fill in their names later, through the team's link."),
+    )
+
+
+class TeamJoinForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Your private volunteer page and the reminder go there."),
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("Only the staff on the day see it."),
+    )
+    accepted = forms.BooleanField(
+        label=_("I have read the code of conduct above and accept it."), required=False
+    )
+
+
+class WaiverForm(forms.Form):
+    company = forms.ModelChoiceField(
+        label=_("Company"),
+        queryset=services.company_choices(),
+        required=False,
+        empty_label=_("— our own code of conduct —"),
+    )
+    text_en = forms.CharField(label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 6}))
+    text_zh = forms.CharField(label=_("Text (Chinese)"), widget=forms.Textarea(attrs={"rows": 6}))

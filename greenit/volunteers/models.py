@@ -13,6 +13,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.models import ChineseAddress
+from greenit.core.personal import NotPersonal, PersonalData
 
 
 class Skill(models.TextChoices):
@@ -68,6 +69,8 @@ class Opportunity(ChineseAddress):
 
     objects = OpportunityQuerySet.as_manager()
 
+    personal_data = NotPersonal(_("where volunteering takes place"))
+
     class Meta:
         ordering = ["-pk"]
         verbose_name = _("volunteering opportunity")
@@ -94,12 +97,27 @@ class ShiftQuerySet(models.QuerySet):
     def with_places(self) -> "ShiftQuerySet":
         """Annotates `taken` (confirmed + held sign-ups) and `waiting` (the waitlist)."""
         now = timezone.now()
+        reserved = (
+            Team.objects.active()
+            .filter(shift=models.OuterRef("pk"))
+            .order_by()
+            .values("shift")
+            .annotate(n=models.Sum("places"))
+            .values("n")
+        )
         return self.annotate(
             taken=models.Count(
                 "signups",
-                filter=Q(signups__status=SignUp.Status.CONFIRMED)
-                | Q(signups__status=SignUp.Status.UNCONFIRMED, signups__hold_expires_at__gt=now),
-            ),
+                filter=Q(signups__team__isnull=True)
+                & (
+                    Q(signups__status=SignUp.Status.CONFIRMED)
+                    | Q(
+                        signups__status=SignUp.Status.UNCONFIRMED,
+                        signups__hold_expires_at__gt=now,
+                    )
+                ),
+            )
+            + Coalesce(models.Subquery(reserved), 0),
             waiting=models.Count("signups", filter=Q(signups__status=SignUp.Status.WAITLISTED)),
         )
 
@@ -195,6 +213,14 @@ class Volunteer(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
+    personal_data = PersonalData(
+        fields=("name", "email", "phone", "company_name"),
+        identifies=("email", "phone", "name"),
+        purpose=_("organise shifts, count hours and issue certificates"),
+        seen_by=_("programme managers and logistics staff; the sponsor with consent to share"),
+        retention="programme_records",
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("volunteer")
@@ -282,8 +308,20 @@ class SignUp(models.Model):
     pending_details = models.JSONField(default=dict, blank=True)
     # Keyed hash of the guest's client address: one unconfirmed hold per address and shift.
     client = models.CharField(max_length=64, blank=True)
+    # A member of a company's team: the place is one of the team's, not the shift's free ones.
+    team = models.ForeignKey(
+        "Team", null=True, blank=True, on_delete=models.PROTECT, related_name="signups"
+    )
 
     objects = SignUpQuerySet.as_manager()
+
+    personal_data = PersonalData(
+        fields=("pending_details", "client", "adjustment_reason"),
+        via="volunteer",
+        purpose=_("hold a place on a shift and count the hours"),
+        seen_by=_("programme managers and logistics staff"),
+        retention="unconfirmed_signups",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -319,3 +357,123 @@ class SignUp(models.Model):
             and self.hold_expires_at
             and self.hold_expires_at > timezone.now()
         )
+
+
+# Company teams -------------------------------------------------------------------------
+
+
+class Waiver(models.Model):
+    """A company's waiver or code of conduct (no company: ours, for companies without one).
+    Its text never changes once published: a new text is a new version, and every acceptance
+    names the version the person read."""
+
+    company = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="waivers",
+        help_text=_("Leave empty for our own code of conduct, for companies without one."),
+    )
+    version = models.PositiveIntegerField(_("version"), editable=False)
+    text_en = models.TextField(_("text (English)"))
+    text_zh = models.TextField(_("text (Chinese)"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["company_id", "-version"]
+        verbose_name = _("waiver or code of conduct")
+        verbose_name_plural = _("waivers and codes of conduct")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "version"], name="waiver_version_once"),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=Q(company__isnull=True),
+                name="our_waiver_version_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.company.name if self.company_id else _("our code of conduct")
+        return _("%(owner)s, version %(version)s") % {"owner": owner, "version": self.version}
+
+    @property
+    def text(self) -> str:
+        return _in_language(self.text_zh, self.text_en)
+
+
+class TeamQuerySet(models.QuerySet):
+    def active(self) -> "TeamQuerySet":
+        return self.filter(cancelled_at__isnull=True)
+
+
+class Team(models.Model):
+    """A company's team on a shift: its coordinator took `places` at once (the shift row
+    locked); the members fill them in through the team's link, each accepting the waiver."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="teams")
+    company = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="volunteer_teams",
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.PROTECT,
+        related_name="volunteer_teams",
+    )
+    places = models.PositiveIntegerField(_("places"))
+    waiver = models.ForeignKey(
+        Waiver, verbose_name=_("waiver"), on_delete=models.PROTECT, related_name="teams"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("volunteer team")
+        verbose_name_plural = _("volunteer teams")
+        constraints = [models.CheckConstraint(condition=Q(places__gte=1), name="team_has_a_place")]
+
+    def __str__(self) -> str:
+        return f"{self.company.name} · {self.shift}"
+
+
+class WaiverAcceptance(models.Model):
+    """One person accepted one version of a waiver, by typing their name, at a time."""
+
+    waiver = models.ForeignKey(Waiver, on_delete=models.PROTECT, related_name="acceptances")
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="waiver_acceptances"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="acceptances"
+    )
+    signed_name = models.CharField(_("name as signed"), max_length=100)
+    accepted_at = models.DateTimeField(_("accepted"), default=timezone.now)
+
+    personal_data = PersonalData(
+        fields=("signed_name",),
+        identifies=("signed_name",),
+        via="volunteer",
+        purpose=_("show that a volunteer accepted the waiver or code of conduct"),
+        seen_by=_("programme managers and logistics staff; the volunteer's company"),
+        retention="programme_records",
+    )
+
+    class Meta:
+        ordering = ["accepted_at", "pk"]
+        verbose_name = _("waiver acceptance")
+        verbose_name_plural = _("waiver acceptances")
+
+    def __str__(self) -> str:
+        return f"{self.signed_name} · {self.waiver}"

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,7 +26,16 @@ from greenit.accounts.models import Organisation
 from greenit.core.mail import send_in_language
 from greenit.core.periods import day_bounds
 
-from .models import Opportunity, Shift, SignUp, Volunteer, credited_hours
+from .models import (
+    Opportunity,
+    Shift,
+    SignUp,
+    Team,
+    Volunteer,
+    Waiver,
+    WaiverAcceptance,
+    credited_hours,
+)
 
 if TYPE_CHECKING:
     from greenit.classrooms.models import ClassroomProject
@@ -76,11 +86,15 @@ def _locked_shift(shift: Shift) -> Shift:
 
 
 def _taken(shift: Shift) -> int:
+    """Places taken: confirmed and held sign-ups of people on their own, and every place a
+    team reserved (filled by its members or not)."""
     now = timezone.now()
-    return shift.signups.filter(
+    alone = shift.signups.filter(team__isnull=True).filter(
         Q(status=SignUp.Status.CONFIRMED)
         | Q(status=SignUp.Status.UNCONFIRMED, hold_expires_at__gt=now)
-    ).count()
+    )
+    reserved = shift.teams.active().aggregate(n=Sum("places"))["n"] or 0
+    return alone.count() + reserved
 
 
 def _fill_from_waitlist(shift: Shift) -> list[SignUp]:
@@ -639,3 +653,263 @@ def reminders_send(*, now: datetime.datetime | None = None) -> list[SignUp]:
             signup.save(update_fields=["reminder_sent_at"])
             sent.append(signup)
     return sent
+
+
+# Company teams -------------------------------------------------------------------------
+
+
+def waiver_publish(*, actor, company: Organisation | None, text_en: str, text_zh: str) -> Waiver:
+    """A new version of a company's waiver (or of our code of conduct): texts never change
+    once published, so those who accepted an older one keep what they read."""
+    permissions.require(actor, "manage_volunteers")
+    errors = {}
+    if not text_en.strip():
+        errors["text_en"] = [_("Write the text in English.")]
+    if not text_zh.strip():
+        errors["text_zh"] = [_("Write the text in Chinese.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if company is not None:  # serialises two publications for one company
+            Organisation.objects.select_for_update().get(pk=company.pk)
+        last = Waiver.objects.filter(company=company).aggregate(v=Max("version"))["v"] or 0
+        return Waiver.objects.create(
+            company=company,
+            version=last + 1,
+            text_en=text_en.strip(),
+            text_zh=text_zh.strip(),
+            published_by=actor,
+        )
+
+
+def current_waiver(company: Organisation) -> Waiver | None:
+    """The company's latest waiver, else our latest code of conduct."""
+    return (
+        Waiver.objects.filter(company=company).order_by("-version").first()
+        or Waiver.objects.filter(company__isnull=True).order_by("-version").first()
+    )
+
+
+def team_company(user) -> Organisation:
+    """The company a contact coordinates teams for: a sponsor's or donor's contact only."""
+    org = getattr(user, "organisation", None) if user.is_authenticated else None
+    if user.is_staff_member or org is None or not company_choices().filter(pk=org.pk).exists():
+        raise PermissionDenied(_("Only the contact of a sponsor or donor signs up a team."))
+    return org
+
+
+def team_signup(*, shift: Shift, actor, places: int) -> Team:
+    """A company's coordinator takes `places` on a shift for a team whose members fill them
+    in later by the team's link. The shift row is locked while the places are counted, so two
+    teams (or a team and a person) can never take the same places."""
+    company = team_company(actor)
+    if places < 1:
+        raise ValidationError({"places": [_("A team needs at least 1 place.")]})
+    waiver = current_waiver(company)
+    if waiver is None:
+        raise ValidationError(
+            _("No code of conduct is published yet: ask the programme managers to publish one.")
+        )
+    with transaction.atomic():
+        shift = _locked_shift(shift)
+        if shift.starts_at <= timezone.now():
+            raise ValidationError(_("This shift has already started: choose another one."))
+        if not shift.opportunity.published:
+            raise ValidationError(_("This opportunity is not open for sign-up."))
+        free = max(0, shift.capacity - _taken(shift))
+        if places > free:
+            raise ValidationError(
+                {
+                    "places": [
+                        _(
+                            "Only %(free)s places are left on this shift: ask for %(free)s or "
+                            "fewer, or choose another shift."
+                        )
+                        % {"free": free}
+                    ]
+                }
+            )
+        return Team.objects.create(
+            shift=shift, company=company, coordinator=actor, places=places, waiver=waiver
+        )
+
+
+def team_for_token(token: str) -> Team:
+    team = (
+        Team.objects.active()
+        .select_related("shift__opportunity", "company", "waiver")
+        .filter(token=token[:64])
+        .first()
+    )
+    if team is None:
+        raise Http404
+    return team
+
+
+def team_join(
+    *, team: Team, name: str, email: str, phone: str = "", accepted: bool, language: str = ""
+) -> SignUp:
+    """A team member takes one of the team's places, accepting the team's waiver (the
+    version shown to them) by their typed name. Under the shift's row lock, so the team's
+    places are never overfilled by members joining at the same moment."""
+    name, email = name.strip(), email.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give your name: the staff call the roster with it.")]
+    if not email:
+        errors["email"] = [_("Give your e-mail address: your volunteer page link goes there.")]
+    if not accepted:
+        errors["accepted"] = [
+            _("Read the code of conduct and tick the box: every member of the team accepts it.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        shift = _locked_shift(team.shift)
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        if team.cancelled_at is not None:
+            raise Http404
+        if team.signups.active().count() >= team.places:
+            raise ValidationError(
+                _("All %(n)s places of this team are filled: ask your coordinator.")
+                % {"n": team.places}
+            )
+        volunteer = _team_member(team, name=name, email=email, phone=phone, language=language)
+        if volunteer.signups.active().filter(shift=shift).exists():
+            raise ValidationError({"email": [_("You are already signed up for this shift.")]})
+        if other := _overlapping(volunteer, shift):
+            raise _overlap_error(other)
+        now = timezone.now()
+        signup = SignUp.objects.create(
+            shift=shift,
+            volunteer=volunteer,
+            team=team,
+            status=SignUp.Status.CONFIRMED,
+            confirmed_at=now,
+            created_at=now,
+        )
+        WaiverAcceptance.objects.create(
+            waiver=team.waiver, volunteer=volunteer, team=team, signed_name=name, accepted_at=now
+        )
+    _mail(signup, "confirmed")
+    return signup
+
+
+def _team_member(team: Team, *, name: str, email: str, phone: str, language: str) -> Volunteer:
+    """The volunteer record for this address: a new one with the company, or the existing
+    guest record unchanged (anyone with the link could type anyone's address)."""
+    volunteer = Volunteer.objects.select_for_update().filter(email__iexact=email).first()
+    if volunteer is not None and volunteer.user_id:
+        raise ValidationError(
+            {"email": [_("This e-mail address belongs to an account: log in to sign up.")]}
+        )
+    if volunteer is not None:
+        return volunteer
+    volunteer = Volunteer(
+        name=name,
+        email=email,
+        phone=phone.strip(),
+        language=(language or translation.get_language() or "en")[:10],
+        company=team.company,
+    )
+    try:
+        volunteer.full_clean(exclude=["token", "user", "company"], validate_unique=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+    volunteer.save()
+    return volunteer
+
+
+@dataclass(frozen=True)
+class TeamHours:
+    team_id: int
+    company: str
+    organisation_id: int
+    shift: str
+    places: int
+    members: int
+    hours: Decimal
+
+
+def hours_by_team(
+    *, start=None, end=None, companies: "Iterable[Organisation] | None" = None
+) -> list[TeamHours]:
+    """Credited hours per team (one grouped query), most recent shift first."""
+    rows = (
+        credited_signups(start=start, end=end, companies=companies)
+        .filter(team__isnull=False)
+        .values("team_id")
+        .annotate(members=Count("volunteer", distinct=True), hours=Sum(credited_hours()))
+        .order_by()
+    )
+    totals = {row["team_id"]: row for row in rows}
+    teams = Team.objects.filter(pk__in=totals).select_related("company", "shift__opportunity")
+    return [
+        TeamHours(
+            team_id=team.pk,
+            company=team.company.name,
+            organisation_id=team.company_id,
+            shift=str(team.shift),
+            places=team.places,
+            members=totals[team.pk]["members"],
+            hours=(totals[team.pk]["hours"] or Decimal("0")).quantize(TWO_PLACES),
+        )
+        for team in sorted(teams, key=lambda t: (t.shift.starts_at, t.pk), reverse=True)
+    ]
+
+
+@dataclass(frozen=True)
+class PersonHours:
+    volunteer_id: int
+    name: str
+    company: str
+    organisation_id: int | None
+    shifts: int
+    hours: Decimal
+
+
+def hours_by_person(
+    *, start=None, end=None, companies: "Iterable[Organisation] | None" = None
+) -> list[PersonHours]:
+    """Credited hours per volunteer (one grouped query), most hours first."""
+    rows = (
+        credited_signups(start=start, end=end, companies=companies)
+        .values(
+            "volunteer_id",
+            "volunteer__name",
+            "volunteer__company_id",
+            "volunteer__company__name",
+            "volunteer__company_name",
+        )
+        .annotate(shifts=Count("shift", distinct=True), hours=Sum(credited_hours()))
+        .order_by()
+    )
+    result = [
+        PersonHours(
+            volunteer_id=row["volunteer_id"],
+            name=row["volunteer__name"],
+            company=row["volunteer__company__name"] or row["volunteer__company_name"] or "",
+            organisation_id=row["volunteer__company_id"],
+            shifts=row["shifts"],
+            hours=(row["hours"] or Decimal("0")).quantize(TWO_PLACES),
+        )
+        for row in rows
+    ]
+    return sorted(result, key=lambda r: (-r.hours, r.name))
+
+
+def hours_companies_for(user, organisation_id: int | None = None) -> list[Organisation] | None:
+    """Whose hours this user may see, as the pages decide: staff everyone's (None), unless
+    they name one company; a sponsor's or donor's contact only their own company, and another
+    company's id is a 404; anyone else nothing (404)."""
+    if user.is_authenticated and user.is_staff_member:
+        if organisation_id is None:
+            return None
+        return [permissions.find_for(user, company_choices(), pk=organisation_id)]
+    try:
+        own = team_company(user)
+    except PermissionDenied:
+        raise Http404 from None
+    if organisation_id is not None and organisation_id != own.pk:
+        raise Http404
+    return [own]

@@ -12,13 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from greenit.accounts.permissions import may, permission_required, require, staff_required
-from greenit.core import spreadsheets
+from greenit.core import personal, spreadsheets
 from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.limits import client_address, over_limit
 
 from . import certificate, services
-from .forms import AdjustForm, AttendanceForm, OpportunityForm, PeriodForm, ShiftForm, SignUpForm
-from .models import Opportunity, Shift, SignUp, Volunteer
+from .forms import (
+    AdjustForm,
+    AttendanceForm,
+    OpportunityForm,
+    PeriodForm,
+    ShiftForm,
+    SignUpForm,
+    TeamForm,
+    TeamJoinForm,
+    WaiverForm,
+)
+from .models import Opportunity, Shift, SignUp, Team, Volunteer, Waiver
 
 # Public pages --------------------------------------------------------------------------
 
@@ -44,7 +54,15 @@ def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(_upcoming_shifts()),
         pk=pk,
     )
-    return render(request, "volunteers/opportunity.html", {"opportunity": found})
+    org = getattr(request.user, "organisation", None)
+    company_contact = bool(
+        org and not request.user.is_staff_member and (org.is_sponsor or org.is_donor)
+    )
+    return render(
+        request,
+        "volunteers/opportunity.html",
+        {"opportunity": found, "company_contact": company_contact},
+    )
 
 
 def signup(request: HttpRequest, pk: int) -> HttpResponse:
@@ -87,6 +105,7 @@ def signup(request: HttpRequest, pk: int) -> HttpResponse:
                     company_name=data["company_name"],
                     client=services.client_key(client_address(request)) if guest else "",
                 )
+                form.record_consents(created.volunteer, email=created.volunteer.email)
                 return _signed_up(request, created, guest=guest)
             status = 400
         else:
@@ -243,10 +262,168 @@ def company(request: HttpRequest) -> HttpResponse:
         .order_by("-shift__starts_at")
     )
     total = services.volunteer_hours(companies=[org], start=start, end=end)
+    rows = list(rows[:500])
+    # A volunteer's name goes to their company only with their consent (PIPL art. 23).
+    shared = personal.consented(Volunteer, {r.volunteer_id for r in rows}, "share_sponsor")
     return render(
         request,
         "volunteers/company.html",
-        {"organisation": org, "rows": rows[:500], "total": total, "form": form},
+        {
+            "organisation": org,
+            "rows": rows,
+            "shared": shared,
+            "total": total,
+            "form": form,
+            "teams": services.hours_by_team(start=start, end=end, companies=[org]),
+            "open_teams": Team.objects.active()
+            .filter(company=org, shift__ends_at__gt=timezone.now())
+            .select_related("shift__opportunity"),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def company_csv(request: HttpRequest) -> HttpResponse:
+    """A company's own volunteers' hours, one row a person and shift (UTF-8 with a BOM)."""
+    (org,) = services.hours_companies_for(
+        request.user, getattr(request.user, "organisation_id", None)
+    )
+    form, start, end = _period(request)
+    if form.errors:
+        return _period_refused(form)
+    rows = (
+        services.credited_signups(start=start, end=end, companies=[org])
+        .select_related("shift__opportunity", "volunteer")
+        .order_by("-shift__starts_at", "volunteer__name")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="our-volunteer-hours.csv"'
+    writer = spreadsheets.CsvWriter(response)
+    writer.writerow([_("Volunteer"), _("Team"), _("Opportunity"), _("Shift starts"), _("Hours")])
+    rows = list(rows)
+    shared = personal.consented(Volunteer, {r.volunteer_id for r in rows}, "share_sponsor")
+    for row in rows:
+        writer.writerow(
+            [
+                row.volunteer.name
+                if row.volunteer_id in shared
+                else _("A volunteer (name not shared)"),
+                _("yes") if row.team_id else "",
+                row.shift.opportunity.title,
+                timezone.localtime(row.shift.starts_at).strftime("%Y-%m-%d %H:%M"),
+                row.credited_hours,
+            ]
+        )
+    return response
+
+
+def _period_refused(form: PeriodForm) -> HttpResponse:
+    return HttpResponse(
+        " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+# Company teams -------------------------------------------------------------------------
+
+
+@login_required
+def team_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sponsor's or donor's contact takes places on a shift for a team of colleagues."""
+    services.team_company(request.user)
+    shift = get_object_or_404(
+        Shift.objects.with_places()
+        .select_related("opportunity")
+        .filter(opportunity__published=True),
+        pk=pk,
+    )
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            team = services.team_signup(
+                shift=shift, actor=request.user, places=form.cleaned_data["places"]
+            )
+            messages.success(
+                request, _("Places taken: share the team's link with your colleagues.")
+            )
+            return redirect("volunteers:team", pk=team.pk)
+    return render(
+        request,
+        "volunteers/team_new.html",
+        {
+            "shift": shift,
+            "form": form,
+            "waiver": services.current_waiver(request.user.organisation),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team: its link, its members with the waiver each accepted, and their hours. Staff
+    and the team's company's contacts only (others get a 404)."""
+    found = get_object_or_404(
+        Team.objects.select_related("shift__opportunity", "company", "waiver"), pk=pk
+    )
+    services.hours_companies_for(request.user, found.company_id)
+    members = (
+        found.signups.active()
+        .select_related("volunteer")
+        .with_credited()
+        .order_by("volunteer__name")
+    )
+    accepted = {a.volunteer_id: a for a in found.acceptances.all()}
+    return render(
+        request,
+        "volunteers/team.html",
+        {
+            "team": found,
+            "members": [(m, accepted.get(m.volunteer_id)) for m in members],
+            "link": request.build_absolute_uri(reverse("volunteers:team_join", args=[found.token])),
+        },
+    )
+
+
+def team_join(request: HttpRequest, token: str) -> HttpResponse:
+    """A team member fills in one of the team's places and accepts the waiver (no account)."""
+    found = services.team_for_token(token)
+    form = TeamJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusals_on(form):
+            created = services.team_join(
+                team=found,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                accepted=data["accepted"],
+            )
+            messages.success(request, _("You are on the team: see you on the day."))
+            return redirect("volunteers:private", token=created.volunteer.token)
+    return render(
+        request,
+        "volunteers/team_join.html",
+        {"team": found, "form": form, "filled": found.signups.active().count()},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required("manage_volunteers")
+def waivers(request: HttpRequest) -> HttpResponse:
+    form = WaiverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            waiver = services.waiver_publish(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Published: %(waiver)s.") % {"waiver": waiver})
+            return redirect("volunteers:waivers")
+    return render(
+        request,
+        "volunteers/waivers.html",
+        {"form": form, "waivers": Waiver.objects.select_related("company")[:200]},
+        status=400 if form.errors else 200,
     )
 
 
@@ -444,6 +621,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "total": sum((r.hours for r in rows), start=services.TWO_PLACES * 0),
+            "teams": services.hours_by_team(start=start, end=end) if not form.errors else [],
             "query": request.GET.urlencode(),
         },
         status=400 if form.errors else 200,

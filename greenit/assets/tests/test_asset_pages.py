@@ -270,7 +270,7 @@ def test_the_api_refuses_a_move_outside_the_role_with_403(client, paul, laptop):
 
 
 def test_the_api_refuses_an_unknown_state(client, alice, laptop):
-    assert _move(client, laptop, "lost", **_bearer(alice)).status_code == 422
+    assert _move(client, laptop, "vanished", **_bearer(alice)).status_code == 422
 
 
 # Label sheets

@@ -32,6 +32,8 @@ def test_a_big_label_pdf_is_made_in_the_background_by_keyboard(
     assert _check_page(page, lang="en") == []
     page.locator("#id_layout").focus()
     page.keyboard.press("Tab")
+    expect(page.locator("#id_start")).to_be_focused()  # a new sheet: start at label 1
+    page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Make the PDF")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#label-sheet-progress progress")).to_be_visible()

@@ -113,7 +113,7 @@ def test_no_transition_leaves_the_recycled_state():
 
 def test_an_unknown_state_is_refused(ada, laptop):
     with pytest.raises(TransitionRefused, match="not a lifecycle state"):
-        lifecycle.transition(laptop, "lost", actor=ada)
+        lifecycle.transition(laptop, "vanished", actor=ada)
     _unchanged(laptop, State.RECEIVED, 1)
 
 

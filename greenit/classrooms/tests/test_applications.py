@@ -52,7 +52,7 @@ def application(db):
 @pytest.mark.django_db
 def test_a_school_applies_without_an_account_and_gets_an_e_mail_in_its_language(client):
     client.cookies["django_language"] = "zh-hans"
-    response = client.post(reverse("classrooms:apply"), FORM)
+    response = client.post(reverse("classrooms:apply"), {**FORM, "consent": "on"})
     assert response.status_code == 302
     application = SchoolApplication.objects.get()
     assert application.status == SchoolApplication.Status.PENDING
@@ -64,7 +64,8 @@ def test_a_school_applies_without_an_account_and_gets_an_e_mail_in_its_language(
 @pytest.mark.django_db
 def test_a_bad_application_names_the_field_and_saves_nothing(client):
     response = client.post(
-        reverse("classrooms:apply"), {**FORM, "contact_email": "not-mail", "teachers": ""}
+        reverse("classrooms:apply"),
+        {**FORM, "contact_email": "not-mail", "teachers": "", "consent": "on"},
     )
     assert response.status_code == 200
     assert set(response.context["form"].errors) >= {"contact_email", "teachers"}
@@ -82,8 +83,8 @@ def test_the_honeypot_keeps_bots_out(client):
 def test_too_many_applications_from_one_address_are_refused(client, settings):
     settings.OFFER_RATE = "2/h"
     for _ in range(2):
-        client.post(reverse("classrooms:apply"), FORM)
-    response = client.post(reverse("classrooms:apply"), FORM)
+        client.post(reverse("classrooms:apply"), {**FORM, "consent": "on"})
+    response = client.post(reverse("classrooms:apply"), {**FORM, "consent": "on"})
     assert response.status_code == 429
     assert SchoolApplication.objects.count() == 2
 
@@ -222,7 +223,9 @@ def test_staff_see_the_photos_sent_with_an_application_and_nobody_else(
 
 
 def test_the_decision_e_mail_is_written_in_the_language_the_school_used(paul, client, monkeypatch):
-    client.post(reverse("classrooms:apply"), FORM, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.post(
+        reverse("classrooms:apply"), {**FORM, "consent": "on"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     application = SchoolApplication.objects.get()
     rendered_in = []
     real_render = greenit_mail.render_to_string

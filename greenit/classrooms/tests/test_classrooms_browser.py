@@ -38,6 +38,7 @@ def test_a_school_with_mistakes_in_its_application_is_told_what_to_fix(page, lan
     page.select_option("#id_internet", "none")
     page.fill("#id_contact_name", "Li Hua")
     page.fill("#id_contact_email", "lihua@school.example")
+    page.check("#id_consent")
     page.locator("form[enctype] button.primary").press("Enter")
     expect(page.locator("h1")).to_have_count(1)
     assert SchoolApplication.objects.get().language == lang

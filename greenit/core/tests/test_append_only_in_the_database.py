@@ -95,11 +95,14 @@ def test_the_lift_lets_only_an_emptying_through_and_ends(rows):
 
 
 @pytest.fixture
-def donated_and_certified(laptop, alice) -> Certificate:
+def donated_and_certified(laptop, alice, ada) -> Certificate:
     laptop.refresh_from_db()
     if laptop.state != State.SANITIZED:
         lifecycle.transition(laptop, State.SANITIZED, actor=alice, note="nwipe, verified")
     donation = laptop.donation
+    # the random sample of the batch, read back by someone other than the wiper
+    for item in sanitization.sample_draw(donation, alice).items.all():
+        sanitization.sample_verify(item, ada, result="passed", method="read back")
     return sanitization.certificate_issue(donation, actor=alice)
 
 

@@ -73,9 +73,12 @@ def load(device_count: int, *, stdout) -> None:
         intake.asset_list(orgs, cast)
         recycling.recyclers(orgs)
         recycling.batches(orgs, cast)
+        recycling.downstream_chain(orgs, cast)
+        donations.receipts(orgs, cast)
         approved = classrooms.applications(orgs, cast)
         classrooms.projects(orgs, cast, approved=approved, kit=kit)
         support.tickets(cast, kit=kit)  # after the classrooms: tickets of the opened one
+        support.inventory_checks(cast)
         volunteers.volunteers(orgs, cast)
         impact.impact_reports(orgs, cast)  # after everything it reports on
 

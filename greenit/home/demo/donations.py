@@ -106,3 +106,31 @@ def _pickups(people, today) -> None:
                 weight_kg=Decimal("31.5"),
                 notes="One laptop kept back by the donor; a printer added on the spot.",
             )
+
+
+def receipts(orgs, people) -> None:
+    """East Auto's newest received donation gets an issued receipt (its value declared), the
+    one before a draft; the receipts list then offers the year's PDF for East Auto."""
+    from greenit.donations import receipts as donation_receipts
+
+    clerk = people["li.logistics"]
+    received = Donation.objects.filter(
+        donor_organisation=orgs["auto"], status=Donation.Status.RECEIVED, items__isnull=False
+    ).distinct()[:2]
+    for n, donation in enumerate(received):
+        draft = donation_receipts.receipt_draft(donation=donation, actor=clerk)
+        if n == 0:
+            lines = [
+                donation_receipts.LineInput(
+                    quantity=line["quantity"], specification="二手 used", value="800"
+                )
+                for line in draft.lines
+            ]
+            draft = donation_receipts.receipt_update(
+                receipt=draft,
+                actor=clerk,
+                donor=draft.donor,
+                project="绿色电脑教室 Green IT classrooms",
+                lines=lines,
+            )
+            donation_receipts.receipt_issue(receipt=draft, actor=clerk)

@@ -1,6 +1,7 @@
 """Sanitization: every data-bearing device past intake has its storage media registered and
 wiped (one drive failed its wipe and was shredded before a witness), and East China Auto
-Parts has signed certificates of sanitization, one of them revoked and issued again."""
+Parts has signed certificates of sanitization, one of them revoked and issued again, each
+after a random sample of its wiped media was read back by a second person (R2v3 Appendix B)."""
 
 from datetime import timedelta
 
@@ -39,19 +40,22 @@ HOW = {
         tool="nwipe",
         tool_version="0.36",
         verification="full",
+        validation="sampled",
     ),
     "nvme": dict(
         nist_category="purge",
         technique="nvme_sanitize",
         tool="nvme-cli",
         tool_version="2.8",
-        verification="sampled",
+        verification="completion",
+        validation="sampled",
     ),
     "reset": dict(
         nist_category="clear",
         technique="factory_reset",
         tool="Settings: Erase all content",
-        verification="sampled",
+        verification="completion",
+        validation="sampled",
     ),
 }
 
@@ -88,6 +92,7 @@ def sanitize(asset: Asset, *, at, tech, verifier, fail_first: bool = False) -> N
         ended_at=started + timedelta(minutes=50),
         bytes_written=capacity if how != "reset" else None,
         verification_result="passed",
+        validation_result="passed",
         result="passed",
         hpa_dco="no HPA, no DCO" if media_type == "hdd" else "",
         **fields,
@@ -104,6 +109,7 @@ def _failed_then_shredded(medium, fields: dict, *, tech, verifier, started) -> N
         ended_at=started - timedelta(hours=2),
         bytes_written=medium.capacity_bytes,
         verification_result="failed",
+        validation_result="failed",
         result="failed",
         errors="Verification: 12 sectors still hold data (reallocated sectors)",
         **fields,
@@ -118,6 +124,8 @@ def _failed_then_shredded(medium, fields: dict, *, tech, verifier, started) -> N
         technique="shred",
         verification="none",
         verification_result="not_verified",
+        validation="none",
+        validation_result="not_verified",
         result="passed",
         witness="Ming Li 李明",
         started_at=started,
@@ -170,9 +178,23 @@ def certificates(auto, people, *, now, rng, kit, stdout) -> None:
             refurbishment.refurbish(asset, tech=tech, at=at + timedelta(days=4), grade="B", kit=kit)
             for step, target in enumerate((State.SANITIZED, State.TESTED), start=1):
                 lifecycle.transition(asset, target, actor=tech, at=at + timedelta(days=2 + step))
+        verify_a_sample(donation, drawer=tech, verifier=admin)
         certificate = sanitization.certificate_issue(donation, admin)
         if revoke:
             sanitization.certificate_revoke(
                 certificate, "A drive serial was mistyped on intake; reissued.", admin
             )
             sanitization.certificate_issue(donation, admin)
+
+
+def verify_a_sample(donation, *, drawer, verifier) -> None:
+    """Draw the donation's random sample and read each sampled medium back (the verifier did
+    not wipe it)."""
+    sample = sanitization.sample_draw(donation, drawer)
+    for item in sample.items.all():
+        sanitization.sample_verify(
+            item,
+            verifier,
+            result="passed",
+            method="PhotoRec 7.2 full scan: no file recovered",
+        )

@@ -91,6 +91,23 @@ def devices_at_every_stage(
                 state=State.EXPECTED if stage == State.EXPECTED else State.RECEIVED,
             )
             walk(asset, stage, at=at, people=people, kit=kit)
+    _gone(people, now=now)
+
+
+def _gone(people, *, now: datetime) -> None:
+    """Two deployed devices a school reported gone: one lost, one stolen in a break-in."""
+    deployed = Asset.objects.filter(state=State.DEPLOYED).order_by("pk")[:2]
+    for asset, (state, note) in zip(
+        deployed,
+        (
+            (State.LOST, "Not found at the spring check"),
+            (State.STOLEN, "Break-in, police report 2026-031"),
+        ),
+        strict=False,
+    ):
+        lifecycle.transition(
+            asset, state, actor=people["chen.pm"], at=now - timedelta(days=20), note=note
+        )
 
 
 def walk(asset: Asset, stage: State, *, at: datetime, people, kit) -> None:

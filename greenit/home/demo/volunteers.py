@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from greenit.accounts.models import User
 from greenit.classrooms.models import ClassroomProject
 from greenit.volunteers import services as volunteering
 from greenit.volunteers.models import Opportunity, Shift, SignUp
@@ -176,7 +177,28 @@ def _teaching_day(orgs) -> None:
     _guest(full, "王芳", "wang.fang@pjbank.example", company=orgs["bank"])
     _guest(full, "Tom Becker", "tom.becker@lumen.example", company=orgs["consult"], language="en")
     _guest(full, "陈静", "chen.jing@pjbank.example", company=orgs["bank"])  # on the waitlist
-    _shift(teaching, days=12, hour=14, hours=3, capacity=4)
+    afternoon = _shift(teaching, days=12, hour=14, hours=3, capacity=4)
+    _bank_team(afternoon, orgs)
+
+
+def _bank_team(shift: Shift, orgs) -> None:
+    """The bank's coordinator takes 3 places for a team; two colleagues have filled theirs,
+    each accepting our code of conduct (the bank has none of its own)."""
+    pm = User.objects.get(username="chen.pm")
+    volunteering.waiver_publish(
+        actor=pm,
+        company=None,
+        text_en=(
+            "Volunteers are never alone with a child; no photos of children without the "
+            "school's consent; no personal contact details exchanged with pupils."
+        ),
+        text_zh="志愿者不与儿童单独相处；未经学校同意不拍摄儿童照片；不与学生交换个人联系方式。",
+    )
+    team = volunteering.team_signup(
+        shift=shift, actor=User.objects.get(username="sun.bank"), places=3
+    )
+    for name, email in (("赵磊", "zhao.lei@pjbank.example"), ("钱敏", "qian.min@pjbank.example")):
+        volunteering.team_join(team=team, name=name, email=email, accepted=True)
 
 
 def _drive_and_draft() -> None:

@@ -55,7 +55,6 @@ STAFF_VIEWS = {
     "assets:detail",
     "assets:labels",
     "accounts:tokens",
-    "donations:offers",
     "donations:pickups",
     "donations:pickup",
     "donations:day_sheet",
@@ -69,9 +68,14 @@ STAFF_VIEWS = {
     "recycling:list",
     "recycling:detail",
     "recycling:recyclers",
+    "recycling:downstream",
+    "donations:receipts",
 }
 INTAKE_VIEWS = STAFF_VIEWS | {"donations:create", "assets:intake", "assets:edit"}
 SANITIZATION_VIEWS = {
+    "evidence:upload",
+    "evidence:waiting",
+    "evidence:merge",
     "sanitization:queue",
     "sanitization:asset",
     "sanitization:donation",
@@ -80,6 +84,7 @@ SANITIZATION_VIEWS = {
     "sanitization:verify_upload",
 }
 LOGISTICS_VIEWS = INTAKE_VIEWS | {
+    "donations:receipt",
     "donations:pickup_schedule",
     "donations:pickup_collect",
     "collection:empty",
@@ -126,6 +131,8 @@ MUST_REACH = {
         "imports:reconcile",
         "sanitization:certificates",
         "sanitization:verify",
+        "donations:receipts",
+        "donations:receipt",
     },
     "sun.bank": DONOR_VIEWS | CLASSROOM_CONTACT_VIEWS,
     "liu.school": {"home:home", "assets:list", "support:new"} | CLASSROOM_CONTACT_VIEWS,
@@ -164,6 +171,9 @@ REFURBISHMENT_VIEWS = {
     "refurbishment:kit_edit",
 }
 SUPPORT_VIEWS = {"support:home", "support:ticket"}
+# The offers queue is in the menus of those who decide on offers only.
+for _role in ("admin", "li.logistics"):
+    MUST_REACH[_role] = MUST_REACH[_role] | {"donations:offers"}
 for _role, _views in {
     "admin": REFURBISHMENT_VIEWS | SUPPORT_VIEWS,
     "wang.tech": REFURBISHMENT_VIEWS | SUPPORT_VIEWS,
@@ -176,12 +186,13 @@ for _role, _views in {
 # Impact: the public dashboard and methodology for everyone; reports for managers,
 # administrators and the demo's donor and sponsor contacts (each has an issued report).
 IMPACT_PUBLIC_VIEWS = {"impact:dashboard", "impact:methodology"}
-IMPACT_REPORT_VIEWS = {"impact:reports", "impact:report"}
+IMPACT_REPORT_VIEWS = {"impact:reports", "impact:report", "impact:disclosure"}
+IMPACT_STAFF_VIEWS = {"impact:mass_balance", "impact:donor_devices"}
 for _role, _views in {
     None: IMPACT_PUBLIC_VIEWS,
-    "admin": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS | {"impact:factors"},
-    "chen.pm": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS,
-    "zhao.donor": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS,
+    "admin": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS | IMPACT_STAFF_VIEWS | {"impact:factors"},
+    "chen.pm": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS | IMPACT_STAFF_VIEWS,
+    "zhao.donor": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS | {"impact:donor_devices"},
     "sun.bank": IMPACT_PUBLIC_VIEWS | IMPACT_REPORT_VIEWS,
     "liu.school": IMPACT_PUBLIC_VIEWS,
 }.items():
@@ -216,6 +227,27 @@ for _role, _views in {
     "zhao.donor": {"volunteers:company"},
 }.items():
     MUST_REACH[_role] = MUST_REACH[_role] | _views
+# After delivery: inventory checks and company teams.
+for _role, _views in {
+    "admin": {"classrooms:checks", "classrooms:check", "volunteers:waivers"},
+    "chen.pm": {"classrooms:checks", "classrooms:check", "volunteers:waivers"},
+    "li.logistics": {"classrooms:checks", "classrooms:check"},
+    "liu.school": {"classrooms:check", "support:check"},
+    "sun.bank": {"volunteers:team", "volunteers:team_join", "volunteers:team_new"},
+}.items():
+    MUST_REACH[_role] = MUST_REACH[_role] | _views
+
+# Personal information: the public notice and request form, the administrators' pages (the
+# pages that need a person or a photo: privacy/tests/test_privacy_browser.py).
+PRIVACY_PUBLIC_VIEWS = {"privacy:notice", "privacy:ask"}
+for _role in MUST_REACH:
+    MUST_REACH[_role] = MUST_REACH[_role] | {"privacy:notice"}
+MUST_REACH[None] = MUST_REACH[None] | PRIVACY_PUBLIC_VIEWS
+MUST_REACH["admin"] = MUST_REACH["admin"] | {
+    "privacy:requests",
+    "privacy:person",
+    "privacy:retention",
+}
 
 
 @pytest.fixture

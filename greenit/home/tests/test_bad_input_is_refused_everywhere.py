@@ -452,7 +452,7 @@ def test_a_bad_transition_is_refused_and_the_device_stays(client, alice, laptop,
         ({"limit": 2**63}, "limit"),
         ({"before_id": 2**63}, "before_id"),
         ({"donation_id": 0}, "donation_id"),
-        ({"state": "lost"}, "state"),
+        ({"state": "vanished"}, "state"),
         ({"q": "q" * 101}, "q"),
     ],
 )

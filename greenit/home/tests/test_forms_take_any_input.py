@@ -24,6 +24,7 @@ from greenit.collection.models import CollectionBox
 from greenit.donations.forms import DonationForm, ItemFormSet, PublicOfferForm
 from greenit.enquiries.forms import EnquiryForm
 from greenit.imports import services as import_services
+from greenit.privacy.forms import RequestForm
 
 pytestmark = pytest.mark.django_db
 
@@ -83,11 +84,18 @@ FORMS = {
         {"consent": "on"},
         ["/enquiries/"],
     ),
+    "privacy request": (
+        None,
+        "/privacy/ask/",
+        _names(RequestForm),
+        {"consent": "on"},
+        ["/privacy/requests/", "/privacy/person/?q=x"],
+    ),
     "school application": (
         None,
         "/classrooms/apply/",
         _names(ApplicationForm),
-        {},
+        {"consent": "on"},
         ["/classrooms/applications/"],
     ),
     "box report": (

@@ -26,6 +26,9 @@ DIRECT_WRITES = {
     "Refurbishment": "the service records the test now; the demo's history is months back",
     "Donation": "received months ago, not when the demo is loaded",
     "Enquiry": "received over the last week, not when the demo is loaded",
+    "RecyclingBatch": "the earlier batch of the devices the demo walked to recycled months back "
+    "(the service closes a batch now, from devices still in recycling)",
+    "RecyclingBatchItem": "the devices of that earlier batch",
 }
 
 

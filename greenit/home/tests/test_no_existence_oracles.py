@@ -5,6 +5,7 @@ demo's data, so an operation added later is walked too."""
 
 import io
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -18,10 +19,11 @@ from greenit.api import api
 from greenit.assets.models import Asset
 from greenit.classrooms.models import Allocation, ClassroomProject, SchoolApplication
 from greenit.collection.models import CollectionBox
-from greenit.donations.models import Donation, Pickup
+from greenit.donations.models import Donation, DonationReceipt, Pickup
+from greenit.evidence.models import Difference, Format, Snapshot, UnmatchedDrive
 from greenit.impact.models import ImpactReport
 from greenit.imports.models import AssetImport
-from greenit.recycling.models import RecyclingBatch
+from greenit.recycling.models import DownstreamVendor, MaterialStream, RecyclingBatch
 from greenit.refurbishment.models import SoftwareKit
 from greenit.sanitization.models import Certificate
 from greenit.support.models import Ticket
@@ -128,10 +130,42 @@ def world(django_db_setup, django_db_blocker, _session_signing_key, _session_pdf
             "software_kit_id": (None, _first(SoftwareKit.objects).pk),
             "project_id": (None, foreign_project.pk),
             "school_id": (None, _first(Organisation.objects.filter(is_school=True)).pk),
+            "receipt_id": (
+                None,
+                _first(DonationReceipt.objects.exclude(donation__donor_organisation=mine)).pk,
+            ),
+            "vendor_id": (None, _first(DownstreamVendor.objects).pk),
+            "stream_id": (None, _first(MaterialStream.objects).pk),
+            **_foreign_evidence(foreign_asset, other),
         }
         _token, key = ApiToken.issue(user=donor, name="walk", scope=TokenScope.WRITE)
         yield {"values": values, "key": key}
         transaction.set_rollback(True)
+
+
+def _foreign_evidence(asset, organisation) -> dict:
+    """A snapshot of another organisation's device, with a difference and a drive waiting."""
+    snapshot = Snapshot.objects.create(
+        uuid=uuid.uuid4(),
+        sha256="0" * 64,
+        format=Format.values[0],
+        body=b"",
+        size=0,
+        asset=asset,
+        organisation=organisation,
+        received_by=User.objects.get(username="wang.tech"),
+    )
+    difference = Difference.objects.create(
+        snapshot=snapshot, asset=asset, field="model", entered="T480", read="T490"
+    )
+    drive = UnmatchedDrive.objects.create(
+        snapshot=snapshot, device_name="/dev/sdb", result={}, reason="no serial"
+    )
+    return {
+        "snapshot_id": (None, snapshot.pk),
+        "difference_id": (None, difference.pk),
+        "unmatched_id": (None, drive.pk),
+    }
 
 
 # Example bodies from the OpenAPI description ------------------------------------------------

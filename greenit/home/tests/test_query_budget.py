@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -37,16 +38,27 @@ from greenit.classrooms.models import (
     ClassroomPhoto,
     ClassroomProject,
     ClassroomSponsor,
+    InventoryCheck,
     SchoolApplication,
     SchoolApplicationPhoto,
 )
 from greenit.collection.models import BoxEmptying, BoxReport, CollectionBox
 from greenit.core import categories, tags
-from greenit.donations.models import Donation, DonationItem, DonationPhoto, Pickup, PickupLine
+from greenit.donations.models import (
+    Donation,
+    DonationItem,
+    DonationPhoto,
+    DonationReceipt,
+    Pickup,
+    PickupLine,
+)
 from greenit.enquiries.models import Enquiry, EnquiryReply
 from greenit.impact.models import ImpactReport
 from greenit.imports.models import AssetImport
+from greenit.privacy import consents
+from greenit.privacy.models import Consent
 from greenit.recycling.models import (
+    MaterialStream,
     RecyclerLicence,
     RecyclingBatch,
     RecyclingBatchItem,
@@ -54,7 +66,7 @@ from greenit.recycling.models import (
 from greenit.refurbishment.models import PartUsed, Refurbishment, SoftwareKit
 from greenit.sanitization.models import Certificate, SanitizationRecord
 from greenit.support.models import Ticket, TicketPhoto
-from greenit.volunteers.models import Opportunity, Shift, SignUp, Volunteer
+from greenit.volunteers.models import Opportunity, Shift, SignUp, Team, Volunteer
 
 from .test_accessibility import ROLES  # the same logins: every role the demo has
 
@@ -322,6 +334,7 @@ def _grow_lists(n: int) -> None:
     for recycler in _copies(licence.organisation, n, name=_numbered):
         _copies(licence, 1, organisation=recycler)
     _copies(SoftwareKit.objects.order_by("pk").first(), n, version=_numbered)
+    _grow_receipts_and_streams(n)
     _copies(SchoolApplication.objects.order_by("pk").first(), n)
     for project in ClassroomProject.objects.all():
         for copy in _copies(project, n):
@@ -339,6 +352,27 @@ def _grow_lists(n: int) -> None:
             for i in range(n)
         )
     _grow_volunteering(n)
+
+
+def _grow_receipts_and_streams(n: int) -> None:
+    """Receipts of every kind (issued ones for the year's batches of new donors) and
+    material streams with their tiers, vendors and licences, for the two report pages."""
+    for receipt in DonationReceipt.objects.filter(status="issued"):
+        for donor in _copies(receipt.donation.donor_organisation, n, name=_numbered):
+            donation = _copies(receipt.donation, 1, reference=_numbered, donor_organisation=donor)
+            _copies(receipt, 1, donation=donation[0], number=_numbered, sequence=None)
+    for draft in DonationReceipt.objects.filter(status="draft"):
+        _copies(draft, n)
+    for stream in MaterialStream.objects.all():
+        tiers = list(stream.tiers.select_related("vendor"))
+        for copy in _copies(stream, n, name=_numbered):
+            for tier in tiers:
+                vendor = _copies(tier.vendor, 1, name=_numbered)[0]
+                for licence in tier.vendor.licences.all():
+                    _copies(licence, 1, vendor=vendor)
+                _copies(tier, 1, stream=copy, vendor=vendor)
+            for shipment in stream.shipments.all():
+                _copies(shipment, 1, stream=copy)
 
 
 def _grow_volunteering(n: int) -> None:
@@ -385,7 +419,41 @@ def _grow_application(application: SchoolApplication, n: int) -> None:
     )
 
 
+def _grow_photo_consents(photo: ClassroomPhoto, n: int) -> None:
+    text = consents.current("publish_photo")
+    photo_type = ContentType.objects.get_for_model(ClassroomPhoto)
+    Consent.objects.bulk_create(
+        Consent(text=text, content_type=photo_type, object_id=photo.pk) for _ in range(n)
+    )
+
+
 # The object each detail page shows, found from its URL: (model, URL argument, lookup, grow).
+def _grow_check(check, n: int) -> None:
+    """More answered lines on the inventory check: each a new device of the project's donor."""
+    line = check.lines.first()
+    if line is None:
+        return
+    for asset in _more_devices(line.asset.donation, n):
+        _copies(line, 1, asset=asset)
+
+
+def _grow_team(team, n: int) -> None:
+    """More members in the team (places grow with them)."""
+    member = SignUp.objects.filter(team=team).first()
+    if member is None:
+        return
+    type(team).objects.filter(pk=team.pk).update(places=team.places + n)
+    volunteers = _copies(
+        member.volunteer,
+        n,
+        user=None,
+        email=lambda k: f"member{k}@example.org",
+        token=lambda k: f"member-token-{k}",
+    )
+    for volunteer in volunteers:
+        _copies(member, 1, volunteer=volunteer)
+
+
 PARENTS = {
     "donations:detail": (Donation, "pk", "pk", _grow_donation),
     "donations:pickup_schedule": (Donation, "pk", "pk", _grow_donation),
@@ -414,8 +482,13 @@ PARENTS = {
     "volunteers:roster": (Shift, "pk", "pk", _grow_shift),
     "volunteers:attendance": (Shift, "pk", "pk", _grow_shift),
     "volunteers:signup": (Shift, "pk", "pk", _grow_shift),
+    "volunteers:team_new": (Shift, "pk", "pk", _grow_shift),
+    "volunteers:team": (Team, "pk", "pk", _grow_team),
+    "classrooms:check": (InventoryCheck, "pk", "pk", _grow_check),
+    "support:check": (InventoryCheck, "token", "token", _grow_check),
     "enquiries:detail": (Enquiry, "pk", "pk", _grow_enquiry),
     "support:ticket": (Ticket, "pk", "pk", _grow_ticket),
+    "privacy:photo": (ClassroomPhoto, "pk", "pk", _grow_photo_consents),
 }
 
 
@@ -424,6 +497,7 @@ SINGLE_OBJECT_PAGES = {
     "sanitization:verify",
     "refurbishment:kit_edit",
     "impact:report",
+    "donations:receipt",  # its lines are stored with it (JSON): no query per line
 }
 
 

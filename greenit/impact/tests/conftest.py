@@ -55,3 +55,36 @@ def worked_example(db, impact_settings, make_donation, make_asset, east_auto, le
     emptying = BoxEmptying.objects.create(box=box, done_at=WHEN, done_by=lena)
     BoxEmptyingWeight.objects.create(emptying=emptying, category="cable", weight_kg=30)
     return {"donation": donation, "laptops": laptops, "desktops": desktops, "lcds": lcds}
+
+
+DISCLOSURE_WHEN = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def disclosure_example(db, impact_settings, make_donation, make_asset, east_auto, lena):
+    """The donation of test_disclosure.py's docstring (worked out by hand there)."""
+    donation = make_donation(east_auto, items=[ItemInput(category="laptop", quantity=6)])
+
+    def make(category, *weights):
+        return [
+            make_asset(donation, category=category, at=DISCLOSURE_WHEN, weight_kg=w)
+            for w in weights
+        ]
+
+    set_state(
+        make("laptop", Decimal("1.80"), Decimal("2.10"), None, None),
+        State.DEPLOYED,
+        DISCLOSURE_WHEN,
+    )
+    set_state(make("desktop", None, None, None), State.DEPLOYED, DISCLOSURE_WHEN)
+    set_state(make("monitor_lcd", Decimal("4.20"), None), State.DEPLOYED, DISCLOSURE_WHEN)
+    recycled = make("laptop", None, None) + make("monitor_lcd", None, None, None)
+    recycled += make("monitor_crt", Decimal("18.40"), Decimal("24.00"))
+    recycled += make("battery", Decimal("12.00")) + make("projector", None)
+    set_state(recycled, State.RECYCLED, DISCLOSURE_WHEN)
+    make("phone", None, None)  # still in the workshop
+    box = CollectionBox.objects.create(code="SH-009", host=east_auto, site="Gate")
+    emptying = BoxEmptying.objects.create(box=box, done_at=DISCLOSURE_WHEN, done_by=lena)
+    BoxEmptyingWeight.objects.create(emptying=emptying, category="cable", weight_kg="7.25")
+    BoxEmptyingWeight.objects.create(emptying=emptying, category="peripheral", weight_kg="3.50")
+    return donation

@@ -57,3 +57,14 @@ def record(alice):
         return stored
 
     return make
+
+
+def verified_sample(donation, drawer, verifier):
+    """Draw the donation's independent verification sample and pass every item (`verifier`
+    is not the wiper)."""
+    sample = services.sample_draw(donation, drawer)
+    for item in sample.items.all():
+        services.sample_verify(
+            item, verifier, result="passed", method="hexdump read-back of 1,000 random blocks"
+        )
+    return sample

@@ -20,7 +20,7 @@ from greenit.assets.models import State
 from greenit.sanitization import pdf, services, signing
 from greenit.sanitization.models import Certificate
 
-from .conftest import record_fields
+from .conftest import record_fields, verified_sample
 
 
 def _wipe(asset, alice, serial):
@@ -38,11 +38,12 @@ def _wipe(asset, alice, serial):
 
 
 @pytest.fixture
-def wiped_donation(donation, make_asset, alice):
+def wiped_donation(donation, make_asset, alice, ada):
     for n in range(3):
         _wipe(make_asset(donation, serial=f"PF-{n}"), alice, f"S3TA-{n}")
     make_asset(donation, category="monitor_lcd", serial="MON-1")  # holds no data
     make_asset(donation, serial="LATER-1", state=State.EXPECTED)  # not here yet
+    verified_sample(donation, alice, ada)
     return donation
 
 

@@ -101,6 +101,8 @@ def test_the_record_form_refuses_an_end_in_the_future(client, alice, drive):
             "record-ended_at": later.strftime("%Y-%m-%dT%H:%M"),
             "record-verification": "full",
             "record-verification_result": "passed",
+            "record-validation": "full",
+            "record-validation_result": "passed",
             "record-result": "passed",
             "record-error_log": "none",
         },

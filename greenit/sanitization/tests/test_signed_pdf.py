@@ -20,14 +20,17 @@ from pypdf.generic import ContentStream
 
 from greenit.sanitization import offline, pdf, services, signing
 
+from .conftest import verified_sample
 from .test_certificates import _wipe
 
 
 @pytest.fixture
-def certificate(donation, make_asset, alice):
-    """A certificate of three wiped drives (as in test_certificates.py)."""
+def certificate(donation, make_asset, alice, ada):
+    """A certificate of three wiped drives with their verified sample (as in
+    test_certificates.py)."""
     for n in range(3):
         _wipe(make_asset(donation, serial=f"PF-{n}"), alice, f"S3TA-{n}")
+    verified_sample(donation, alice, ada)
     return services.certificate_issue(donation, alice)
 
 

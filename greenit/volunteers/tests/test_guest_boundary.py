@@ -47,7 +47,7 @@ def test_a_stranger_who_types_a_guests_address_changes_nothing_of_their_record(
     shift, known_guest, client, typed
 ):
     before = _record(known_guest)
-    data = {**OWNER, **typed}
+    data = {**OWNER, **typed, "consent": "on"}
     response = client.post(reverse("volunteers:signup", args=[shift.pk]), data)
     assert response.status_code == 302
     assert _record(known_guest) == before
@@ -79,7 +79,7 @@ def test_an_unconfirmed_hold_is_short(shift, settings):
 def _bot(client, shift, n, ip):
     return client.post(
         reverse("volunteers:signup", args=[shift.pk]),
-        {"name": f"Bot {n}", "email": f"bot{n}@example.net", "phone": ""},
+        {"name": f"Bot {n}", "email": f"bot{n}@example.net", "phone": "", "consent": "on"},
         REMOTE_ADDR=ip,
     )
 
@@ -119,7 +119,7 @@ def test_behind_a_proxy_each_guest_counts_by_their_own_address(make_shift, clien
     for n in range(2):
         client.post(
             reverse("volunteers:signup", args=[shift.pk]),
-            {"name": f"Guest {n}", "email": f"guest{n}@example.net", "phone": ""},
+            {"name": f"Guest {n}", "email": f"guest{n}@example.net", "phone": "", "consent": "on"},
             REMOTE_ADDR="10.0.0.254",
             HTTP_X_FORWARDED_FOR=f"198.51.100.{n + 1}",
         )

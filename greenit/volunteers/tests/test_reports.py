@@ -13,8 +13,10 @@ from django.utils import timezone
 from conftest import _person
 from greenit.accounts.models import Organisation
 from greenit.classrooms.models import ClassroomProject
+from greenit.privacy import consents
+from greenit.privacy.models import Consent
 from greenit.volunteers import services
-from greenit.volunteers.models import Opportunity
+from greenit.volunteers.models import Opportunity, Volunteer
 
 from .conftest import move_to_past
 
@@ -131,7 +133,23 @@ def test_the_report_page_refuses_an_end_before_the_start_naming_the_field(paul, 
     assert client.get(reverse("volunteers:reports_csv"), {"start": "nope"}).status_code == 400
 
 
+def _share_names(*names: str) -> None:
+    """The volunteers consented that their company sees their name (PIPL art. 23)."""
+    text = consents.current("share_sponsor")
+    for volunteer in Volunteer.objects.filter(name__in=names):
+        Consent.objects.create(text=text, record=volunteer, email=volunteer.email)
+
+
+def test_a_company_sees_a_volunteer_s_name_only_with_their_consent(hours, carol, client):
+    client.force_login(carol)
+    page = client.get(reverse("volunteers:company")).content.decode()
+    assert "王芳" not in page and "A volunteer (name not shared)" in page and "6.00" in page
+    _share_names("王芳")
+    assert "王芳" in client.get(reverse("volunteers:company")).content.decode()
+
+
 def test_a_company_contact_sees_only_their_own_company_s_hours(hours, carol, bob, client):
+    _share_names("王芳", "Li Lei", "赵磊", "Solo")
     client.force_login(carol)  # Pujiang Bank
     page = client.get(reverse("volunteers:company")).content.decode()
     assert "王芳" in page and "6.00" in page

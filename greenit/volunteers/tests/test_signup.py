@@ -22,7 +22,9 @@ def _confirm_link(message) -> str:
 
 def test_a_guest_signs_up_holds_a_place_and_confirms_by_the_link_in_the_e_mail(shift, client):
     client.cookies["django_language"] = "zh-hans"
-    response = client.post(reverse("volunteers:signup", args=[shift.pk]), GUEST)
+    response = client.post(
+        reverse("volunteers:signup", args=[shift.pk]), {**GUEST, "consent": "on"}
+    )
     assert response.status_code == 302
     signup = SignUp.objects.get()
     assert signup.status == SignUp.Status.UNCONFIRMED and signup.holds_place
@@ -43,7 +45,9 @@ def test_a_guest_signs_up_holds_a_place_and_confirms_by_the_link_in_the_e_mail(s
 def test_a_logged_in_volunteer_is_confirmed_at_once(shift, make_user, client):
     user = make_user()
     client.force_login(user)
-    response = client.post(reverse("volunteers:signup", args=[shift.pk]), {"phone": ""})
+    response = client.post(
+        reverse("volunteers:signup", args=[shift.pk]), {"phone": "", "consent": "on"}
+    )
     assert response.url == reverse("volunteers:me")
     signup = SignUp.objects.get()
     assert signup.status == SignUp.Status.CONFIRMED

@@ -65,7 +65,10 @@ def test_a_guest_signs_up_by_keyboard_confirms_by_e_mail_and_sees_their_page(
     page.keyboard.type("zhou.ming@example.org")
     _tab_to(page, "#id_company_name")
     page.keyboard.type("Tiny Studio")
-    page.keyboard.press("Tab")  # the honeypot is out of the tab order: next is the button
+    page.keyboard.press("Tab")  # the honeypot is out of the tab order: next, the consents
+    page.keyboard.press("Space")  # the one that is needed; sharing with a sponsor is not
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit"
     with page.expect_navigation():
         page.keyboard.press("Enter")

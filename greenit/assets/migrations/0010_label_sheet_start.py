@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets', '0008_lease'),
+        ('assets', '0009_lost_and_stolen'),
     ]
 
     operations = [
