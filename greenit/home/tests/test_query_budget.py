@@ -140,6 +140,8 @@ def _fetch(client: Client, path: str):
     # The staff dashboard and the impact figures are cached: each page starts with an empty
     # cache, so that both passes count the queries of a cache miss.
     cache.clear()
+    # The connection keeps only its last 9000 queries: a full log would capture nothing.
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     return response, [q["sql"] for q in queries.captured_queries]
