@@ -234,17 +234,16 @@ def add_photo(
     pk: Id,
     image: File[UploadedFile],
     caption: Form[of(ClassroomPhoto, "caption")],
-    consent: Form[bool] = False,
 ):
-    """Add a photo (multipart: `image`, `caption`, `consent`): JPEG, PNG or WebP up to
-    PHOTO_MAX_MB, stored re-encoded without EXIF (no GPS position); 422 otherwise. Only
-    photos with `consent` appear on the public page."""
+    """Add a photo (multipart: `image`, `caption`): JPEG, PNG or WebP up to PHOTO_MAX_MB,
+    stored re-encoded without EXIF (no GPS position); 422 otherwise. A new photo is internal:
+    it appears on the public page once a consent to publish is recorded for it (a guardian's
+    where children can be recognised) at /privacy/photos/<id>/."""
     photo = services.photo_add(
         project=_project(request, pk),
         actor=request.user,
         upload=image,
         caption=caption,
-        consent=consent,
     )
     return Status(201, photo)
 

@@ -172,10 +172,6 @@ class PhotoForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     caption = forms.CharField(label=_("Caption"), max_length=200)
-    consent = forms.BooleanField(
-        label=_("The school and the parents of every child shown agreed to publication"),
-        required=False,
-    )
 
 
 class CheckOpenForm(forms.Form):

@@ -565,11 +565,10 @@ def opening_record(*, project: ClassroomProject, actor, **fields) -> OpeningEven
     return event
 
 
-def photo_add(
-    *, project: ClassroomProject, actor, upload, caption: str, consent: bool
-) -> ClassroomPhoto:
+def photo_add(*, project: ClassroomProject, actor, upload, caption: str) -> ClassroomPhoto:
     """A photo, re-encoded without EXIF (no GPS position); refused if not JPEG/PNG/WebP or
-    too large."""
+    too large. Every photo starts internal: it is published only once a consent to publish is
+    recorded for it in the privacy app, a guardian's where children can be recognised."""
     permissions.require(actor, "manage_classrooms")
     if not caption.strip():
         raise ValidationError({"caption": [_("Describe the photo in a few words.")]})
@@ -578,7 +577,7 @@ def photo_add(
     except ValidationError as error:
         raise ValidationError({"image": error.messages}) from None
     return ClassroomPhoto.objects.create(
-        project=project, image=image, caption=caption.strip(), consent=consent, uploaded_by=actor
+        project=project, image=image, caption=caption.strip(), uploaded_by=actor
     )
 
 

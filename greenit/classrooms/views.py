@@ -389,7 +389,6 @@ def photo_add(request, project):
         actor=request.user,
         upload=form.cleaned_data["image"],
         caption=form.cleaned_data["caption"],
-        consent=form.cleaned_data["consent"],
     )
     return _("Photo added.")
 

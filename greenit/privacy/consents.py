@@ -3,7 +3,10 @@ with the current version of its text and to record the consents a person ticked.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from greenit.core.mail import send_in_language
 
 from .models import Consent, ConsentText, Purpose
 
@@ -92,14 +95,16 @@ def consented(model: type[models.Model], pks: set[int], purpose: str) -> set[int
 
 
 def record(*, record: models.Model, email: str, ticked: list[tuple[str, int]]) -> list[Consent]:
-    """Store each ticked (purpose, version) for `record`: the version the person was shown."""
+    """Store each ticked (purpose, version) for `record`: the version the person was shown.
+    The person is sent what they agreed to with a private link to withdraw each consent, so
+    that withdrawing is as easy as giving (PIPL art. 15)."""
     content_type = ContentType.objects.get_for_model(record)
     texts = {
         (t.purpose, t.version): t
         for t in ConsentText.objects.filter(purpose__in=[p for p, _v in ticked])
     }
     with transaction.atomic():
-        return Consent.objects.bulk_create(
+        given = Consent.objects.bulk_create(
             Consent(
                 text=texts[(purpose, version)],
                 content_type=content_type,
@@ -108,3 +113,17 @@ def record(*, record: models.Model, email: str, ticked: list[tuple[str, int]]) -
             )
             for purpose, version in ticked
         )
+        if email and given:
+            language = get_language() or "en"
+            transaction.on_commit(lambda: send_withdrawal_links(given, email, language))
+    return given
+
+
+def send_withdrawal_links(given: list[Consent], email: str, language: str) -> bool:
+    return send_in_language(
+        to=email,
+        language=language,
+        subject=lambda: _("What you agreed to, and how to withdraw it"),
+        template="privacy/email/consents.txt",
+        context={"consents": given},
+    )

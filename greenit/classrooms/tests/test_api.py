@@ -97,7 +97,8 @@ def test_the_api_adds_a_photo_without_its_gps_position_and_refuses_a_non_image(
     upload = io.BytesIO(_jpeg_with_gps())
     upload.name = "gps.jpg"
     response = client.post(url, {"image": upload, "caption": "Opening", "consent": "true"})
-    assert response.status_code == 201 and response.json()["consent"] is True
+    # A photo is published only once the privacy app records a consent for it.
+    assert response.status_code == 201 and response.json()["consent"] is False
     stored = project.photos.get()
     assert not Image.open(stored.image.open("rb")).getexif().get_ifd(GPS_IFD)
     text = io.BytesIO(b"hello")

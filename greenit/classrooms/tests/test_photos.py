@@ -34,7 +34,6 @@ def test_a_photo_with_a_gps_position_is_stored_without_it(project, paul):
         actor=paul,
         upload=SimpleUploadedFile("opening.jpg", raw, content_type="image/jpeg"),
         caption="Opening day",
-        consent=True,
     )
     stored = Image.open(photo.image.open("rb"))
     assert stored.format == "JPEG"
@@ -49,7 +48,6 @@ def test_a_file_that_is_not_a_photo_is_refused_with_a_clear_message(project, pau
             actor=paul,
             upload=SimpleUploadedFile("notes.pdf", b"%PDF-1.4 not an image"),
             caption="Notes",
-            consent=False,
         )
     assert (
         "notes.pdf is not a photo we can read: send a JPEG, PNG or WebP file."
@@ -67,7 +65,6 @@ def test_a_gif_is_refused(project, paul):
             actor=paul,
             upload=SimpleUploadedFile("a.gif", out.getvalue()),
             caption="x",
-            consent=True,
         )
     assert "GIF" in error.value.message_dict["image"][0]
 
@@ -91,13 +88,15 @@ def test_an_oversize_photo_is_refused_on_the_page_with_a_clear_message(
 
 def test_only_consented_photos_of_opened_classrooms_are_public(project, paul, client):
     def add(consent):
-        return services.photo_add(
+        photo = services.photo_add(
             project=project,
             actor=paul,
             caption=f"consent {consent}",
-            consent=consent,
             upload=SimpleUploadedFile("p.png", _png()),
         )
+        # Consent is recorded in the privacy app (its tests: privacy/tests/test_consents.py).
+        ClassroomPhoto.objects.filter(pk=photo.pk).update(consent=consent)
+        return photo
 
     yes, no = add(True), add(False)
     assert client.get(reverse("classrooms:photo", args=[yes.pk])).status_code == 404
@@ -114,3 +113,20 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (16, 16), "blue").save(out, format="PNG")
     return out.getvalue()
+
+
+def test_an_upload_cannot_publish_a_photo_by_itself(project, paul, client):
+    """The old tick box published a photo with no consent record, a guardian's or any."""
+    client.force_login(paul)
+    client.post(
+        reverse("classrooms:photo_add", args=[project.pk]),
+        {
+            "photo-image": SimpleUploadedFile("p.png", _png(), content_type="image/png"),
+            "photo-caption": "Children at the computers",
+            "photo-consent": "on",
+        },
+    )
+    photo = ClassroomPhoto.objects.get()
+    assert photo.consent is False
+    page = client.get(reverse("classrooms:project", args=[project.pk])).content.decode()
+    assert "A new photo stays internal until a consent to publish is recorded" in page

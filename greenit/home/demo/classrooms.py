@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from greenit.assets.models import Asset, State
 from greenit.classrooms import services as classrooms
 from greenit.classrooms.models import ClassroomProject, ClassroomSponsor, SchoolApplication
+from greenit.privacy import services as privacy
 
 SCHOOL = dict(school_type="primary", electricity="reliable", internet="mobile", has_room=True)
 
@@ -153,17 +154,17 @@ def _opening(project: ClassroomProject, *, pm, today) -> None:
         "电脑课：打字、Scratch 游戏，高年级学生还写出了第一个 Python 程序。"
     )
     project.save(update_fields=["story_en", "story_zh"])
-    for caption, colour, consent in (
+    for caption, colour, guardians_agreed in (
         ("Opening day: the first lesson", "#2e7d32", True),
         ("Children at the new computers", "#1565c0", False),
     ):
-        classrooms.photo_add(
-            project=project,
-            actor=pm,
-            upload=_photo(caption, colour),
-            caption=caption,
-            consent=consent,
+        photo = classrooms.photo_add(
+            project=project, actor=pm, upload=_photo(caption, colour), caption=caption
         )
+        if guardians_agreed:  # the other one stays internal: no consent was given
+            privacy.photo_consent_record(
+                photo=photo, actor=pm, children_recognisable=True, by_guardian=True
+            )
 
 
 def _photo(text: str, colour: str) -> SimpleUploadedFile:

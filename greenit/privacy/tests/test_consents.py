@@ -5,6 +5,7 @@ the next report at once."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +32,21 @@ def test_a_message_is_kept_with_the_consent_and_the_version_of_its_text(client, 
     assert consent.record == Enquiry.objects.get()
     assert (consent.text.purpose, consent.text.version) == (Purpose.CONTACT, 1)
     assert consent.email == "zhou@example.org" and consent.withdrawn_at is None
+
+
+def test_the_person_is_sent_a_private_link_that_withdraws_the_consent(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("contact:contact"), MESSAGE, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    sent = [m for m in mail.outbox if m.to == ["zhou@example.org"] and "撤回" in m.subject]
+    assert len(sent) == 1, [m.subject for m in mail.outbox]
+    consent = Consent.objects.get()
+    link = reverse("privacy:consent", args=[consent.token])
+    assert link in sent[0].body and consent.text.text_zh_hans in sent[0].body
+    client.post(link)
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
 
 
 def test_a_new_version_of_the_text_is_what_the_form_shows_and_records(client, db):
