@@ -9,7 +9,9 @@
                                  so a screen reader reads it first, and each of its links puts
                                  the cursor in its field with the field's label in view
    data-add-row="prefix"         "Add another": a copy of the formset's empty row (its
-                                 <template id="prefix-empty-row">) goes after the last row */
+                                 <template id="prefix-empty-row">) goes after the last row
+   data-nav-group                a menu group (<details>): one open at a time; Escape or a
+                                 click elsewhere closes it */
 (function () {
   "use strict";
 
@@ -28,6 +30,26 @@
         holder.scrollIntoView();
         input.focus({ preventScroll: true });
       }
+    }
+  });
+
+  function closeMenus(except) {
+    for (const group of document.querySelectorAll("details[data-nav-group][open]")) {
+      if (group !== except) {
+        group.open = false;
+      }
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest("details[data-nav-group]"));
+  });
+
+  document.addEventListener("keydown", function (event) {
+    const open = event.key === "Escape" && event.target.closest("details[data-nav-group][open]");
+    if (open) {
+      open.open = false;
+      open.querySelector("summary").focus();
     }
   });
 
