@@ -18,11 +18,25 @@ class ReportForm(forms.Form):
 
 
 class BoxFilterForm(forms.Form):
+    REPORTED = "reported"
+
     status = forms.ChoiceField(
         label=_("State"),
-        choices=[("", _("Any state"))] + CollectionBox.Status.choices,
+        choices=[
+            ("", _("Any state")),
+            (REPORTED, _("Reported full or damaged, not seen to")),
+            *CollectionBox.Status.choices,
+        ],
         required=False,
     )
+
+    def filter(self, boxes):
+        """The boxes in the chosen state; "reported" are those the staff home counts."""
+        if not self.is_valid() or not self.cleaned_data["status"]:
+            return boxes
+        if self.cleaned_data["status"] == self.REPORTED:
+            return boxes.reported()
+        return boxes.filter(status=self.cleaned_data["status"])
 
 
 class ScheduleForm(forms.Form):
