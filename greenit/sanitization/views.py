@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
@@ -213,7 +214,11 @@ def sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
         sample = services.sample_draw(donation, request.user)
         messages.success(
             request,
-            _("%(n)s of %(total)s media drawn for independent verification.")
+            ngettext(
+                "%(n)s of %(total)s medium drawn for independent verification.",
+                "%(n)s of %(total)s media drawn for independent verification.",
+                sample.population,
+            )
             % {"n": sample.items.count(), "total": sample.population},
         )
     return redirect("sanitization:donation", pk=donation.pk)

@@ -72,7 +72,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("Ticket %(n)s is filed: we will answer by e-mail.") % {"n": ticket.number},
+                _("Ticket %(n)s is filed: we e-mailed you its number and will answer by e-mail.")
+                % {"n": ticket.number},
             )
             return redirect("support:ticket", pk=ticket.pk)
     return render(
