@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core import categories
+from greenit.core.forms import LineFormSet
 from greenit.donations import services as donation_services
 
 from .models import BoxReport, CollectionBox
@@ -99,10 +100,7 @@ class WeightForm(forms.Form):
         return data
 
 
-class BaseWeightFormSet(forms.BaseFormSet):
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "line": (index or 0) + 1}
-
+class BaseWeightFormSet(LineFormSet):
     @property
     def used(self) -> list[WeightForm]:
         """The lines filled in (after is_valid())."""
