@@ -24,7 +24,7 @@ from .forms import (
     RevokeForm,
     SampleVerifyForm,
     VerifyUploadForm,
-    capacity_text,
+    capacity_stored,
 )
 from .guards import missing
 from .models import Certificate, SampleItem, SampleResult
@@ -72,7 +72,7 @@ def _asset_page(request, asset, *, medium_form=None, record_form=None, status=20
     media = list(asset.media.prefetch_related("records__operator", "records__verifier"))
     for medium in media:
         medium.done, medium.why = medium_status(medium.records.all())
-        medium.capacity = capacity_text(medium.capacity_bytes)
+        medium.capacity = capacity_stored(medium.capacity_bytes)
         medium.record_list = sorted(medium.records.all(), key=lambda r: (r.ended_at, r.pk))
         for record in medium.record_list:
             record.category_label = category_name(record.nist_category, record.revision)
@@ -109,7 +109,11 @@ def medium_add(request: HttpRequest, tag: str) -> HttpResponse:
                 asset=asset, actor=request.user, **form.cleaned_data
             )
             if created:
-                messages.success(request, _("Medium %(m)s registered.") % {"m": medium})
+                messages.success(
+                    request,
+                    _("Medium %(m)s registered, capacity %(capacity)s.")
+                    % {"m": medium, "capacity": capacity_stored(medium.capacity_bytes)},
+                )
             else:
                 messages.info(request, _("Medium %(m)s was already registered.") % {"m": medium})
             return redirect("sanitization:asset", tag=asset.tag)

@@ -492,7 +492,7 @@ def attendance_record(
                             ngettext(
                                 "Give hours between 0 and the shift's %(n)s hour.",
                                 "Give hours between 0 and the shift's %(n)s hours.",
-                                duration,
+                                1 if duration == 1 else 2,  # a whole number: 1.5 reads plural
                             )
                             % {"n": duration}
                         ]

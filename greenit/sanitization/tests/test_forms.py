@@ -33,6 +33,10 @@ def test_a_fresh_asset_page_shows_no_error(client, alice, drive):
         ("500吉字节", 500 * 10**9),
         ("2 千兆字节", 2 * 10**9),
         ("500,107,862,016", 500_107_862_016),
+        ("512 G", 512 * 10**9),
+        ("256GiB", 256 * 2**30),
+        ("５００Ｇ", 500 * 10**9),  # full width, as a Chinese input method types it
+        ("２５６ ＧＢ", 256 * 10**9),
         ("", None),
     ],
 )
@@ -55,7 +59,8 @@ def test_registering_a_medium_takes_its_capacity_in_gb_and_shows_it(client, alic
     assert response.status_code == 302
     assert StorageMedium.objects.get().capacity_bytes == 500 * 10**9
     page = client.get(response["Location"]).content.decode()
-    assert "500 GB" in page
+    assert "Medium S-1 registered, capacity 500 GB (500,000,000,000 bytes)." in page
+    assert "Capacity: 500 GB (500,000,000,000 bytes)" in page
 
 
 def test_a_capacity_without_unit_is_refused_naming_the_field(client, alice, fresh_laptop):
