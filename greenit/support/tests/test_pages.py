@@ -58,6 +58,17 @@ def test_filing_a_ticket_sends_the_e_mail_the_page_promises(
     assert reverse("support:ticket", args=[ticket.pk]) in sent.body
 
 
+def test_a_contact_without_e_mail_address_is_promised_no_e_mail(client, deployed, sam):
+    sam.email = ""
+    sam.save()
+    client.force_login(sam)
+    page = client.post(
+        reverse("support:new"), {"asset": deployed[0].pk, "symptom": "No sound"}, follow=True
+    ).content.decode()
+    assert "We have no e-mail address for you: the answer will be on this page." in page
+    assert "e-mailed you" not in page
+
+
 def test_a_refused_photo_is_named_on_the_form(client, deployed, sam):
     client.force_login(sam)
     bad = SimpleUploadedFile("notes.txt", b"just text")
