@@ -11,7 +11,9 @@ from .test_translations import read_po
 
 NOUNS = (
     "devices|media|passes|errors|records|notes|seats|hours|loads|rows|items|boxes|tickets|"
-    "photos|labels|places|days|lines|shifts|columns|characters|volunteers"
+    "photos|labels|places|days|lines|shifts|columns|characters|volunteers|students|donations|"
+    "offers|pickups|enquiries|reports|certificates|tags|problems|schools|classrooms|parts|"
+    "computers|people|years|weeks|months|batches|samples"
 )
 COUNTED = re.compile(rf"%\(\w+\)s (?:\w+ ){{0,2}}?(?:{NOUNS})\b")
 
