@@ -52,9 +52,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": assets.count(),
             "without_media": sum(1 for a in rows if not a.media_count),
-            "donations": Donation.objects.filter(
-                assets__media__isnull=False, certificates__isnull=True
-            )
+            # Without a valid certificate: a revoked one is to be issued again.
+            "donations": Donation.objects.filter(assets__media__isnull=False)
+            .exclude(pk__in=Certificate.objects.filter(revoked_at__isnull=True).values("donation"))
             .select_related("donor_organisation")
             .distinct()[:50],
         },
