@@ -498,6 +498,14 @@ def test_the_staff_home_counts_the_boxes_the_box_list_shows_as_reported(
     assert [b.code for b in listed] == ["SH-001", "SH-002"]
 
 
+def test_the_api_lists_the_reported_boxes_the_staff_home_counts(client, lena, box, east_auto):
+    services.box_report(box=box, kind="full")
+    services.box_report(box=box, kind="full")
+    _second_box(east_auto, "SH-002")
+    response = client.get("/api/boxes?reported=true", HTTP_AUTHORIZATION=_token(lena))
+    assert [b["code"] for b in response.json()] == ["SH-001"]
+
+
 def test_removing_a_box_closes_its_reports(lena, box):
     services.box_report(box=box, kind="damaged")
     services.box_update(box=box, actor=lena, status=CollectionBox.Status.REMOVED)
