@@ -91,7 +91,7 @@ def validate_record(*, media_type: str, fields: dict) -> None:
     if result == Result.PASSED and v_result == VerificationResult.FAILED:
         add("result", _("A wipe whose verification failed has failed."))
     if fields["ended_at"] < fields["started_at"]:
-        add("ended_at", _("The end is before the start."))
+        add("ended_at", _("The end is before the start: give when the work ended, after it began."))
     if errors:
         raise ValidationError(errors)
 

@@ -85,6 +85,20 @@ def test_a_record_ending_in_the_future_is_refused(alice, drive):
     assert not SanitizationRecord.objects.exists()
 
 
+def test_a_record_ending_before_it_started_is_refused_saying_what_to_give(alice, drive):
+    now = timezone.now()
+    with pytest.raises(ValidationError) as error:
+        services.record_sanitization(
+            medium=drive,
+            actor=alice,
+            **record_fields(started_at=now - timedelta(hours=1), ended_at=now - timedelta(hours=2)),
+        )
+    assert error.value.message_dict["ended_at"] == [
+        "The end is before the start: give when the work ended, after it began."
+    ]
+    assert not SanitizationRecord.objects.exists()
+
+
 def test_a_wipe_station_clock_a_minute_fast_is_tolerated(alice, drive):
     record, created = services.record_sanitization(
         medium=drive, actor=alice, **record_fields(ended_at=timezone.now() + timedelta(minutes=1))
