@@ -145,7 +145,8 @@ class DecisionIn(Schema):
         description="approve, decline or more_info"
     )
     message: of(SchoolApplication, "decision_message") = Field(
-        "", description="The reason for declining, or what to send us"
+        "",
+        description="The reason for declining, what to send us, or a word with the approval",
     )
     notes: of(SchoolApplication, "review_notes") = ""
 
@@ -203,7 +204,8 @@ def unallocate(request, pk: Id):
 
 @router.post("/projects/{pk}/delivery", response={201: DeliveryOut})
 def deliver(request, pk: Id, payload: DeliveryIn):
-    """Record the delivery: every allocated device becomes deployed, all or nothing."""
+    """Record the delivery, once done (a date after today is refused): every allocated device
+    becomes deployed, all or nothing; with the opening event recorded, the project opens."""
     project = _project(request, pk)
     delivery = services.deliver(
         project=project, actor=request.user, on=payload.date, received_by=payload.received_by
@@ -213,7 +215,8 @@ def deliver(request, pk: Id, payload: DeliveryIn):
 
 @router.put("/projects/{pk}/opening", response=OpeningOut)
 def record_opening(request, pk: Id, payload: OpeningIn):
-    """Record or correct the opening event (programme managers)."""
+    """Record or correct the opening event once it has taken place (programme managers; a date
+    after today is refused); with the delivery recorded, the project opens."""
     return services.opening_record(
         project=_project(request, pk), actor=request.user, **payload.dict()
     )

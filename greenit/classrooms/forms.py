@@ -70,7 +70,10 @@ class ReviewForm(forms.Form):
         label=_("Message to the school"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Needed to decline (the reason) or to ask for more information."),
+        help_text=_(
+            "Needed to decline (the reason) or to ask for more information; sent with an "
+            "approval too."
+        ),
     )
     notes = forms.CharField(
         label=_("Review notes (staff only)"),

@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.models import ChineseAddress
@@ -235,9 +235,12 @@ class ClassroomProject(models.Model):
         ):
             raise ValidationError(
                 {
-                    "needs_accessibility_kit": _(
+                    "needs_accessibility_kit": ngettext(
+                        "The school has %(n)s visually impaired student: tick the "
+                        "accessibility kit.",
                         "The school has %(n)s visually impaired students: tick the "
-                        "accessibility kit."
+                        "accessibility kit.",
+                        application.visually_impaired_students,
                     )
                     % {"n": application.visually_impaired_students}
                 }

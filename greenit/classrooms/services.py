@@ -176,10 +176,11 @@ def _username_for(email: str) -> str:
 
 
 def application_approve(
-    *, application: SchoolApplication, actor, notes: str = ""
+    *, application: SchoolApplication, actor, message: str = "", notes: str = ""
 ) -> SchoolApplication:
     """Approve: the school becomes an organisation (is_school) with a contact account, all in
-    one transaction; the contact gets an e-mail with a link to choose a password."""
+    one transaction; the contact gets an e-mail with a link to choose a password, and the
+    message the reviewer wrote to the school, if any."""
     permissions.require(actor, "decide_applications")
     with transaction.atomic():
         application = _locked_open_application(application)
@@ -221,7 +222,7 @@ def application_approve(
             application,
             actor=actor,
             status=SchoolApplication.Status.APPROVED,
-            message="",
+            message=message.strip(),
             notes=notes,
         )
         application.save(update_fields=["organisation"])
@@ -243,7 +244,9 @@ def application_decide(
     information (`message` is the question)."""
     permissions.require(actor, "decide_applications")
     if decision == "approve":
-        return application_approve(application=application, actor=actor, notes=notes)
+        return application_approve(
+            application=application, actor=actor, message=message, notes=notes
+        )
     if decision == "decline":
         return application_decline(
             application=application, actor=actor, reason=message, notes=notes
@@ -271,9 +274,12 @@ def project_status(*, project: ClassroomProject, actor, status: str) -> Classroo
             raise ValidationError(
                 {
                     "status": [
-                        _(
+                        ngettext(
+                            "Only %(n)s of %(seats)s seats has a device: allocate more before "
+                            "the project is ready.",
                             "Only %(n)s of %(seats)s seats have a device: allocate more before "
-                            "the project is ready."
+                            "the project is ready.",
+                            allocated,
                         )
                         % {"n": allocated, "seats": project.seats}
                     ]
@@ -502,6 +508,9 @@ def deliver(*, project: ClassroomProject, actor, on: date, received_by: str) -> 
     """Every allocated device moves to deployed, at the school, in one transaction: if one
     cannot move, none does and no delivery is recorded."""
     permissions.require(actor, "deliver_to_schools")
+    _not_after_today(
+        on, _("This delivery date is still to come: record the delivery once it is done.")
+    )
     if not received_by.strip():
         raise ValidationError(
             {"received_by": [_("Write the name of the person at the school who received them.")]}
@@ -534,24 +543,36 @@ def deliver(*, project: ClassroomProject, actor, on: date, received_by: str) -> 
 
 
 def _open_when_done(project: ClassroomProject) -> None:
-    """The (locked) project opens once its devices are delivered and its opening event has
-    taken place; a closed or already opened project is left as it is."""
+    """The (locked) project opens once its devices are delivered and its opening event is
+    recorded (both only once they have happened); a closed or already opened project is left
+    as it is."""
     if project.status not in OPEN_FOR_DEVICES:
         return
     opening = OpeningEvent.objects.filter(project=project).first()
-    if (
-        opening is not None
-        and opening.date <= timezone.localdate()
-        and Delivery.objects.filter(project=project).exists()
-    ):
+    if opening is not None and Delivery.objects.filter(project=project).exists():
         project.status = ClassroomProject.Status.OPENED
         project.save(update_fields=["status"])
 
 
+def _not_after_today(day: date | None, message: str) -> None:
+    """A delivery or an opening is recorded once it has happened (a planned day is the
+    project's target opening): a day still to come would leave the project waiting for an
+    event nobody records again."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({"date": [message]})
+
+
 def opening_record(*, project: ClassroomProject, actor, **fields) -> OpeningEvent:
-    """Record (or correct) the opening event. Once the devices are delivered and the event
-    has taken place, the project is opened."""
+    """Record (or correct) the opening event, once it has taken place. Once the devices are
+    delivered too, the project is opened."""
     permissions.require(actor, "manage_classrooms")
+    _not_after_today(
+        fields.get("date"),
+        _(
+            "This opening date is still to come: record the opening once it has taken place "
+            "(plan it as the project's target opening)."
+        ),
+    )
     with transaction.atomic():
         project = ClassroomProject.objects.select_for_update().get(pk=project.pk)
         event = OpeningEvent.objects.filter(project=project).first() or OpeningEvent(

@@ -376,6 +376,8 @@ def opening(request, project):
     project.refresh_from_db()
     if project.status == ClassroomProject.Status.OPENED:
         return _("Opening event saved: the classroom is open.")
+    if project.status in services.OPEN_FOR_DEVICES:
+        return _("Opening event saved: the classroom opens when its devices are delivered.")
     return _("Opening event saved.")
 
 

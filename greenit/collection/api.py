@@ -63,12 +63,18 @@ class EmptyingOut(Schema):
 
 
 @router.get("", response=list[BoxOut])
-def list_boxes(request, status: of(CollectionBox, "status", null=True) = None):
-    """Every collection box with its state and days since it was last emptied (staff only)."""
+def list_boxes(
+    request, status: of(CollectionBox, "status", null=True) = None, reported: bool = False
+):
+    """Every collection box with its state and days since it was last emptied (staff only);
+    `reported=true`: only the boxes in place with a report nobody has seen to, those the staff
+    home counts."""
     permissions.require(request.user, "see_collection_boxes")
     boxes = CollectionBox.objects.select_related("host")
     if status:
         boxes = boxes.filter(status=status)
+    if reported:
+        boxes = boxes.reported()
     return list(boxes)
 
 

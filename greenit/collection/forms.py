@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core import categories
+from greenit.core.forms import LineFormSet
 from greenit.donations import services as donation_services
 
 from .models import BoxReport, CollectionBox
@@ -18,11 +19,25 @@ class ReportForm(forms.Form):
 
 
 class BoxFilterForm(forms.Form):
+    REPORTED = "reported"
+
     status = forms.ChoiceField(
         label=_("State"),
-        choices=[("", _("Any state"))] + CollectionBox.Status.choices,
+        choices=[
+            ("", _("Any state")),
+            (REPORTED, _("Reported full or damaged, not seen to")),
+            *CollectionBox.Status.choices,
+        ],
         required=False,
     )
+
+    def filter(self, boxes):
+        """The boxes in the chosen state; "reported" are those the staff home counts."""
+        if not self.is_valid() or not self.cleaned_data["status"]:
+            return boxes
+        if self.cleaned_data["status"] == self.REPORTED:
+            return boxes.reported()
+        return boxes.filter(status=self.cleaned_data["status"])
 
 
 class ScheduleForm(forms.Form):
@@ -85,10 +100,7 @@ class WeightForm(forms.Form):
         return data
 
 
-class BaseWeightFormSet(forms.BaseFormSet):
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "line": (index or 0) + 1}
-
+class BaseWeightFormSet(LineFormSet):
     @property
     def used(self) -> list[WeightForm]:
         """The lines filled in (after is_valid())."""

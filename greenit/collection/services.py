@@ -182,7 +182,7 @@ def box_place(*, actor, **fields) -> CollectionBox:
 
 def box_update(*, box: CollectionBox, actor, status: str | None = None, **fields) -> CollectionBox:
     """Move, rename or take a box out of service. Putting a full or damaged box back in
-    service closes its open reports: someone has seen to it."""
+    service, or removing it, closes its open reports: someone has seen to it."""
     permissions.require(actor, "empty_boxes")
     if extra := set(fields) - (set(BOX_FIELDS) - {"code"}):
         raise TypeError(f"box_update() does not set {sorted(extra)}")
@@ -195,8 +195,7 @@ def box_update(*, box: CollectionBox, actor, status: str | None = None, **fields
                 raise ValidationError(
                     {"status": [_("A box is put in service or removed; reports say it is full.")]}
                 )
-            if status == CollectionBox.Status.OK:
-                box.open_reports().update(resolved_at=timezone.now())
+            box.open_reports().update(resolved_at=timezone.now())
             box.status = status
         box.full_clean()
         box.save()

@@ -57,16 +57,17 @@ def box_list(request: HttpRequest) -> HttpResponse:
         open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True), distinct=True),
         scheduled=Count("emptyings", filter=Q(emptyings__done_at__isnull=True), distinct=True),
     )
-    if form.is_valid() and form.cleaned_data["status"]:
-        boxes = boxes.filter(status=form.cleaned_data["status"])
     counts = dict(CollectionBox.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    counts[BoxFilterForm.REPORTED] = CollectionBox.objects.reported().count()
     return render(
         request,
         "collection/list.html",
         {
             "form": form,
-            "boxes": boxes,
-            "counts": [(v, label, counts.get(v, 0)) for v, label in CollectionBox.Status.choices],
+            "boxes": form.filter(boxes),
+            "counts": [
+                (v, label, counts.get(v, 0)) for v, label in form.fields["status"].choices if v
+            ],
         },
     )
 

@@ -19,6 +19,15 @@ def honeypot_field() -> forms.CharField:
     )
 
 
+class LineFormSet(forms.BaseFormSet):
+    """The lines of a list (box weights, offered items, parts used): each form is given its
+    number as `line`, so that a line half filled in is refused by a message naming it ("Line
+    3: give the weight…"), while lines left wholly empty are skipped."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "line": (index or 0) + 1}
+
+
 Rows = Mapping[str, Sequence[forms.BaseForm]]
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.accounts.models import Organisation
 from greenit.core import categories
-from greenit.core.forms import honeypot_field
+from greenit.core.forms import LineFormSet, honeypot_field
 from greenit.core.personal import ConsentFields
 
 from . import services
@@ -62,8 +62,26 @@ class DonationItemForm(forms.ModelForm):
         fields = ["category", "quantity", "description", "serials"]
         widgets = {"serials": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, line: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if line:
+            self._name_the_line(line)
 
-class BaseItemFormSet(forms.BaseFormSet):
+    def _name_the_line(self, line: int) -> None:
+        """A line half filled in says which line and what it lacks; a line that may stay
+        empty (all but the first) says so too."""
+        n = {"n": line}
+        if self.empty_permitted:
+            category = _("Item %(n)s: choose the kind of device, or leave the whole line empty.")
+            quantity = _("Item %(n)s: say how many, or leave the whole line empty.")
+        else:
+            category = _("Item %(n)s: choose the kind of device.")
+            quantity = _("Item %(n)s: say how many.")
+        self.fields["category"].error_messages["required"] = category % n
+        self.fields["quantity"].error_messages["required"] = quantity % n
+
+
+class BaseItemFormSet(LineFormSet):
     default_error_messages = {
         "too_few_forms": _("Add at least one item: choose its category and say how many."),
         "too_many_forms": _("Send at most %(num)d items in one offer; send the rest in another."),

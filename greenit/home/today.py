@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from greenit.accounts import permissions
 from greenit.assets.models import Asset, State
-from greenit.collection.models import BoxReport
+from greenit.collection.models import CollectionBox
 from greenit.core import categories
 from greenit.donations.models import Donation, Pickup
 from greenit.enquiries.models import Enquiry
@@ -32,10 +32,10 @@ class Work:
 WORK: tuple[Work, ...] = (
     Work("offers", "handle_offers", "donations:offers"),
     Work("pickups", "handle_offers", "donations:pickups"),
-    Work("boxes", "empty_boxes", "collection:list"),
+    Work("boxes", "empty_boxes", "collection:list", "?status=reported"),
     Work("wipes", "sanitize", "sanitization:queue"),
     Work("tickets", "resolve_tickets", "support:home"),
-    Work("enquiries", "answer_enquiries", "enquiries:inbox"),
+    Work("enquiries", "answer_enquiries", "enquiries:inbox", "?status=new"),
 )
 
 
@@ -69,10 +69,8 @@ def _counts() -> dict[str, int]:
             "pickups": Pickup.objects.filter(
                 date=timezone.localdate(), status=Pickup.Status.SCHEDULED
             ).count(),
-            "boxes": BoxReport.objects.filter(resolved_at__isnull=True)
-            .values("box")
-            .distinct()
-            .count(),
+            # The boxes the list shows under "reported" (the link leads there).
+            "boxes": CollectionBox.objects.reported().count(),
             "wipes": Asset.objects.filter(
                 state=State.RECEIVED, category__in=categories.data_bearing_codes()
             ).count(),
@@ -97,5 +95,6 @@ def todays_work(user) -> list[Waiting]:
         return []
     counts = _counts()
     return [
-        Waiting(_sentence(w.key, counts[w.key]), reverse(w.url_name), counts[w.key]) for w in mine
+        Waiting(_sentence(w.key, counts[w.key]), reverse(w.url_name) + w.query, counts[w.key])
+        for w in mine
     ]

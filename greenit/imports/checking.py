@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from greenit.assets.models import Asset
 from greenit.core import categories
@@ -321,7 +322,10 @@ def check_rows(
             _error(
                 line,
                 "",
-                _("%(n)s more errors are not listed.") % {"n": more},
+                ngettext(
+                    "%(n)s more error is not listed.", "%(n)s more errors are not listed.", more
+                )
+                % {"n": more},
                 _("Fix the errors listed, then check the file again."),
             )
         )

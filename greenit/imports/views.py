@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from greenit.assets.models import Asset, CustodyEvent, State
@@ -105,7 +106,11 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
         elif asset_import.status == AssetImport.Status.DONE:
             messages.success(
                 request,
-                _("Imported: %(created)s devices created, %(unchanged)s already recorded.")
+                ngettext(
+                    "Imported: %(created)s device created, %(unchanged)s already recorded.",
+                    "Imported: %(created)s devices created, %(unchanged)s already recorded.",
+                    asset_import.created_count,
+                )
                 % {
                     "created": asset_import.created_count,
                     "unchanged": asset_import.unchanged_count,

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -166,10 +166,16 @@ def erase(request: HttpRequest) -> HttpResponse:
         counts = services.person_erase(
             actor=request.user, query=form.cleaned_data["q"], confirmed=True
         )
+        records = sum(v for k, v in counts.items() if k != "scrubbed")
         messages.success(
             request,
-            _("Erased: %(n)s records anonymised, %(s)s notes cleaned.")
-            % {"n": sum(v for k, v in counts.items() if k != "scrubbed"), "s": counts["scrubbed"]},
+            _("Erased: %(records)s, %(notes)s.")
+            % {
+                "records": ngettext("%(n)s record anonymised", "%(n)s records anonymised", records)
+                % {"n": records},
+                "notes": ngettext("%(n)s note cleaned", "%(n)s notes cleaned", counts["scrubbed"])
+                % {"n": counts["scrubbed"]},
+            },
         )
     return redirect("privacy:person")
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from greenit.core.forms import LineFormSet
+
 from .models import CHECKS, Check, Grade, SoftwareKit
 
 
@@ -50,28 +52,46 @@ class RefurbishmentForm(forms.Form):
 
     @classmethod
     def initial_from(cls, record) -> dict:
+        """A new test keeps what was measured and noted last time, never its answers or grade:
+        each check is answered again, so a device is not passed on the last test's word."""
         if record is None:
             return {}
         initial = {
             "battery_health_percent": record.battery_health_percent,
             "ram_gb": record.ram_gb,
             "software_kit": record.software_kit_id,
-            "grade": record.grade,
             "notes": record.notes,
         }
         for name, _label in CHECKS:
-            initial[name] = getattr(record, name)
             initial[f"{name}_note"] = getattr(record, f"{name}_note")
         return initial
 
 
 class PartForm(forms.Form):
+    """One part used. A line without a part is skipped when nothing else is given (its
+    quantity left at 1); with a note or another quantity it is refused, naming the line."""
+
     part = forms.CharField(label=_("Part"), max_length=200, required=False)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def __init__(self, *args, line: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
 
-PartFormSet = forms.formset_factory(PartForm, extra=3, max_num=20)
+    def clean(self):
+        data = super().clean()
+        half_filled = data.get("note") or data.get("quantity") not in (None, 1)
+        if not data.get("part") and half_filled and not self.errors:
+            self.add_error(
+                "part",
+                _("Part %(n)s: name the part used, or leave the whole line empty.")
+                % {"n": self.line},
+            )
+        return data
+
+
+PartFormSet = forms.formset_factory(PartForm, formset=LineFormSet, extra=3, max_num=20)
 
 
 class SoftwareKitForm(forms.ModelForm):

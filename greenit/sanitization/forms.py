@@ -1,4 +1,5 @@
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -37,8 +38,9 @@ _CAPACITY = re.compile(r"\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([^\s0-9.,]*)\s*")
 
 def parse_capacity(text: str) -> int | None:
     """'500 GB', '1TB', '465.8 GiB', '256G', '500吉字节' or a number of bytes → bytes.
-    None when blank; ValueError when it cannot be read or a small number has no unit."""
-    text = (text or "").strip()
+    None when blank; ValueError when it cannot be read or a small number has no unit.
+    Full-width characters, as a Chinese input method types them ('５００Ｇ'), read the same."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
     if not text:
         return None
     match = _CAPACITY.fullmatch(text)
@@ -66,6 +68,13 @@ def capacity_text(size: int | None) -> str:
         if size >= factor:
             return f"{Decimal(size) / factor:.1f}".removesuffix(".0") + f" {unit}"
     return f"{size} B"
+
+
+def capacity_stored(size: int | None) -> str:
+    """The capacity as it is stored, beside its reading: '500 GB (500,000,000,000 bytes)'."""
+    if not size:
+        return "—"
+    return _("%(size)s (%(bytes)s bytes)") % {"size": capacity_text(size), "bytes": f"{size:,}"}
 
 
 class CapacityField(forms.Field):

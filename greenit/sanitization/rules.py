@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import MediaType as M
 from .models import NistCategory as C
@@ -66,7 +67,11 @@ def validate_record(*, media_type: str, fields: dict) -> None:
     if technique == T.OVERWRITE and fields.get("passes", 0) < MIN_PASSES.get(media_type, 1):
         add(
             "passes",
-            _("Overwriting this medium needs at least %(n)s passes.")
+            ngettext(
+                "Overwriting this medium needs at least %(n)s pass.",
+                "Overwriting this medium needs at least %(n)s passes.",
+                MIN_PASSES.get(media_type, 1),
+            )
             % {"n": MIN_PASSES.get(media_type, 1)},
         )
     if verification == Verification.NONE and v_result != VerificationResult.NOT_VERIFIED:
@@ -86,7 +91,7 @@ def validate_record(*, media_type: str, fields: dict) -> None:
     if result == Result.PASSED and v_result == VerificationResult.FAILED:
         add("result", _("A wipe whose verification failed has failed."))
     if fields["ended_at"] < fields["started_at"]:
-        add("ended_at", _("The end is before the start."))
+        add("ended_at", _("The end is before the start: give when the work ended, after it began."))
     if errors:
         raise ValidationError(errors)
 
@@ -168,11 +173,18 @@ def policy_refusals(policy, *, media_type: str, fields: dict) -> dict[str, list[
     ):
         return {}
     rule = min(candidates, key=lambda r: (r.min_passes, r.random_pass))
-    message = _("Policy %(policy)s needs at least %(n)s overwrite passes on %(medium)s.")
+    message = ngettext(
+        "Policy %(policy)s needs at least %(n)s overwrite pass on %(medium)s.",
+        "Policy %(policy)s needs at least %(n)s overwrite passes on %(medium)s.",
+        rule.min_passes,
+    )
     if rule.random_pass:
-        message = _(
+        message = ngettext(
+            "Policy %(policy)s needs at least %(n)s overwrite pass on %(medium)s, of random"
+            " data (say so in the pattern, e.g. “random”).",
             "Policy %(policy)s needs at least %(n)s overwrite passes on %(medium)s, one of"
-            " them random data (say so in the pattern, e.g. “zeros, ones, random”)."
+            " them random data (say so in the pattern, e.g. “zeros, ones, random”).",
+            rule.min_passes,
         )
     return {
         "passes": [

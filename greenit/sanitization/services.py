@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from greenit.accounts import permissions
 from greenit.assets import lifecycle
@@ -423,8 +424,8 @@ def _missing_text(missing) -> str:
 
 def _rewipe_text(state: BatchState) -> str:
     return _(
-        "The verification sample failed: wipe every medium of the batch again (%(n)s still to"
-        " do), then draw a new sample."
+        "The verification sample failed: wipe every medium of the batch again (still to do:"
+        " %(n)s), then draw a new sample."
     ) % {"n": len(state.rewipe)}
 
 
@@ -437,7 +438,11 @@ def sample_blockers(donation) -> list[str]:
     if state.status == "open":
         waiting = sum(1 for i in state.sample.items.all() if i.result == SampleResult.PENDING)
         return [
-            _("%(n)s sampled media wait for verification by a person other than the wiper.")
+            ngettext(
+                "%(n)s sampled medium waits for verification by a person other than the wiper.",
+                "%(n)s sampled media wait for verification by a person other than the wiper.",
+                waiting,
+            )
             % {"n": waiting}
         ]
     if state.status == "failed":

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,7 @@ from .forms import (
     RevokeForm,
     SampleVerifyForm,
     VerifyUploadForm,
-    capacity_text,
+    capacity_stored,
 )
 from .guards import missing
 from .models import Certificate, SampleItem, SampleResult
@@ -51,9 +52,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": assets.count(),
             "without_media": sum(1 for a in rows if not a.media_count),
-            "donations": Donation.objects.filter(
-                assets__media__isnull=False, certificates__isnull=True
-            )
+            # Without a valid certificate: a revoked one is to be issued again.
+            "donations": Donation.objects.filter(assets__media__isnull=False)
+            .exclude(pk__in=Certificate.objects.filter(revoked_at__isnull=True).values("donation"))
             .select_related("donor_organisation")
             .distinct()[:50],
         },
@@ -71,7 +72,7 @@ def _asset_page(request, asset, *, medium_form=None, record_form=None, status=20
     media = list(asset.media.prefetch_related("records__operator", "records__verifier"))
     for medium in media:
         medium.done, medium.why = medium_status(medium.records.all())
-        medium.capacity = capacity_text(medium.capacity_bytes)
+        medium.capacity = capacity_stored(medium.capacity_bytes)
         medium.record_list = sorted(medium.records.all(), key=lambda r: (r.ended_at, r.pk))
         for record in medium.record_list:
             record.category_label = category_name(record.nist_category, record.revision)
@@ -108,7 +109,11 @@ def medium_add(request: HttpRequest, tag: str) -> HttpResponse:
                 asset=asset, actor=request.user, **form.cleaned_data
             )
             if created:
-                messages.success(request, _("Medium %(m)s registered.") % {"m": medium})
+                messages.success(
+                    request,
+                    _("Medium %(m)s registered, capacity %(capacity)s.")
+                    % {"m": medium, "capacity": capacity_stored(medium.capacity_bytes)},
+                )
             else:
                 messages.info(request, _("Medium %(m)s was already registered.") % {"m": medium})
             return redirect("sanitization:asset", tag=asset.tag)
@@ -213,7 +218,11 @@ def sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
         sample = services.sample_draw(donation, request.user)
         messages.success(
             request,
-            _("%(n)s of %(total)s media drawn for independent verification.")
+            ngettext(
+                "%(n)s of %(total)s medium drawn for independent verification.",
+                "%(n)s of %(total)s media drawn for independent verification.",
+                sample.population,
+            )
             % {"n": sample.items.count(), "total": sample.population},
         )
     return redirect("sanitization:donation", pk=donation.pk)

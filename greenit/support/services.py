@@ -65,8 +65,12 @@ def interchangeable(a: str, b: str) -> bool:
     return a == b or (a in COMPUTER_CATEGORIES and b in COMPUTER_CATEGORIES)
 
 
-def ticket_file(*, actor, asset: Asset, symptom: str, photos: list | None = None) -> Ticket:
-    """A school contact reports a problem with a deployed device of its own classroom."""
+def ticket_file(
+    *, actor, asset: Asset, symptom: str, photos: list | None = None, confirm: bool = True
+) -> Ticket:
+    """A school contact reports a problem with a deployed device of its own classroom, and is
+    e-mailed its number (`confirm`; an inventory check lists the tickets it opened on its own
+    page instead)."""
     ticket_file_require(actor)
     photos = photos or []
     errors: dict[str, list[str]] = {}
@@ -105,7 +109,20 @@ def ticket_file(*, actor, asset: Asset, symptom: str, photos: list | None = None
             language=get_language() or "en",
         )
         TicketPhoto.objects.bulk_create(TicketPhoto(ticket=ticket, image=f) for f in cleaned)
+        if confirm:
+            transaction.on_commit(lambda: notify_filed(ticket))
     return ticket
+
+
+def notify_filed(ticket: Ticket) -> bool:
+    """E-mail the school contact that the ticket is filed, with its number and page."""
+    return send_in_language(
+        to=ticket.reported_by.email,
+        language=ticket.language,
+        subject=lambda: _("Support ticket %(n)s is filed") % {"n": ticket.number},
+        template="support/email/filed.txt",
+        context={"ticket": ticket},
+    )
 
 
 def _locked_open(ticket: Ticket) -> Ticket:
@@ -290,6 +307,7 @@ def check_answer(
                 asset=line.asset,
                 symptom=line.note
                 or _("Reported broken in inventory check %(n)s.") % {"n": check.pk},
+                confirm=False,
             )
             for line in broken
         ]

@@ -57,6 +57,25 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _filed_text(ticket: Ticket) -> str:
+    """The e-mail is promised only to a contact with an address to send it to."""
+    if ticket.reported_by.email:
+        return _("Ticket %(n)s is filed: we e-mailed you its number and will answer by e-mail.") % {
+            "n": ticket.number
+        }
+    return _(
+        "Ticket %(n)s is filed. We have no e-mail address for you: the answer will be on this page."
+    ) % {"n": ticket.number}
+
+
+def _resolved_text(ticket: Ticket) -> str:
+    if ticket.reported_by.email:
+        return _("Ticket %(n)s is resolved; the school is told by e-mail.") % {"n": ticket.number}
+    return _(
+        "Ticket %(n)s is resolved. Its school contact has no e-mail address: tell them yourself."
+    ) % {"n": ticket.number}
+
+
 @login_required
 def ticket_new(request: HttpRequest) -> HttpResponse:
     services.ticket_file_require(request.user)
@@ -70,10 +89,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 symptom=data["symptom"],
                 photos=data["photos"],
             )
-            messages.success(
-                request,
-                _("Ticket %(n)s is filed: we will answer by e-mail.") % {"n": ticket.number},
-            )
+            messages.success(request, _filed_text(ticket))
             return redirect("support:ticket", pk=ticket.pk)
     return render(
         request, "support/ticket_form.html", {"form": form}, status=400 if form.errors else 200
@@ -113,10 +129,7 @@ def ticket_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 parts=data["parts"],
                 replacement_code=data["replacement"],
             )
-            messages.success(
-                request,
-                _("Ticket %(n)s is resolved; the school is told by e-mail.") % {"n": ticket.number},
-            )
+            messages.success(request, _resolved_text(ticket))
             return redirect("support:ticket", pk=ticket.pk)
     return ticket_detail(request, pk, form=form)
 

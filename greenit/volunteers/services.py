@@ -20,6 +20,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from greenit.accounts import permissions
 from greenit.accounts.models import Organisation
@@ -488,7 +489,12 @@ def attendance_record(
                 raise ValidationError(
                     {
                         "hours": [
-                            _("Give hours between 0 and the shift's %(n)s hours.") % {"n": duration}
+                            ngettext(
+                                "Give hours between 0 and the shift's %(n)s hour.",
+                                "Give hours between 0 and the shift's %(n)s hours.",
+                                1 if duration == 1 else 2,  # a whole number: 1.5 reads plural
+                            )
+                            % {"n": duration}
                         ]
                     }
                 )
@@ -721,9 +727,12 @@ def team_signup(*, shift: Shift, actor, places: int) -> Team:
             raise ValidationError(
                 {
                     "places": [
-                        _(
+                        ngettext(
+                            "Only %(free)s place is left on this shift: ask for %(free)s, "
+                            "or choose another shift.",
                             "Only %(free)s places are left on this shift: ask for %(free)s or "
-                            "fewer, or choose another shift."
+                            "fewer, or choose another shift.",
+                            free,
                         )
                         % {"free": free}
                     ]

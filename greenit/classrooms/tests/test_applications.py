@@ -175,6 +175,21 @@ def test_the_review_page_approves_and_shows_the_result(application, paul, client
     assert application.status == SchoolApplication.Status.APPROVED
 
 
+def test_the_message_typed_with_an_approval_reaches_the_school(application, paul, client):
+    client.force_login(paul)
+    mail.outbox.clear()
+    typed = "Please keep the room free on 12 March: we bring the devices then."
+    response = client.post(
+        reverse("classrooms:application", args=[application.pk]),
+        {"decision": "approve", "message": typed},
+    )
+    assert response.status_code == 302
+    [sent] = mail.outbox
+    assert sent.to == ["lihua@school.example"] and typed in sent.body
+    application.refresh_from_db()
+    assert application.decision_message == typed
+
+
 def test_donor_contacts_and_visitors_never_see_the_applications(application, bob, client):
     url = reverse("classrooms:application", args=[application.pk])
     assert client.get(url).status_code == 302  # to the login page

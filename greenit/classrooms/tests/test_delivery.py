@@ -8,7 +8,7 @@ from django.utils import timezone
 from greenit.assets import lifecycle
 from greenit.assets.models import State
 from greenit.classrooms import services
-from greenit.classrooms.models import ClassroomProject, Delivery
+from greenit.classrooms.models import ClassroomProject, Delivery, OpeningEvent
 
 
 @pytest.fixture
@@ -111,18 +111,40 @@ def test_recording_the_opening_after_delivery_opens_the_classroom(equipped, lena
     assert equipped.status == ClassroomProject.Status.OPENED
 
 
-def test_an_opening_planned_for_later_or_before_delivery_leaves_the_project_as_it_is(
-    equipped, lena, paul
-):
-    services.opening_record(project=equipped, actor=paul, date=timezone.localdate())
-    equipped.refresh_from_db()
-    assert equipped.status == ClassroomProject.Status.EQUIPPING  # not delivered yet
-    services.opening_record(
-        project=equipped, actor=paul, date=timezone.localdate() + timedelta(days=10)
+def test_an_opening_before_delivery_leaves_the_project_as_it_is_and_says_so(equipped, paul, client):
+    client.force_login(paul)
+    response = client.post(
+        reverse("classrooms:opening", args=[equipped.pk]),
+        {"opening-date": timezone.localdate().isoformat()},
+        follow=True,
     )
+    assert "the classroom opens when its devices are delivered" in response.content.decode()
+    equipped.refresh_from_db()
+    assert equipped.status == ClassroomProject.Status.EQUIPPING
+
+
+def test_an_opening_or_a_delivery_still_to_come_is_refused(equipped, lena, paul, client):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    client.force_login(paul)
+    page = client.post(
+        reverse("classrooms:opening", args=[equipped.pk]),
+        {"opening-date": tomorrow.isoformat()},
+        follow=True,
+    ).content.decode()
+    assert "This opening date is still to come" in page
+    with pytest.raises(ValidationError) as refused:
+        services.deliver(project=equipped, actor=lena, on=tomorrow, received_by="刘强")
+    assert set(refused.value.message_dict) == {"date"}
+    assert not Delivery.objects.exists() and not OpeningEvent.objects.exists()
+
+
+def test_an_opening_recorded_earlier_with_a_later_date_opens_at_delivery(equipped, lena, paul):
+    """Openings recorded for a day to come before they were refused open with the delivery
+    instead of waiting for a second recording that never comes."""
+    OpeningEvent.objects.create(project=equipped, date=timezone.localdate() + timedelta(days=3))
     services.deliver(project=equipped, actor=lena, on=timezone.localdate(), received_by="刘强")
     equipped.refresh_from_db()
-    assert equipped.status == ClassroomProject.Status.READY  # the event is still to come
+    assert equipped.status == ClassroomProject.Status.OPENED
 
 
 def test_delivering_after_the_opening_took_place_opens_the_classroom(equipped, lena, paul):

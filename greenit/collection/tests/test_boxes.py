@@ -473,3 +473,40 @@ def test_the_dashboard_counts_each_open_report_once(client, paul, lena, box):
     client.force_login(paul)
     listed = client.get(reverse("collection:list")).context["boxes"]
     assert [(b.code, b.open_reports, b.scheduled) for b in listed] == [("SH-001", 1, 3)]
+
+
+def _second_box(east_auto, code: str) -> CollectionBox:
+    return CollectionBox.objects.create(code=code, host=east_auto, site="二号", province="上海市")
+
+
+def test_the_staff_home_counts_the_boxes_the_box_list_shows_as_reported(
+    client, lena, box, east_auto
+):
+    # Three reports of one box, one of another, one of a box then removed: two boxes wait.
+    for kind in ("full", "full", "damaged"):
+        services.box_report(box=box, kind=kind)
+    services.box_report(box=_second_box(east_auto, "SH-002"), kind="full")
+    gone = _second_box(east_auto, "SH-003")
+    services.box_report(box=gone, kind="damaged")
+    services.box_update(box=gone, actor=lena, status=CollectionBox.Status.REMOVED)
+    client.force_login(lena)
+    home = client.get("/").content.decode()
+    assert (
+        f'href="{reverse("collection:list")}?status=reported">2 collection boxes reported' in home
+    )
+    listed = client.get(reverse("collection:list"), {"status": "reported"}).context["boxes"]
+    assert [b.code for b in listed] == ["SH-001", "SH-002"]
+
+
+def test_the_api_lists_the_reported_boxes_the_staff_home_counts(client, lena, box, east_auto):
+    services.box_report(box=box, kind="full")
+    services.box_report(box=box, kind="full")
+    _second_box(east_auto, "SH-002")
+    response = client.get("/api/boxes?reported=true", HTTP_AUTHORIZATION=_token(lena))
+    assert [b["code"] for b in response.json()] == ["SH-001"]
+
+
+def test_removing_a_box_closes_its_reports(lena, box):
+    services.box_report(box=box, kind="damaged")
+    services.box_update(box=box, actor=lena, status=CollectionBox.Status.REMOVED)
+    assert not box.open_reports().exists()

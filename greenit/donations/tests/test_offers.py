@@ -113,6 +113,19 @@ def test_fluorescent_tubes_are_refused_on_the_public_form_with_where_they_go(cli
     assert not DonationItem.objects.exists()
 
 
+def test_unused_item_lines_are_skipped_and_a_half_filled_one_is_named(client):
+    blank = {"category": "", "quantity": "", "description": "", "serials": ""}
+    lines = [{"category": "laptop", "quantity": "6"}, blank, {"description": "Dell, 2019"}]
+    page = client.post("/donate/", _offer(lines)).content.decode()
+    assert "Item 3: choose the kind of device, or leave the whole line empty." in page
+    assert "Item 3: say how many, or leave the whole line empty." in page
+    assert "Item 2:" not in page  # the empty line is no error
+    assert not Donation.objects.exists()
+    response = client.post("/donate/", _offer([lines[0], blank, blank]))
+    assert response.status_code == 302
+    assert Donation.objects.get().items.get().quantity == 6
+
+
 def test_an_offer_needs_a_way_to_reach_the_donor(client):
     response = client.post(reverse("donate:offer"), _offer(contact_email="", contact_phone=""))
     assert "e-mail address or a phone number" in response.content.decode()

@@ -206,3 +206,18 @@ def test_a_closed_enquiry_takes_no_reply_until_reopened(paul, enquiry):
     with pytest.raises(Exception, match="reopen"):
         services.enquiry_reply(enquiry=enquiry, actor=paul, body="Hello")
     assert not enquiry.replies.exists()
+
+
+def test_the_staff_home_counts_the_new_enquiries_its_link_lists(client, paul, enquiry):
+    Enquiry.objects.create(
+        topic="press",
+        name="Li Wen",
+        email="li@example.com",
+        message="Answered already",
+        status=Enquiry.Status.ANSWERED,
+    )
+    client.force_login(paul)
+    inbox = reverse("enquiries:inbox")
+    assert f'href="{inbox}?status=new">1 enquiry waits' in client.get("/").content.decode()
+    listed = client.get(inbox, {"status": "new"}).context["page"].rows
+    assert [e.name for e in listed] == ["Mia Chen"]

@@ -117,6 +117,31 @@ def test_the_checklist_starts_with_nothing_answered(client, alice, sanitized_lap
     assert not any(page.context["form"][name].value() for name, _label in CHECKS)
 
 
+def test_testing_again_answers_every_check_and_the_grade_anew(client, alice, sanitized_laptop):
+    client.force_login(alice)
+    url = reverse("refurbishment:asset", args=[sanitized_laptop.tag])
+    assert client.post(url, _form(battery_health_percent="71")).status_code == 302
+    page = client.get(url)
+    form = page.context["form"]
+    assert not any(form[name].value() for name, _label in CHECKS)
+    assert form["grade"].value() is None
+    assert form["battery_health_percent"].value() == 71  # measured: kept as a starting point
+    assert "checked" not in page.content.decode().split('id="form-heading"')[1]
+
+
+def test_a_part_line_with_a_note_but_no_part_is_refused_naming_the_line(
+    client, alice, sanitized_laptop
+):
+    client.force_login(alice)
+    url = reverse("refurbishment:asset", args=[sanitized_laptop.tag])
+    response = client.post(url, _form(**{"parts-2-quantity": "2", "parts-2-note": "left side"}))
+    assert response.status_code == 400
+    assert "Part 3: name the part used, or leave the whole line empty." in (
+        response.content.decode()
+    )
+    assert not Refurbishment.objects.exists()
+
+
 def test_an_unanswered_check_is_refused_naming_it(client, alice, sanitized_laptop):
     client.force_login(alice)
     url = reverse("refurbishment:asset", args=[sanitized_laptop.tag])

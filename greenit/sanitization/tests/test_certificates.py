@@ -363,3 +363,11 @@ def test_a_signed_revocation_is_kept_as_written(certificate, ada):
     assert '"status":"revoked"' in certificate.revocation_statement
     with pytest.raises(Exception, match="kept as issued"):
         Certificate.objects.filter(pk=certificate.pk).update(revocation_signature="forged")
+
+
+def test_a_donation_whose_certificate_was_revoked_waits_for_one_again(certificate, ada, client):
+    queue = reverse("sanitization:queue")
+    client.force_login(ada)
+    assert certificate.donation.reference not in client.get(queue).content.decode()
+    services.certificate_revoke(certificate, "Drive S3TA-1 was swapped before shipping", ada)
+    assert certificate.donation.reference in client.get(queue).content.decode()

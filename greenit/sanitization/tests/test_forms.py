@@ -33,6 +33,10 @@ def test_a_fresh_asset_page_shows_no_error(client, alice, drive):
         ("500吉字节", 500 * 10**9),
         ("2 千兆字节", 2 * 10**9),
         ("500,107,862,016", 500_107_862_016),
+        ("512 G", 512 * 10**9),
+        ("256GiB", 256 * 2**30),
+        ("５００Ｇ", 500 * 10**9),  # full width, as a Chinese input method types it
+        ("２５６ ＧＢ", 256 * 10**9),
         ("", None),
     ],
 )
@@ -55,7 +59,8 @@ def test_registering_a_medium_takes_its_capacity_in_gb_and_shows_it(client, alic
     assert response.status_code == 302
     assert StorageMedium.objects.get().capacity_bytes == 500 * 10**9
     page = client.get(response["Location"]).content.decode()
-    assert "500 GB" in page
+    assert "Medium S-1 registered, capacity 500 GB (500,000,000,000 bytes)." in page
+    assert "Capacity: 500 GB (500,000,000,000 bytes)" in page
 
 
 def test_a_capacity_without_unit_is_refused_naming_the_field(client, alice, fresh_laptop):
@@ -77,6 +82,20 @@ def test_a_record_ending_in_the_future_is_refused(alice, drive):
             **record_fields(ended_at=timezone.now() + timedelta(hours=2)),
         )
     assert set(error.value.message_dict) == {"ended_at"}
+    assert not SanitizationRecord.objects.exists()
+
+
+def test_a_record_ending_before_it_started_is_refused_saying_what_to_give(alice, drive):
+    now = timezone.now()
+    with pytest.raises(ValidationError) as error:
+        services.record_sanitization(
+            medium=drive,
+            actor=alice,
+            **record_fields(started_at=now - timedelta(hours=1), ended_at=now - timedelta(hours=2)),
+        )
+    assert error.value.message_dict["ended_at"] == [
+        "The end is before the start: give when the work ended, after it began."
+    ]
     assert not SanitizationRecord.objects.exists()
 
 

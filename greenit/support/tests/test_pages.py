@@ -1,6 +1,7 @@
 import io
 
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -38,6 +39,34 @@ def test_the_school_files_a_ticket_on_the_page(client, deployed, sam):
     assert response["Location"] == reverse("support:ticket", args=[ticket.pk])
     photo = ticket.photos.get()
     assert client.get(reverse("support:photo", args=[photo.pk])).status_code == 200
+
+
+def test_filing_a_ticket_sends_the_e_mail_the_page_promises(
+    client, deployed, sam, django_capture_on_commit_callbacks
+):
+    client.force_login(sam)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("support:new"), {"asset": deployed[0].pk, "symptom": "No sound"}, follow=True
+        )
+    ticket = Ticket.objects.get()
+    assert "we e-mailed you its number" in response.content.decode()
+    [sent] = mail.outbox
+    assert sent.to == ["sam@school.example"]
+    assert ticket.number in sent.subject and deployed[0].display_tag in sent.body
+    assert reverse("support:ticket", args=[ticket.pk]) in sent.body
+
+
+def test_a_contact_without_e_mail_address_is_promised_no_e_mail(client, deployed, sam):
+    sam.email = ""
+    sam.save()
+    client.force_login(sam)
+    page = client.post(
+        reverse("support:new"), {"asset": deployed[0].pk, "symptom": "No sound"}, follow=True
+    ).content.decode()
+    assert "We have no e-mail address for you: the answer will be on this page." in page
+    assert "e-mailed you" not in page
 
 
 def test_a_refused_photo_is_named_on_the_form(client, deployed, sam):
