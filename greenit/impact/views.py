@@ -52,6 +52,8 @@ def impact_dashboard(request: HttpRequest) -> HttpResponse:
         "months": months,
         "rows": rows,
         "provinces": provinces,
+        "province_devices": sum(p["devices"] for p in provinces),
+        "not_in_classroom": data.get("not_in_classroom", 0),
         "stories": stories,
         "month_chart": charts.bars(
             chart_id="chart-months",
@@ -69,7 +71,7 @@ def impact_dashboard(request: HttpRequest) -> HttpResponse:
             desc=_("Per province of the school; the table beside the chart gives the numbers."),
             labels=[p["label"] for p in provinces],
             series=[
-                charts.Series(_("Devices in classrooms"), [p["devices"] for p in provinces]),
+                charts.Series(_("Devices reused in classrooms"), [p["devices"] for p in provinces]),
                 charts.Series(_("Classrooms opened"), [p["classrooms"] for p in provinces]),
             ],
         ),
