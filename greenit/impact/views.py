@@ -216,9 +216,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         r | {"label": categories.category_label(r["category"])}
         for r in (figures.by_category if figures else [])
     ]
-    return render(
-        request, "impact/report_detail.html", {"report": report, "figures": figures, "rows": rows}
-    )
+    donated = (report.figures or {}).get("donated")
+    context = {
+        "report": report,
+        "figures": figures,
+        "rows": rows,
+        "donated": ImpactFigures.from_json(donated) if donated else None,
+    }
+    return render(request, "impact/report_detail.html", context)
 
 
 @login_required
