@@ -67,7 +67,7 @@ def impact_dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "province_chart": charts.bars(
             chart_id="chart-provinces",
-            title=_("Devices in classrooms and classrooms opened, by province"),
+            title=_("Devices reused in classrooms and classrooms opened, by province"),
             desc=_("Per province of the school; the table beside the chart gives the numbers."),
             labels=[p["label"] for p in provinces],
             series=[
