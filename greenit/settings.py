@@ -47,6 +47,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Green IT")
+# An SVG or PNG: an absolute file path or a name in the default storage (docs/settings.md).
+ORGANISATION_LOGO = os.environ.get("ORGANISATION_LOGO", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -52,9 +52,12 @@ def compute() -> dict:
         for r in per_month
     }
     provinces: dict[str, dict] = {}
-    # Devices in classrooms per project (no join on the big table), then per province.
+    # Devices reused (deployed) per project, then per province: the same devices as the
+    # headline's "reused", so the table adds up to it (a device deployed in no project is
+    # shown as the difference; `greenit impact_check` names it).
     per_project = dict(
-        Allocation.objects.filter(released_at__isnull=True)
+        Allocation.objects.active()
+        .filter(asset__state=State.DEPLOYED)
         .order_by()
         .values_list("project_id")
         .annotate(n=Count("pk"))
@@ -87,8 +90,10 @@ def compute() -> dict:
         .select_related("school", "opening")
         .order_by("-opening__date", "-pk")[:STORIES]
     ]
+    in_provinces = sum(p["devices"] for p in provinces.values())
     return {
         "figures": figures.to_json(),
+        "not_in_classroom": figures.devices_reused - in_provinces,
         "months": [
             {
                 "month": m.isoformat(),

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from greenit.accounts import permissions
 from greenit.accounts.models import Organisation
 from greenit.assets.models import State
-from greenit.classrooms.models import ClassroomPhoto
-from greenit.core import categories, spreadsheets
+from greenit.classrooms.models import ClassroomPhoto, ClassroomSponsor
+from greenit.core import branding, categories, spreadsheets
+from greenit.donations.models import Donation
 from greenit.sanitization.models import Certificate
 
 from . import calculations, charts, disclosure, factors
@@ -147,7 +148,9 @@ def generate_report(*, report: ImpactReport, timings: dict | None = None) -> Imp
             figures = calculations.calculate(scope_of(report), period_of(report))
             waste = disclosure.compute(scope_of(report), period_of(report))
             with transaction.atomic():
-                report.figures = figures.to_json() | {"disclosure": waste.to_json()}
+                report.figures = (
+                    figures.to_json() | {"disclosure": waste.to_json()} | _donated(report)
+                )
                 report.factor_set_version = figures.factor_set_version
                 report.save(update_fields=["figures", "factor_set_version"])
         timings["figures_s"] = time.perf_counter() - clock
@@ -179,6 +182,15 @@ def generate_report(*, report: ImpactReport, timings: dict | None = None) -> Imp
         report.status = ImpactReport.Status.FAILED
         raise
     return report
+
+
+def _donated(report: ImpactReport) -> dict:
+    """A sponsor that also gave devices: what became of them (the donor's figures), frozen
+    beside what it funded, so that the report keeps the two apart."""
+    if report.kind != ImpactReport.Kind.SPONSOR or not report.organisation.is_donor:
+        return {}
+    gave = Scope(ImpactReport.Kind.DONOR, report.organisation_id)
+    return {"donated": calculations.calculate(gave, period_of(report)).to_json()}
 
 
 # ------------------------------------------------------------------------ contents
@@ -237,6 +249,57 @@ def classrooms(report: ImpactReport) -> tuple[list[dict], list[dict]]:
         .order_by("-project__opening__date", "pk")[:PHOTOS_SHOWN]
     ]
     return rows, [p for p in photos if p["uri"]]
+
+
+def funded(report: ImpactReport) -> list[dict]:
+    """A sponsor's classrooms, opened or not, with its contribution to each and the devices
+    in use there now (deployed, from any donor)."""
+    if report.kind != ImpactReport.Kind.SPONSOR:
+        return []
+    in_use = Q(
+        project__allocations__released_at__isnull=True,
+        project__allocations__asset__state=State.DEPLOYED,
+    )
+    sponsorships = (
+        ClassroomSponsor.objects.filter(organisation_id=report.organisation_id)
+        .select_related("project__school", "project__opening")
+        .annotate(devices=Count("project__allocations", filter=in_use))
+        .order_by("project__created_at", "project__pk")
+    )
+    return [
+        {
+            "name": s.project.name,
+            "school": str(s.project.school),
+            "province": s.project.school.province,
+            "status": s.project.get_status_display(),
+            "opened": getattr(s.project, "opening", None) and s.project.opening.date,
+            "devices": s.devices,
+            "amount": s.amount,
+            "currency": s.currency,
+            "amount_text": _money(s.amount, s.currency),
+        }
+        for s in sponsorships
+    ]
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    """120,000 CNY: grouped by thousands in both languages, as Chinese reports write money."""
+    return f"{amount:,.0f} {currency}"
+
+
+def contribution(report: ImpactReport, funded_rows: list[dict]) -> dict:
+    """What the organisation gave: money per currency to the classrooms it funded (sponsor),
+    devices in how many donations (donor: in the report's period)."""
+    amounts: dict[str, Decimal] = {}
+    for row in funded_rows:
+        amounts[row["currency"]] = amounts.get(row["currency"], Decimal(0)) + row["amount"]
+    donations = (
+        Donation.objects.filter(donor_organisation_id=report.organisation_id)
+        .filter(period_of(report).q("created_at"))
+        .count()
+    )
+    amount = " + ".join(_money(total, currency) for currency, total in sorted(amounts.items()))
+    return {"amount": amount, "donations": donations}
 
 
 def _file_uri(field) -> str:
@@ -299,22 +362,39 @@ def fate_chart(figures: ImpactFigures, chart_id: str = "fates"):
     )
 
 
+def _category_rows(figures: ImpactFigures) -> list[dict]:
+    return [
+        r
+        | {
+            "label": categories.category_label(r["category"]),
+            "co2e": Decimal(r["co2e_reuse_kg"]) + Decimal(r["co2e_recycling_kg"]),
+        }
+        for r in figures.by_category
+        if r["received"] or r["reused"] or r["recycled"] or Decimal(r["kg"])
+    ]
+
+
 def pdf_context(report: ImpactReport) -> dict:
     figures = ImpactFigures.from_json(report.figures)
     factor_set = factors.get(report.factor_set_version)
     rooms, photos = classrooms(report)
+    funded_rows = funded(report)
+    # The devices a sponsor gave as a donor (frozen); a donor report's own figures are those.
+    donated = report.figures.get("donated")
+    gave = ImpactFigures.from_json(donated) if donated else None
+    if report.kind == ImpactReport.Kind.DONOR:
+        gave = figures
     return {
         "report": report,
+        "issuer": branding.name(),
+        "logo": branding.logo_uri(),
         "figures": figures,
-        "rows": [
-            r
-            | {
-                "label": categories.category_label(r["category"]),
-                "co2e": Decimal(r["co2e_reuse_kg"]) + Decimal(r["co2e_recycling_kg"]),
-            }
-            for r in figures.by_category
-        ],
-        "chart": fate_chart(figures),
+        "gave": gave,
+        "gave_rows": _category_rows(gave) if gave else [],
+        "funded": funded_rows,
+        "contribution": contribution(report, funded_rows),
+        "rows": _category_rows(figures),
+        "chart": fate_chart(gave) if gave else None,
         "certificates": certificates(report),
         "classrooms": rooms,
         "photos": photos,

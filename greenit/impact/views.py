@@ -52,6 +52,8 @@ def impact_dashboard(request: HttpRequest) -> HttpResponse:
         "months": months,
         "rows": rows,
         "provinces": provinces,
+        "province_devices": sum(p["devices"] for p in provinces),
+        "not_in_classroom": data.get("not_in_classroom", 0),
         "stories": stories,
         "month_chart": charts.bars(
             chart_id="chart-months",
@@ -65,11 +67,11 @@ def impact_dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "province_chart": charts.bars(
             chart_id="chart-provinces",
-            title=_("Devices in classrooms and classrooms opened, by province"),
+            title=_("Devices reused in classrooms and classrooms opened, by province"),
             desc=_("Per province of the school; the table beside the chart gives the numbers."),
             labels=[p["label"] for p in provinces],
             series=[
-                charts.Series(_("Devices in classrooms"), [p["devices"] for p in provinces]),
+                charts.Series(_("Devices reused in classrooms"), [p["devices"] for p in provinces]),
                 charts.Series(_("Classrooms opened"), [p["classrooms"] for p in provinces]),
             ],
         ),
@@ -214,9 +216,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         r | {"label": categories.category_label(r["category"])}
         for r in (figures.by_category if figures else [])
     ]
-    return render(
-        request, "impact/report_detail.html", {"report": report, "figures": figures, "rows": rows}
-    )
+    donated = (report.figures or {}).get("donated")
+    context = {
+        "report": report,
+        "figures": figures,
+        "rows": rows,
+        "donated": ImpactFigures.from_json(donated) if donated else None,
+    }
+    return render(request, "impact/report_detail.html", context)
 
 
 @login_required

@@ -4,6 +4,7 @@ their withdrawal, photos of children, and requests with their due date."""
 import datetime
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -56,7 +57,12 @@ def person_export_pdf(*, actor, query: str) -> bytes:
     records = people.as_data(people.find(query))
     html = render_to_string(
         "privacy/export.pdf.html",
-        {"subject": query.strip(), "records": records, "exported_at": timezone.now()},
+        {
+            "subject": query.strip(),
+            "records": records,
+            "exported_at": timezone.now(),
+            "issuer": settings.ORGANISATION_NAME,
+        },
     )
     return HTML(string=html).write_pdf()
 

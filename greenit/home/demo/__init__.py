@@ -76,6 +76,7 @@ def load(device_count: int, *, stdout) -> None:
         recycling.downstream_chain(orgs, cast)
         donations.receipts(orgs, cast)
         approved = classrooms.applications(orgs, cast)
+        classrooms.earlier_classrooms(orgs, cast, kit=kit)
         classrooms.projects(orgs, cast, approved=approved, kit=kit)
         support.tickets(cast, kit=kit)  # after the classrooms: tickets of the opened one
         support.inventory_checks(cast)

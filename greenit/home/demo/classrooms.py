@@ -1,18 +1,27 @@
-"""Green IT Classrooms: three school applications (waiting, approved, declined) and three
+"""Green IT Classrooms: three school applications (waiting, approved, declined), three
 classroom projects (equipping, ready, opened with its story and photos) with the demo's
-ready computers."""
+ready computers, and two classrooms opened earlier that hold the devices the demo's history
+walked to *deployed*: every device counted as reused is in a classroom of a province."""
 
 import io
 from datetime import timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Max, Q
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from greenit.assets.models import Asset, State
 from greenit.classrooms import services as classrooms
-from greenit.classrooms.models import ClassroomProject, ClassroomSponsor, SchoolApplication
+from greenit.classrooms.models import (
+    Allocation,
+    ClassroomProject,
+    ClassroomSponsor,
+    Delivery,
+    OpeningEvent,
+    SchoolApplication,
+)
 from greenit.privacy import services as privacy
 
 SCHOOL = dict(school_type="primary", electricity="reliable", internet="mobile", has_room=True)
@@ -23,6 +32,13 @@ PLANS = [
     ("ready", "school_blind", ["foundation"], 2, True),
     ("equipping", "school_yongxin", ["bank"], 30, False),
 ]
+EQUIPPING_SHARE = 2 / 3  # of its seats the equipping project has devices for so far
+# school, sponsors: the classrooms opened earlier, oldest first
+EARLIER = [("school_ruijin", ["foundation"]), ("school_chongming", ["bank", "consult"])]
+LEARNING = dict(
+    learning_en="Typing, office skills, Scratch and first steps in Python.",
+    learning_zh="打字、办公软件、Scratch 和 Python 入门。",
+)
 
 
 def applications(orgs, people) -> SchoolApplication:
@@ -93,11 +109,15 @@ def projects(orgs, people, *, approved: SchoolApplication, kit) -> None:
     delivered, the opening recorded and photos added through the classroom services."""
     pm, logistics = people["chen.pm"], people["li.logistics"]
     today = timezone.localdate()
-    ready = list(
-        Asset.objects.filter(state=State.READY, category__in=["laptop", "desktop"]).order_by(
-            "state_changed_at", "pk"
-        )
+    # Computers first; a small demo (--devices 60) has few, and its classrooms then get the
+    # ready monitors and peripherals, so that it too has allocated devices.
+    ready = sorted(
+        Asset.objects.filter(state=State.READY).order_by("state_changed_at", "pk"),
+        key=lambda a: a.category not in ("laptop", "desktop"),
     )
+    computers = [a for a in ready if a.category in ("laptop", "desktop")]
+    if len(computers) > 1:  # one stays in the workshop: support.tickets swaps a broken laptop
+        ready.remove(computers[-1])
     for status, key, sponsors, seats, blind in PLANS:
         project = ClassroomProject.objects.create(
             name=f"{orgs[key].name} 绿色IT教室",
@@ -111,14 +131,13 @@ def projects(orgs, people, *, approved: SchoolApplication, kit) -> None:
             kit_screen_reader=blind,
             kit_large_keys=blind,
             kit_headphones=blind,
-            learning_en="Typing, office skills, Scratch and first steps in Python.",
-            learning_zh="打字、办公软件、Scratch 和 Python 入门。",
+            **LEARNING,
         )
-        for n, sponsor in enumerate(sponsors):
-            ClassroomSponsor.objects.create(
-                project=project, organisation=orgs[sponsor], amount=Decimal(120000 - n * 40000)
-            )
-        take, ready = ready[: min(seats, 2)], ready[min(seats, 2) :]
+        _sponsors(project, [orgs[key] for key in sponsors])
+        wanted = seats
+        if status == "equipping":  # some seats, and some ready devices left in the workshop
+            wanted = min(int(seats * EQUIPPING_SHARE), len(ready) // 2)
+        take, ready = ready[:wanted], ready[wanted:]
         if take:
             classrooms.allocate_by_tags(project=project, actor=pm, codes=[a.tag for a in take])
         if status == "opened":
@@ -133,6 +152,78 @@ def projects(orgs, people, *, approved: SchoolApplication, kit) -> None:
         # Set directly, not through project_status: a small demo (--devices 40) may not have
         # the ready computers that the ready and opened statuses ask for.
         ClassroomProject.objects.filter(pk=project.pk).update(status=status)
+
+
+def _sponsors(project: ClassroomProject, organisations) -> None:
+    for n, sponsor in enumerate(organisations):
+        ClassroomSponsor.objects.create(
+            project=project, organisation=sponsor, amount=Decimal(120000 - n * 40000)
+        )
+
+
+def earlier_classrooms(orgs, people, *, kit) -> None:
+    """The devices the demo's history walked to *deployed* (two since lost or stolen) went to
+    the EARLIER classrooms, oldest deliveries first. Recorded after the fact, as an import of
+    old paperwork would: deliver() and opening_record() date everything today, and these
+    classrooms opened months ago."""
+    pm, logistics = people["chen.pm"], people["li.logistics"]
+    delivered = list(
+        Asset.objects.filter(
+            state__in=[State.DEPLOYED, State.LOST, State.STOLEN], allocations__isnull=True
+        )
+        .annotate(deployed_at=Max("events__at", filter=Q(events__to_state=State.DEPLOYED)))
+        .order_by("deployed_at", "pk")
+    )
+    size = -(-len(delivered) // len(EARLIER))  # ceiling: every device gets a classroom
+    for n, (key, sponsors) in enumerate(EARLIER):
+        devices = delivered[n * size : (n + 1) * size]
+        if devices:
+            _earlier_classroom(
+                orgs[key],
+                devices,
+                sponsors=[orgs[s] for s in sponsors],
+                kit=kit,
+                pm=pm,
+                logistics=logistics,
+            )
+
+
+def _earlier_classroom(school, devices: list[Asset], *, sponsors, kit, pm, logistics) -> None:
+    delivered_at = devices[-1].deployed_at
+    opened_on = timezone.localdate(delivered_at) + timedelta(days=5)
+    project = ClassroomProject.objects.create(
+        name=f"{school.name} 绿色IT教室",
+        school=school,
+        seats=len(devices),
+        target_opening=opened_on,
+        software_kit=kit,
+        status=ClassroomProject.Status.OPENED,
+        created_at=devices[0].deployed_at - timedelta(days=30),
+        **LEARNING,
+    )
+    _sponsors(project, sponsors)
+    Allocation.objects.bulk_create(
+        Allocation(
+            project=project,
+            asset=asset,
+            allocated_at=asset.deployed_at - timedelta(days=3),  # the walk's step before
+            allocated_by=pm,
+        )
+        for asset in devices
+    )
+    Delivery.objects.create(
+        project=project,
+        date=timezone.localdate(delivered_at),
+        received_by="校长 the headteacher",
+        recorded_by=logistics,
+        recorded_at=delivered_at,
+    )
+    OpeningEvent.objects.create(
+        project=project,
+        date=opened_on,
+        guests="The headteacher; the township education office",
+        sponsor_representatives=", ".join(s.name_en or s.name for s in sponsors),
+    )
 
 
 def _opening(project: ClassroomProject, *, pm, today) -> None:

@@ -93,6 +93,25 @@ ORGANISATIONS = {
         district="浦东新区",
         street="锦绣路 3300 号",
     ),
+    # Two schools whose classrooms opened earlier (classrooms.earlier_classrooms).
+    "school_ruijin": dict(
+        name="瑞金市叶坪乡中心小学",
+        name_en="Yeping Township Central Primary School",
+        is_school=True,
+        province="江西省",
+        city="赣州市",
+        district="瑞金市",
+        street="叶坪乡红都大道 9 号",
+    ),
+    "school_chongming": dict(
+        name="崇明区港西镇中学",
+        name_en="Gangxi Town Middle School",
+        is_school=True,
+        province="上海市",
+        city="上海市",
+        district="崇明区",
+        street="港西镇北双公路 1288 号",
+    ),
     "recycler": dict(
         name="上海绿循环再生资源有限公司",
         name_en="Shanghai Green Cycle Resources Co.",

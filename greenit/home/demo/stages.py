@@ -26,8 +26,8 @@ NOTES = {
     State.SANITIZED: "nwipe 1 pass zeros, verified",
     State.TESTED: "Checklist passed; grade B",
     State.READY: "Imaged with the offline education kit",
-    State.ALLOCATED: "For 禾丰镇中心小学 Green IT Classroom",
-    State.DEPLOYED: "Delivered and signed for by 刘强",
+    State.ALLOCATED: "For a Green IT Classroom",
+    State.DEPLOYED: "Delivered and signed for at the school",
     State.RECYCLING: "Too old to refurbish",
     State.RECYCLED: "Batch to 上海绿循环, weight ticket 2026-118",
 }
@@ -111,9 +111,13 @@ def _gone(people, *, now: datetime) -> None:
 
 
 def walk(asset: Asset, stage: State, *, at: datetime, people, kit) -> None:
-    """Move a received device along its path up to `stage`, three days a step."""
+    """Move a received device along its path up to `stage`, three days a step. A device meant
+    to stop at *allocated* stops at *ready*: classrooms.projects allocates it to a project
+    through the service, so that every allocated device is in a project."""
     if stage in (State.EXPECTED, State.RECEIVED):
         return
+    if stage == State.ALLOCATED:
+        stage = State.READY
     path = REUSE_PATH if asset.holds_data else NO_DATA_PATH
     if stage in (State.RECYCLING, State.RECYCLED):
         path = [s for s in path if s in RECYCLE_FROM] + [State.RECYCLING]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from greenit.assets.models import State
 from greenit.classrooms import services as classrooms
 from greenit.classrooms.models import Allocation, ClassroomProject
+from greenit.refurbishment.rules import COMPUTER_CATEGORIES
 from greenit.support import services as support
 
 from . import refurbishment
@@ -24,7 +25,10 @@ def tickets(people, *, kit) -> None:
     ]
     if not deployed:
         return
-    broken_one = deployed[-1]
+    # A laptop that no longer charges: a computer when the classroom has one (a small demo's
+    # classroom may also hold a monitor).
+    computers = [a for a in deployed if a.category in COMPUTER_CATEGORIES]
+    broken_one = (computers or deployed)[-1]
     broken = support.ticket_file(
         actor=school_contact,
         asset=broken_one,
@@ -39,7 +43,7 @@ def tickets(people, *, kit) -> None:
             replacement_code=spare.tag,
             answer="A volunteer brought a replacement on Friday and took the old one.",
         )
-        deployed[-1] = spare
+        deployed[deployed.index(broken_one)] = spare
     else:
         support.ticket_resolve(
             ticket=broken,

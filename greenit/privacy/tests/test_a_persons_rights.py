@@ -4,6 +4,7 @@ impact figures stay whole."""
 
 import dataclasses
 import json
+import subprocess
 
 import pytest
 from django.apps import apps
@@ -40,8 +41,17 @@ def test_the_export_holds_every_record_machine_readable(person, ada):
     assert "password" not in document["records"]["accounts.User"][0]
 
 
-def test_the_readable_export_is_a_pdf(person, ada):
-    assert services.person_export_pdf(actor=ada, query=EMAIL).startswith(b"%PDF")
+def test_the_readable_export_is_a_pdf_in_the_organisations_name(person, ada, settings):
+    settings.ORGANISATION_NAME = "Lumen Schools Trust"
+
+    data = services.person_export_pdf(actor=ada, query=EMAIL)
+
+    assert data.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Personal information held by Lumen Schools Trust" in text
+    assert "greenit" not in text.lower()
 
 
 def test_only_administrators_see_or_erase_a_person(person, paul, lena):
