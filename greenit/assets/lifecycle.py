@@ -8,13 +8,14 @@ what must be true first. Pages, the API, imports and the wipe agent all call tra
                                └─► received (taken back)
 """
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -300,7 +301,7 @@ def enter(
 # What enter_many() accepts per row; every other column gets its model default.
 ENTER_MANY_FIELDS = frozenset(
     {"donation_id", "category", "make", "model", "serial", "donor_asset_number", "specs"}
-    | {"weight_kg", "condition"}
+    | {"weight_kg", "condition", "register_details"}
 )
 
 
@@ -349,7 +350,7 @@ def enter_many(
                         if f.attname == "tag"
                         else fixed[f.attname]
                         if f.attname in fixed
-                        else row.get(f.attname, defaults[f.attname])
+                        else _column_value(f, row.get(f.attname, defaults[f.attname]))
                         for f in asset_fields
                     ),
                 )
@@ -368,6 +369,14 @@ def enter_many(
                 [(pk, *event_values) for pk in ids],
             )
     return len(rows)
+
+
+def _column_value(field, value):
+    """What the raw insert writes for a field: JSON as its text (both SQLite and COPY into
+    PostgreSQL's jsonb read it), everything else as it is."""
+    if isinstance(field, models.JSONField):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 def _free_tags(connection, count: int) -> list[str]:
