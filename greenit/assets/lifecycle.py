@@ -334,12 +334,14 @@ def enter_many(
         "created_at": when,
         "location": location,
     }
+    json_names = [f.attname for f in asset_fields if isinstance(f, models.JSONField)]
     defaults = {f.attname: f.get_default() for f in asset_fields}
+    defaults.update({n: json.dumps(defaults[n]) for n in json_names})
     event_columns = ["asset_id", "at", "actor_id", "from_state", "to_state", "location", "note"]
     event_values = [when, actor.pk if actor else None, "", state.value, location, note]
     with transaction.atomic(using=connection.alias):
         for start in range(0, len(rows), chunk_size):
-            chunk = rows[start : start + chunk_size]
+            chunk = _json_as_text(rows[start : start + chunk_size], json_names)
             ids = _next_ids(connection, Asset, len(chunk))
             free_tags = _free_tags(connection, len(chunk))
             assets = [
@@ -350,7 +352,7 @@ def enter_many(
                         if f.attname == "tag"
                         else fixed[f.attname]
                         if f.attname in fixed
-                        else _column_value(f, row.get(f.attname, defaults[f.attname]))
+                        else row.get(f.attname, defaults[f.attname])
                         for f in asset_fields
                     ),
                 )
@@ -371,12 +373,15 @@ def enter_many(
     return len(rows)
 
 
-def _column_value(field, value):
-    """What the raw insert writes for a field: JSON as its text (both SQLite and COPY into
-    PostgreSQL's jsonb read it), everything else as it is."""
-    if isinstance(field, models.JSONField):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+def _json_as_text(rows: Sequence[Mapping], names: list[str]) -> list[Mapping]:
+    """The rows with their JSON fields as text, which the raw insert writes (SQLite and COPY
+    into PostgreSQL's jsonb both read it)."""
+    return [
+        {**row, **{n: json.dumps(row[n], ensure_ascii=False) for n in names if n in row}}
+        if any(n in row for n in names)
+        else row
+        for row in rows
+    ]
 
 
 def _free_tags(connection, count: int) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import islice
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from greenit.assets.models import Asset
@@ -125,16 +126,28 @@ class Ledger:
         self.elsewhere: dict[str, tuple[str, str]] = {}
 
     def look_up_elsewhere(self, serials: set[str]) -> None:
-        """Which of these serials other donations already hold: one query for many rows."""
+        """Which of these serials other donations already hold: one query for many rows (a
+        plain one: Django's `__in` prepares each of thousands of values on its own, which
+        cost more than the rest of the check), a second only for the few found."""
         if not serials:
             return
-        found = (
-            Asset.objects.filter(serial__in=serials)
-            .exclude(donation=self.donation)
+        table, quote = Asset._meta.db_table, connection.ops.quote_name
+        marks = ", ".join(["%s"] * len(serials))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {quote(table)} WHERE serial IN ({marks})"  # noqa: S608
+                f" AND donation_id <> %s",
+                [*serials, self.donation.pk],
+            )
+            elsewhere = [pk for (pk,) in cursor.fetchall()]
+        if not elsewhere:
+            return
+        named = (
+            Asset.objects.filter(pk__in=elsewhere)
             .order_by("pk")
             .values_list("serial", "tag", "donation__reference")
         )
-        for serial, tag, reference in found:
+        for serial, tag, reference in named:
             self.elsewhere.setdefault(serial, (tag, reference))
 
 
@@ -366,10 +379,9 @@ def check_row(
     errors += found
     weight, found = check_weight(row.get("weight_kg", ""), line)
     errors += found
-    serial, number = (
-        "" if ledger.vocabulary.is_blank(row.get(name, "")) else row.get(name, "")
-        for name in ("serial", "donor_asset_number")
-    )
+    is_blank = ledger.vocabulary.is_blank
+    serial, number = row.get("serial", ""), row.get("donor_asset_number", "")
+    serial, number = ("" if is_blank(serial) else serial), ("" if is_blank(number) else number)
     known, found = check_identity(serial, number, line=line, ledger=ledger)
     errors += found
     if known is not None and code is not None:

@@ -6,7 +6,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from greenit.core import categories
@@ -23,6 +23,7 @@ _CODE = re.compile(r"(a0)?\d+")  # a class code, never offered as a suggestion
 _UNIT = re.compile(r"\s*[（(][^）)]*[）)]\s*$")  # "原值（元）", "重量(kg)"
 
 
+@lru_cache(maxsize=4096)  # a register repeats its few statuses and categories on every row
 def normalise(text: str) -> str:
     """Case, spaces and punctuation do not matter: "S/N", "s n" and "SN" are one spelling."""
     return re.sub(r"[\W_]+", "", str(text)).casefold()
@@ -35,6 +36,7 @@ class Vocabulary:
     names: dict[str, str]  # the spellings suggestions are drawn from → category code
     statuses: dict[str, str]  # spelling → "condition" or "status"
     blanks: frozenset[str]
+    longest_blank: int
 
     def header(self, text: str) -> tuple[str, bool]:
         """The field a header names and whether only weakly; (KEEP, False) when none."""
@@ -67,7 +69,9 @@ class Vocabulary:
         return self.statuses.get(normalise(status)) == CONDITION
 
     def is_blank(self, text: str) -> bool:
-        return text.strip().casefold() in self.blanks
+        """无, N/A, "-": what a register writes for "none". Called for every serial, so the
+        length (every placeholder is short) is compared before anything is folded."""
+        return len(text) <= self.longest_blank and text.strip().casefold() in self.blanks
 
 
 @cache
@@ -116,4 +120,5 @@ def load() -> Vocabulary:
         names={k: v for k, v in names.items() if v in accepted and not _CODE.fullmatch(k)},
         statuses=statuses,
         blanks=frozenset(b.casefold() for b in raw["blanks"]),
+        longest_blank=max(len(b) for b in raw["blanks"]),
     )
