@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -26,6 +27,11 @@ REGISTERS = [
     "cn-fixed-asset-register.xlsx",
 ]
 KEEP, SKIP = vocabulary.KEEP, vocabulary.SKIP
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 def _upload(donation, name, actor):
@@ -167,6 +173,20 @@ def test_the_same_serial_in_another_donation_is_named_with_its_row(
     assert first["EA-000101"].display_tag in error["message"]
     assert services.run_import(asset_import=asset_import, actor=lena).status == "failed"
     assert not Asset.objects.filter(donation=other).exists()
+
+
+def test_the_preview_page_names_the_row_and_the_other_donation(
+    client, make_donation, donation, pujiang_bank, lena
+):
+    _imported(donation, SNIPE_IT, lena)
+    other = make_donation(pujiang_bank)
+    client.force_login(lena)
+    upload = SimpleUploadedFile(SNIPE_IT, (FILES / SNIPE_IT).read_bytes())
+    response = client.post(reverse("imports:new"), {"donation": other.pk, "file": upload})
+    page = client.get(response.url).content.decode()
+    assert "7 problems to fix: nothing was imported" in page
+    assert "<td>2</td><td>Serial number</td><td>Serial number 5CD8291XQ4 is already" in page
+    assert f"another donation, {donation.reference}, as device" in page
 
 
 def test_the_same_file_again_for_the_same_donation_is_still_unchanged(donation, lena):
