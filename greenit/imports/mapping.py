@@ -60,9 +60,11 @@ def check_meaning(kind: str, meaning: str) -> None:
 def guess_mapping(headers: list[str]) -> list[str]:
     """The field each column most likely holds, each field at most once: a header that names
     a field only weakly (资产名称 for the category) counts only when no column names it
-    plainly. A column that names none is kept as a detail (KEEP) or left out (SKIP)."""
+    plainly. Our own field names (donor_asset_number) are headers too. A column that names
+    none is kept as a detail (KEEP) or left out (SKIP)."""
     vocab = vocabulary.load()
-    guesses = [vocab.header(header) for header in headers]
+    own = {vocabulary.normalise(name): (name, False) for name in FIELD_NAMES}
+    guesses = [own.get(vocabulary.normalise(h)) or vocab.header(h) for h in headers]
     plain = {name for name, weak in guesses if not weak}
     taken: set[str] = set()
     fields = []

@@ -218,6 +218,14 @@ def test_an_unknown_category_gets_one_suggestion_in_the_readers_language(
     assert len(error["fix"]) < 80  # one suggestion, not the list of every category
 
 
+def test_our_own_field_names_are_headers_too(donation, lena):
+    data = csv_bytes(["donor_asset_number", "category", "Status"], [["A-1", "laptop", "在用"]])
+    asset_import = services.import_upload(
+        donation=donation, data=data, filename="list.csv", actor=lena
+    )
+    assert asset_import.mapping["fields"] == ["donor_asset_number", "category", "status"]
+
+
 def test_class_codes_are_read_with_or_without_the_catalogue_prefix():
     vocab = vocabulary.load()
     assert vocab.category("A02010105") == vocab.category("2010105") == "laptop"
