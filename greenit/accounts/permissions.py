@@ -148,6 +148,10 @@ PERMISSIONS: dict[str, Permission] = {
     "override_factors": _p(
         gettext_lazy("Only administrators change impact factors."), R.ADMINISTRATOR
     ),
+    "edit_import_vocabulary": _p(
+        gettext_lazy("Only administrators teach imports new column and category spellings."),
+        R.ADMINISTRATOR,
+    ),
     # Personal information (PIPL): finding, exporting, erasing; consents for photos.
     "handle_personal_data": _p(
         gettext_lazy("Only administrators handle requests about personal information."),

@@ -8,13 +8,14 @@ what must be true first. Pages, the API, imports and the wipe agent all call tra
                                └─► received (taken back)
 """
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -300,7 +301,7 @@ def enter(
 # What enter_many() accepts per row; every other column gets its model default.
 ENTER_MANY_FIELDS = frozenset(
     {"donation_id", "category", "make", "model", "serial", "donor_asset_number", "specs"}
-    | {"weight_kg", "condition"}
+    | {"weight_kg", "condition", "register_details"}
 )
 
 
@@ -333,12 +334,14 @@ def enter_many(
         "created_at": when,
         "location": location,
     }
+    json_names = [f.attname for f in asset_fields if isinstance(f, models.JSONField)]
     defaults = {f.attname: f.get_default() for f in asset_fields}
+    defaults.update({n: json.dumps(defaults[n]) for n in json_names})
     event_columns = ["asset_id", "at", "actor_id", "from_state", "to_state", "location", "note"]
     event_values = [when, actor.pk if actor else None, "", state.value, location, note]
     with transaction.atomic(using=connection.alias):
         for start in range(0, len(rows), chunk_size):
-            chunk = rows[start : start + chunk_size]
+            chunk = _json_as_text(rows[start : start + chunk_size], json_names)
             ids = _next_ids(connection, Asset, len(chunk))
             free_tags = _free_tags(connection, len(chunk))
             assets = [
@@ -368,6 +371,17 @@ def enter_many(
                 [(pk, *event_values) for pk in ids],
             )
     return len(rows)
+
+
+def _json_as_text(rows: Sequence[Mapping], names: list[str]) -> list[Mapping]:
+    """The rows with their JSON fields as text, which the raw insert writes (SQLite and COPY
+    into PostgreSQL's jsonb both read it)."""
+    return [
+        {**row, **{n: json.dumps(row[n], ensure_ascii=False) for n in names if n in row}}
+        if any(n in row for n in names)
+        else row
+        for row in rows
+    ]
 
 
 def _free_tags(connection, count: int) -> list[str]:

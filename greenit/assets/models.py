@@ -73,6 +73,11 @@ class Asset(models.Model):
     )
     condition = models.CharField(_("condition"), max_length=200, blank=True)
     location = models.CharField(_("location"), max_length=100, blank=True)
+    # The donor's register columns we have no field for (purchase date, cost, department,
+    # status…), as {header: cell}: kept so nothing the donor told us is lost.
+    register_details = models.JSONField(
+        _("details from the donor's register"), default=dict, blank=True, editable=False
+    )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, editable=False)
     state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
     created_at = models.DateTimeField(_("received"), default=timezone.now)

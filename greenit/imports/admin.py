@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import AssetImport
+from greenit.accounts import permissions
+
+from .models import AssetImport, VocabularyEntry
 
 
 @admin.register(AssetImport)
@@ -16,3 +18,30 @@ class AssetImportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(VocabularyEntry)
+class VocabularyEntryAdmin(admin.ModelAdmin):
+    """Spellings administrators add to the shipped vocabulary (data/vocabulary.json)."""
+
+    list_display = ["alias", "kind", "meaning", "source"]
+    list_filter = ["kind"]
+    search_fields = ["alias", "meaning", "source"]
+
+    def _may(self, request) -> bool:
+        return permissions.may(request.user, "edit_import_vocabulary")
+
+    def has_module_permission(self, request) -> bool:
+        return self._may(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._may(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._may(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may(request)

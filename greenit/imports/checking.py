@@ -2,10 +2,12 @@
 error row `{"line", "field", "message", "fix"}` that the pages, the API and the command show
 as it is; nothing is written here."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -13,7 +15,9 @@ from greenit.assets.models import Asset
 from greenit.core import categories
 from greenit.donations.models import Donation
 
+from . import vocabulary
 from .mapping import FIELD_NAMES, LABELS, column_name
+from .vocabulary import KEEP, SKIP
 
 PROGRESS_EVERY = 5000
 MAX_LENGTH = {
@@ -26,6 +30,10 @@ MAX_LENGTH = {
 MAX_WEIGHT = Decimal("99999.999")
 # Errors kept per check: enough to fix a file, never a second copy of a huge one.
 MAX_ERRORS = 1000
+# A kept column's cell (purchase date, cost, department…) is a note, not a document.
+MAX_DETAIL = 500
+# Rows read before asking, in one query, which of their serials other donations hold.
+LOOKUP_EVERY = 2000
 
 
 @dataclass
@@ -49,7 +57,7 @@ def mapping_errors(headers: list[str], fields: list[str]) -> list[dict]:
     errors = []
     chosen: dict[str, list[str]] = {}
     for i, name in enumerate(fields):
-        if name:
+        if name not in (KEEP, SKIP):
             chosen.setdefault(name, []).append(column_name(i))
     for name, columns in chosen.items():
         if name not in FIELD_NAMES:
@@ -112,6 +120,51 @@ class Ledger:
         self.serial_line: dict[str, int] = {}
         self.number_line: dict[str, int] = {}
         self.category_of: dict[str, str | None] = {}
+        self.unknown_category: dict[str, tuple[str, str]] = {}  # spelling → (message, fix)
+        self.donation = donation
+        self.vocabulary = vocabulary.load()
+        # serial → (tag, donation reference) of a device another donation already holds
+        self.elsewhere: dict[str, tuple[str, str]] = {}
+
+    def look_up_elsewhere(self, serials: set[str]) -> None:
+        """Which of these serials other donations already hold: one query for many rows (a
+        plain one: Django's `__in` prepares each of thousands of values on its own, which
+        cost more than the rest of the check), a second only for the few found."""
+        if not serials:
+            return
+        table, quote = Asset._meta.db_table, connection.ops.quote_name
+        marks = ", ".join(["%s"] * len(serials))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {quote(table)} WHERE serial IN ({marks})"  # noqa: S608
+                f" AND donation_id <> %s",
+                [*serials, self.donation.pk],
+            )
+            elsewhere = [pk for (pk,) in cursor.fetchall()]
+        if not elsewhere:
+            return
+        named = (
+            Asset.objects.filter(pk__in=elsewhere)
+            .order_by("pk")
+            .values_list("serial", "tag", "donation__reference")
+        )
+        for serial, tag, reference in named:
+            self.elsewhere.setdefault(serial, (tag, reference))
+
+
+def check_details(details: dict[str, str], line: int) -> list[dict]:
+    """A kept column's cell is a note: a longer one is refused rather than cut."""
+    return [
+        _error(
+            line,
+            "",
+            _("The “%(column)s” column is longer than %(n)s characters.")
+            % {"column": column, "n": MAX_DETAIL},
+            _("Shorten it, or choose “Not imported” for this column."),
+        )
+        for column, value in details.items()
+        if len(value) > MAX_DETAIL
+    ]
 
 
 def check_lengths(row: dict[str, str], line: int) -> list[dict]:
@@ -127,23 +180,37 @@ def check_lengths(row: dict[str, str], line: int) -> list[dict]:
     ]
 
 
-def _known_category_list() -> str:
-    return ", ".join(
-        f"{c.code} ({c.label})" for c in categories.all_categories().values() if not c.refused
-    )
+def _unknown_category(raw: str, ledger: Ledger) -> tuple[str, str]:
+    """The message and fix for a category we do not know, with the closest one we do, in the
+    reader's language, as the suggestion (looked for once per spelling)."""
+    if raw not in ledger.unknown_category:
+        ledger.unknown_category[raw] = _suggestion(raw, ledger.vocabulary.suggest(raw))
+    return ledger.unknown_category[raw]
+
+
+def _suggestion(raw: str, suggestion: str | None) -> tuple[str, str]:
+    message = _("“%(value)s” is not a device category we know.") % {"value": raw}
+    if suggestion is None:
+        return message, _(
+            "Write what the device is, for example laptop, desktop computer, monitor, printer "
+            "or tablet (English or Chinese)."
+        )
+    label = categories.category_label(suggestion)
+    return message, _("Did you mean “%(category)s”? If so, write “%(category)s” in this cell.") % {
+        "category": label
+    }
 
 
 def check_category(raw: str, *, line: int, ledger: Ledger) -> tuple[str | None, list[dict]]:
     """The category code the cell names (None when it names none), and what is wrong."""
     if raw not in ledger.category_of:
-        ledger.category_of[raw] = categories.match(raw) if raw else None
+        ledger.category_of[raw] = ledger.vocabulary.category(raw) if raw else None
     code = ledger.category_of[raw]
     if not raw:
         message = _("The category is empty.")
-        fix = _("Write what the device is, one of: %(known)s.") % {"known": _known_category_list()}
+        fix = _("Write what the device is, for example laptop, desktop computer or monitor.")
     elif code is None:
-        message = _("“%(value)s” is not a device category we know.") % {"value": raw}
-        fix = _("Use one of: %(known)s.") % {"known": _known_category_list()}
+        message, fix = _unknown_category(raw, ledger)
     elif categories.get(code).refused:
         message = str(categories.MERCURY_REFUSAL)
         fix = _("Remove this row from the list: these lamps cannot be donated to us.")
@@ -197,7 +264,11 @@ def check_identity(
     Returns the (tag, category) of the device already recorded with it, if any, and what is
     wrong."""
     if serial:
-        return ledger.known_serial.get(serial), check_serial_once(serial, line=line, ledger=ledger)
+        known = ledger.known_serial.get(serial)
+        errors = check_serial_once(serial, line=line, ledger=ledger)
+        if known is None:
+            errors += check_serial_elsewhere(serial, line=line, ledger=ledger)
+        return known, errors
     if number:
         return ledger.known_number.get(number), check_number_once(number, line=line, ledger=ledger)
     return None, [
@@ -221,6 +292,29 @@ def check_serial_once(serial: str, *, line: int, ledger: Ledger) -> list[dict]:
             _("Serial number %(serial)s appears on lines %(first)s and %(line)s.")
             % {"serial": serial, "first": first, "line": line},
             _("Keep one of the two rows, or correct the serial number."),
+        )
+    ]
+
+
+def check_serial_elsewhere(serial: str, *, line: int, ledger: Ledger) -> list[dict]:
+    """A serial another donation already holds is the same device given twice, or a typing
+    mistake: either way it is not added a second time unnoticed."""
+    if serial not in ledger.elsewhere:
+        return []
+    tag, reference = ledger.elsewhere[serial]
+    return [
+        _error(
+            line,
+            "serial",
+            _(
+                "Serial number %(serial)s is already recorded in another donation, "
+                "%(donation)s, as device %(tag)s."
+            )
+            % {"serial": serial, "donation": reference, "tag": Asset(tag=tag).display_tag},
+            _(
+                "If it is the same device, remove this row: it was given before. If not, "
+                "correct the serial number."
+            ),
         )
     ]
 
@@ -261,16 +355,34 @@ def check_same_category(known: tuple, code: str, *, what: str, name: str, line: 
     ]
 
 
+def _condition(row: dict[str, str], ledger: Ledger) -> str:
+    """The condition column, else the register's status where that status describes the
+    device's condition (Broken, 损坏), never where it says in use, idle or retired."""
+    status = row.get("status", "")
+    if row.get("condition") or not ledger.vocabulary.means_condition(status):
+        return row.get("condition", "")
+    return status
+
+
 def check_row(
-    row: dict[str, str], *, line: int, ledger: Ledger, donation: Donation
+    row: dict[str, str],
+    *,
+    line: int,
+    ledger: Ledger,
+    donation: Donation,
+    details: dict[str, str] | None = None,
 ) -> tuple[dict | None, tuple | None, list[dict]]:
-    """One row: the device to create, the device already recorded (if any), what is wrong."""
-    errors = check_lengths(row, line)
+    """One row: the device to create, the device already recorded (if any), what is wrong.
+    `details` are the kept columns' cells, by header."""
+    details = details or {}
+    errors = check_lengths(row, line) + check_details(details, line)
     code, found = check_category(row.get("category", ""), line=line, ledger=ledger)
     errors += found
     weight, found = check_weight(row.get("weight_kg", ""), line)
     errors += found
+    is_blank = ledger.vocabulary.is_blank
     serial, number = row.get("serial", ""), row.get("donor_asset_number", "")
+    serial, number = ("" if is_blank(serial) else serial), ("" if is_blank(number) else number)
     known, found = check_identity(serial, number, line=line, ledger=ledger)
     errors += found
     if known is not None and code is not None:
@@ -284,39 +396,76 @@ def check_row(
         "make": row.get("make", ""),
         "model": row.get("model", ""),
         "specs": row.get("specs", ""),
-        "condition": row.get("condition", ""),
+        "condition": _condition(row, ledger),
         "weight_kg": weight,
+        "register_details": details,
     }
     return device, known, errors
+
+
+def kept_columns(headers: list[str], fields: list[str]) -> list[tuple[str, int]]:
+    """The columns kept with each device (every column that is not one of our fields and not
+    left out, and the register's status), named by their header; a header that is empty or
+    used twice is named by its column letter too."""
+    kept = []
+    for i, name in enumerate(fields):
+        if name in (KEEP, "status"):
+            header = headers[i] if i < len(headers) else ""
+            if not header or headers.count(header) > 1:
+                header = f"{column_name(i)} {header}".strip()
+            kept.append((header, i))
+    return kept
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _serials(chunk: list[tuple[int, list[str]]], index: int | None, ledger: Ledger) -> set[str]:
+    if index is None:
+        return set()
+    cells = (cells[index].strip() for _line, cells in chunk if index < len(cells))
+    return {s for s in cells if s and not ledger.vocabulary.is_blank(s)}
 
 
 def check_rows(
     table_rows: Iterable[tuple[int, list[str]]],
     *,
+    headers: list[str],
     fields: list[str],
     donation: Donation,
     on_progress: Callable[[int], None] | None = None,
 ) -> CheckResult:
     """Check every row; collect what to create (when nothing is wrong) and every error."""
     result = CheckResult()
-    columns = [(name, i) for i, name in enumerate(fields) if name]
+    columns = [(name, i) for i, name in enumerate(fields) if name not in (KEEP, SKIP)]
+    kept = kept_columns(headers, fields)
+    serial_index = fields.index("serial") if "serial" in fields else None
     ledger = Ledger(donation)
     more = 0
-    for line, cells in table_rows:
-        result.total += 1
-        if on_progress and result.total % PROGRESS_EVERY == 0:
-            on_progress(result.total)
-        width = len(cells)
-        row = {name: (cells[i].strip() if i < width else "") for name, i in columns}
-        device, known, errors = check_row(row, line=line, ledger=ledger, donation=donation)
-        if errors:
-            room = max(0, MAX_ERRORS - len(result.errors))
-            result.errors += errors[:room]
-            more += len(errors) - len(errors[:room])
-        elif known is not None:
-            result.unchanged += 1  # the same device, already recorded: nothing to do
-        elif not result.errors:
-            result.new_rows.append(device)
+    line = 1
+    for chunk in _chunks(table_rows, LOOKUP_EVERY):
+        ledger.look_up_elsewhere(_serials(chunk, serial_index, ledger))
+        for line, cells in chunk:
+            result.total += 1
+            if on_progress and result.total % PROGRESS_EVERY == 0:
+                on_progress(result.total)
+            width = len(cells)
+            row = {name: (cells[i].strip() if i < width else "") for name, i in columns}
+            details = {h: cells[i].strip() for h, i in kept if i < width and cells[i].strip()}
+            device, known, errors = check_row(
+                row, line=line, ledger=ledger, donation=donation, details=details
+            )
+            if errors:
+                room = max(0, MAX_ERRORS - len(result.errors))
+                result.errors += errors[:room]
+                more += len(errors) - len(errors[:room])
+            elif known is not None:
+                result.unchanged += 1  # the same device, already recorded: nothing to do
+            elif not result.errors:
+                result.new_rows.append(device)
     if more:
         result.errors.append(
             _error(

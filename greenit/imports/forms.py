@@ -5,6 +5,7 @@ from greenit.donations.models import Donation
 
 from .mapping import FIELDS, column_name
 from .reading import check_size
+from .vocabulary import KEEP, SKIP
 
 
 class ImportUploadForm(forms.Form):
@@ -32,11 +33,16 @@ class ImportUploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    """One select per column of the file: which of our fields it holds, or none."""
+    """One select per column of the file: which of our fields it holds, else kept with each
+    device as a detail, or not imported."""
 
     def __init__(self, *args, headers: list[str], fields: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("Not imported")), *((f.name, f.label) for f in FIELDS)]
+        choices = [
+            (KEEP, _("Kept as a detail of the device")),
+            (SKIP, _("Not imported")),
+            *((f.name, f.label) for f in FIELDS),
+        ]
         for i, header in enumerate(headers):
             self.fields[f"col_{i}"] = forms.ChoiceField(
                 label=_("Column %(letter)s “%(header)s”")

@@ -1,91 +1,81 @@
 """Mapping an asset list's columns to our fields: guessed from the headers, then corrected by
 the uploader's overrides, in one place (map_columns) for the pages, the API and the command."""
 
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from greenit.core import categories
+
+from . import vocabulary
+from .vocabulary import KEEP, SKIP
+
 
 @dataclass(frozen=True)
 class Field:
     name: str
     label: str
-    aliases: tuple[str, ...]
 
 
-# Our fields and the header names donors' asset systems give them, in English and Chinese.
-# Not "序号": that is the row number in Chinese spreadsheets, not a serial number.
+# Our fields; the header spellings that name them are in data/vocabulary.json (vocabulary.py).
 FIELDS: tuple[Field, ...] = (
-    Field(
-        "donor_asset_number",
-        gettext_lazy("Donor's asset number"),
-        ("asset tag", "asset number", "asset no", "asset id", "asset code", "tag number")
-        + ("资产编号", "资产编码", "资产号", "资产标签", "固定资产编号"),
-    ),
-    Field(
-        "serial",
-        gettext_lazy("Serial number"),
-        ("serial", "serial number", "serial no", "s/n", "sn", "service tag")
-        + ("序列号", "序列号码", "设备序列号", "机身序列号", "sn号", "出厂编号"),
-    ),
-    Field(
-        "make",
-        gettext_lazy("Make"),
-        ("manufacturer", "brand", "make", "vendor", "品牌", "厂商", "制造商", "生产厂家", "厂家"),
-    ),
-    Field(
-        "model",
-        gettext_lazy("Model"),
-        ("model", "model number", "model name", "型号", "规格型号", "设备型号"),
-    ),
-    Field(
-        "category",
-        gettext_lazy("Category"),
-        ("category", "type", "asset type", "device type", "asset class", "asset category")
-        + ("类别", "类型", "资产类别", "资产类型", "设备类型", "设备类别", "资产分类"),
-    ),
-    Field(
-        "weight_kg",
-        gettext_lazy("Weight (kg)"),
-        ("weight", "weight kg", "weight (kg)", "重量", "重量kg", "重量(kg)", "重量（千克）"),
-    ),
-    Field(
-        "specs",
-        gettext_lazy("Specifications"),
-        ("specs", "specifications", "specification", "configuration", "description")
-        + ("配置", "规格", "描述", "说明", "配置信息"),
-    ),
-    Field(
-        "condition",
-        gettext_lazy("Condition"),
-        ("condition", "state", "状况", "成色", "设备状况", "状态", "使用状况"),
-    ),
+    Field("donor_asset_number", gettext_lazy("Donor's asset number")),
+    Field("serial", gettext_lazy("Serial number")),
+    Field("make", gettext_lazy("Make")),
+    Field("model", gettext_lazy("Model")),
+    Field("category", gettext_lazy("Category")),
+    Field("weight_kg", gettext_lazy("Weight (kg)")),
+    Field("specs", gettext_lazy("Specifications")),
+    Field("condition", gettext_lazy("Condition")),
+    # In use, idle, retired…: where the device stood in the donor's books, not its condition.
+    # Kept as a detail; copied to the condition only when the status says the device is broken.
+    Field("status", gettext_lazy("Status in the donor's register")),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 LABELS = {f.name: f.label for f in FIELDS}
+# What the uploader may write in an override besides a field name.
+OVERRIDE_KEEP = "keep"
 
 
-def normalise_header(text: str) -> str:
-    """Case, spaces and punctuation do not matter: "S/N", "s n" and "SN" are one header."""
-    return re.sub(r"[\W_]+", "", str(text)).casefold()
+def check_meaning(kind: str, meaning: str) -> None:
+    """Refuse an administrator's vocabulary entry whose meaning is not one for its kind."""
+    from .models import VocabularyEntry
 
-
-_ALIASES = {normalise_header(alias): f.name for f in FIELDS for alias in (f.name, *f.aliases)}
+    Kind = VocabularyEntry.Kind
+    if kind == Kind.HEADER and meaning not in (*FIELD_NAMES, KEEP, SKIP):
+        allowed = ", ".join(FIELD_NAMES)
+        message = _("For a header, write one of: %(names)s, nothing (keep as a detail) or “-”.")
+        raise ValidationError({"meaning": message % {"names": allowed}})
+    if kind == Kind.CATEGORY and meaning not in categories.all_categories():
+        message = _("For a category, write one of the category codes: %(codes)s.")
+        raise ValidationError(
+            {"meaning": message % {"codes": ", ".join(categories.all_categories())}}
+        )
+    if kind == Kind.STATUS and meaning not in ("condition", "status"):
+        raise ValidationError({"meaning": _("For a status, write “condition” or “status”.")})
 
 
 def guess_mapping(headers: list[str]) -> list[str]:
-    """The field each column most likely holds ("" when none); each field at most once."""
+    """The field each column most likely holds, each field at most once: a header that names
+    a field only weakly (资产名称 for the category) counts only when no column names it
+    plainly. Our own field names (donor_asset_number) are headers too. A column that names
+    none is kept as a detail (KEEP) or left out (SKIP)."""
+    vocab = vocabulary.load()
+    own = {vocabulary.normalise(name): (name, False) for name in FIELD_NAMES}
+    guesses = [own.get(vocabulary.normalise(h)) or vocab.header(h) for h in headers]
+    plain = {name for name, weak in guesses if not weak}
     taken: set[str] = set()
     fields = []
-    for header in headers:
-        name = _ALIASES.get(normalise_header(header), "")
-        if name in taken:
-            name = ""
-        taken.add(name)
-        fields.append(name)
+    for name, weak in guesses:
+        if name in (KEEP, SKIP):
+            fields.append(name)
+        elif name in taken or (weak and name in plain):
+            fields.append(KEEP)
+        else:
+            taken.add(name)
+            fields.append(name)
     return fields
 
 
@@ -100,27 +90,34 @@ def column_name(index: int) -> str:
 
 
 def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> list[str]:
-    """The field each column goes to ("" = not imported): the guess, then the overrides."""
+    """The field each column goes to (KEEP: kept as a detail, SKIP: left out): the guess,
+    then the overrides."""
     fields = guess_mapping(headers)
     return apply_overrides(headers, fields, overrides) if overrides else fields
 
 
 def apply_overrides(headers: list[str], fields: list[str], overrides: dict[str, str]) -> list[str]:
-    """`overrides` maps a header (or a column letter or 1-based number) to a field name, or to
-    "" to leave that column out. Raises ValidationError naming an unknown column."""
+    """`overrides` maps a header (or a column letter or 1-based number) to a field name, to
+    "keep" to keep the column as a detail of each device, or to "" or "-" to leave it out.
+    Raises ValidationError naming an unknown column or field."""
     fields = list(fields)
     for column, name in overrides.items():
         index = _column_index(headers, column)
         name = name.strip()
-        if name and name not in FIELD_NAMES:
+        if name in ("", SKIP, OVERRIDE_KEEP):
+            fields[index] = KEEP if name == OVERRIDE_KEEP else SKIP
+            continue
+        if name not in FIELD_NAMES:
             raise ValidationError(
                 {
-                    "mapping": _("“%(name)s” is not one of our fields. Choose one of: %(names)s.")
+                    "mapping": _(
+                        "“%(name)s” is not one of our fields. Choose one of: %(names)s, "
+                        "“keep” (kept as a detail) or “-” (left out)."
+                    )
                     % {"name": name, "names": ", ".join(FIELD_NAMES)}
                 }
             )
-        if name:
-            fields = ["" if f == name else f for f in fields]
+        fields = [KEEP if f == name else f for f in fields]
         fields[index] = name
     return fields
 

@@ -73,3 +73,56 @@ class AssetImport(LeasedWork, models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.rows_done / self.total_rows) if self.total_rows else 0
+
+
+class VocabularyEntry(models.Model):
+    """A spelling an administrator teaches the import, beside the shipped
+    data/vocabulary.json: a column header, a category name or code, or a status value, with
+    where it was seen. Read by vocabulary.load() on every upload, so it counts at once."""
+
+    class Kind(models.TextChoices):
+        HEADER = "header", _("Column header")
+        CATEGORY = "category", _("Category name or code")
+        STATUS = "status", _("Status value")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    alias = models.CharField(
+        _("spelling"),
+        max_length=100,
+        help_text=_("As the donor's file writes it; case, spaces and punctuation do not matter."),
+    )
+    meaning = models.CharField(
+        _("means"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "For a header: one of our fields (serial, donor_asset_number, make, model, "
+            "category, weight_kg, specs, condition, status), empty to keep the column as a "
+            "detail of the device, or “-” to leave it out. For a category: a category code "
+            "(laptop, desktop…). For a status: “condition” if it describes the device's "
+            "condition, “status” if it only says where the device stood in the donor's books."
+        ),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        help_text=_("Where this spelling was seen: the asset system, standard or donor."),
+    )
+
+    personal_data = NotPersonal(_("spellings of column headers, categories and statuses"))
+
+    class Meta:
+        ordering = ["kind", "alias"]
+        verbose_name = _("import vocabulary entry")
+        verbose_name_plural = _("import vocabulary")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "alias"], name="vocabulary_alias_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.meaning or '…'}"
+
+    def clean(self) -> None:
+        from .mapping import check_meaning  # mapping.py reads this model
+
+        check_meaning(self.kind, self.meaning)

@@ -6,7 +6,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -104,6 +104,8 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime) and value == datetime.combine(value.date(), time()):
+        return value.date().isoformat()  # a date cell: Excel stores dates as midnight
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value).strip()[:CELL_MAX_CHARS]

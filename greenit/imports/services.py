@@ -115,7 +115,9 @@ def _precheck(asset_import: AssetImport, *, data: bytes) -> None:
     if result.ok:
         rows = list(islice(_read(data, asset_import.original_name).rows, _inline_rows() + 1))
         if checked := len(rows) <= _inline_rows():
-            result = check_rows(rows, fields=fields, donation=asset_import.donation)
+            result = check_rows(
+                rows, headers=headers, fields=fields, donation=asset_import.donation
+            )
     asset_import.mapping = {**asset_import.mapping, "checked": checked}
     asset_import.total_rows = asset_import.rows_done = result.total
     asset_import.unchanged_count = result.unchanged
@@ -155,7 +157,11 @@ def check(asset_import: AssetImport, *, data: bytes | None = None, on_progress=N
         return CheckResult(errors=errors)
     table = _read(_file_bytes(asset_import) if data is None else data, asset_import.original_name)
     return check_rows(
-        table.rows, fields=fields, donation=asset_import.donation, on_progress=on_progress
+        table.rows,
+        headers=headers,
+        fields=fields,
+        donation=asset_import.donation,
+        on_progress=on_progress,
     )
 
 
@@ -203,7 +209,7 @@ def import_dry_run(
         return None, CheckResult(errors=errors)
     head = list(islice(table.rows, _inline_rows() + 1))
     if len(head) <= _inline_rows():
-        return None, check_rows(head, fields=fields, donation=donation)
+        return None, check_rows(head, headers=table.headers, fields=fields, donation=donation)
     sample = [_preview(cells[: len(table.headers)]) for _line, cells in head[:SAMPLE_ROWS]]
     mapping = {"headers": table.headers, "fields": fields, "sample": sample, "dry_run": True}
     stored = _store(donation=donation, data=data, filename=filename, actor=actor, mapping=mapping)
@@ -294,7 +300,7 @@ def import_file(
     if dry_run:
         if errors := mapping_errors(table.headers, fields):
             return None, CheckResult(errors=errors)
-        return None, check_rows(table.rows, fields=fields, donation=donation)
+        return None, check_rows(table.rows, headers=table.headers, fields=fields, donation=donation)
     asset_import = _store(
         donation=donation,
         data=data,

@@ -38,7 +38,7 @@ def test_a_long_import_shows_its_progress_and_announces_the_end(
     )
     page.locator("main form button[type=submit]").click()
     expect(page.locator("h1")).to_contain_text("资产清单.csv")
-    expect(page.locator("#id_col_0")).to_have_value("")  # 序号 is the row number
+    expect(page.locator("#id_col_0")).to_have_value("-")  # 序号, the row number: not imported
     expect(page.locator("#id_col_2")).to_have_value("serial")
     expect(page.locator("#id_col_5")).to_have_value("category")
 

@@ -62,7 +62,7 @@ def test_a_clean_file_with_chinese_headers_maps_itself(donation, lena):
         donation=donation, data=data, filename="资产清单.csv", actor=lena
     )
     assert asset_import.mapping["fields"] == [
-        "",  # 序号 is the row number, not a serial
+        "-",  # 序号 is the row number, not a serial: left out
         "donor_asset_number",
         "serial",
         "make",

@@ -26,7 +26,8 @@ class Command(BaseCommand):
             default="",
             help="correct the column matching: 'column=field,…' (header, letter or number); "
             "fields: donor_asset_number, serial, make, model, category, weight_kg, specs, "
-            "condition, or nothing to leave a column out",
+            "condition, status; 'keep' keeps a column as a detail of each device, nothing "
+            "or '-' leaves it out",
         )
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument("--user", default="", help="username recorded in the custody events")
