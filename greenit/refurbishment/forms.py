@@ -77,5 +77,8 @@ PartFormSet = forms.formset_factory(PartForm, extra=3, max_num=20)
 class SoftwareKitForm(forms.ModelForm):
     class Meta:
         model = SoftwareKit
-        fields = ["name", "version", "contents", "is_active"]
-        widgets = {"contents": forms.Textarea(attrs={"rows": 6})}
+        fields = ["name", "name_zh", "version", "contents", "contents_zh", "is_active"]
+        widgets = {
+            "contents": forms.Textarea(attrs={"rows": 6}),
+            "contents_zh": forms.Textarea(attrs={"rows": 6}),
+        }
