@@ -67,9 +67,9 @@ def lang_span(value) -> SafeString:
     A whole sentence may pass through it too (a message naming a school): its name is marked."""
     if value is None:
         return mark_safe("")
-    if isinstance(value, SafeData):  # already HTML (a message with a link): left as it is
-        return value
     text = str(value)
+    if isinstance(text, SafeData):  # already HTML (a message with a link): left as it is
+        return text
     page = _page_language()
     other = ENGLISH if page == CHINESE else CHINESE
     has_han, has_latin = bool(HAS_HAN.search(text)), bool(LATIN_WORD.search(CODE.sub(" ", text)))

@@ -3,6 +3,7 @@
 import pytest
 from django.template import engines
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from greenit.core.templatetags.languages import lang_attr, lang_span
 
@@ -56,3 +57,8 @@ def test_every_template_may_use_it_without_loading_it():
     template = engines["django"].from_string("<p>{{ name|lang_span }}</p>")
     with translation.override("en"):
         assert template.render({"name": "刘老师"}) == '<p><span lang="zh-Hans">刘老师</span></p>'
+
+
+def test_html_already_made_is_left_as_it_is():
+    message = mark_safe('Saved. <a href="/x/">See 禾丰小学</a>')
+    assert _in("en", lang_span, message) == message
