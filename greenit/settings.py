@@ -114,6 +114,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "greenit.home.context_processors.site",
             ],
+            # Names in the other language carry their `lang` on every page and PDF.
+            "builtins": ["greenit.core.templatetags.languages"],
         },
     },
 ]

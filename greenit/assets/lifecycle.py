@@ -23,7 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from greenit.accounts import permissions
 from greenit.core import categories, tags
 
+from . import notes
 from .models import Asset, CustodyEvent, State
+from .notes import SystemNote
 
 S = State
 
@@ -133,7 +135,7 @@ def transition(
     target: str,
     *,
     actor,
-    note: str = "",
+    note: str | SystemNote = "",
     location: str | None = None,
     at: datetime | None = None,
 ) -> CustodyEvent:
@@ -150,7 +152,7 @@ def transition_many(
     target: str,
     *,
     actor,
-    note: str = "",
+    note: str | SystemNote = "",
     location: str | None = None,
     at: datetime | None = None,
 ) -> list[CustodyEvent]:
@@ -176,6 +178,7 @@ def transition_many(
         for asset in locked:
             for field, value in changes.items():
                 setattr(asset, field, value)
+        text, system_note = notes.columns(note)
         events = CustodyEvent.objects.bulk_create(
             CustodyEvent(
                 asset=asset,
@@ -184,7 +187,8 @@ def transition_many(
                 from_state=moves[asset.pk].source,
                 to_state=target,
                 location=asset.location,
-                note=note,
+                note=text,
+                system_note=system_note,
             )
             for asset in locked
         )
@@ -194,7 +198,7 @@ def transition_many(
     return events
 
 
-def record_seen(assets: Sequence[Asset], *, actor, note: str) -> list[CustodyEvent]:
+def record_seen(assets: Sequence[Asset], *, actor, note: str | SystemNote) -> list[CustodyEvent]:
     """An inventory check saw these devices where they are: one custody event each, the state
     unchanged (from = to), so the chain of custody shows every check a device passed. Only
     those who may answer an inventory check may write them; the rows are locked first."""
@@ -202,6 +206,7 @@ def record_seen(assets: Sequence[Asset], *, actor, note: str) -> list[CustodyEve
     with transaction.atomic():
         locked = Asset.objects.select_for_update().order_by("pk").in_bulk([a.pk for a in assets])
         when = timezone.now()
+        text, system_note = notes.columns(note)
         return CustodyEvent.objects.bulk_create(
             CustodyEvent(
                 asset=asset,
@@ -210,7 +215,8 @@ def record_seen(assets: Sequence[Asset], *, actor, note: str) -> list[CustodyEve
                 from_state=asset.state,
                 to_state=asset.state,
                 location=asset.location,
-                note=note,
+                note=text,
+                system_note=system_note,
             )
             for asset in locked.values()
         )
@@ -260,7 +266,13 @@ def _entry_state(state: str) -> State:
 
 
 def enter(
-    *, state: str, actor, location: str = "", note: str = "", at: datetime | None = None, **fields
+    *,
+    state: str,
+    actor,
+    location: str = "",
+    note: str | SystemNote = "",
+    at: datetime | None = None,
+    **fields,
 ) -> Asset:
     """Create an asset in an entry state (expected from a donor's list, or received at intake)
     with a fresh asset tag and its first custody event. Call inside a transaction."""
@@ -286,6 +298,7 @@ def enter(
         break
     else:
         raise RuntimeError("could not find a free asset tag")
+    text, system_note = notes.columns(note)
     CustodyEvent.objects.create(
         asset=asset,
         at=when,
@@ -293,7 +306,8 @@ def enter(
         from_state="",
         to_state=state,
         location=location,
-        note=note,
+        note=text,
+        system_note=system_note,
     )
     return asset
 
@@ -311,7 +325,7 @@ def enter_many(
     state: str,
     actor,
     location: str = "",
-    note: str = "",
+    note: str | SystemNote = "",
     at: datetime | None = None,
     chunk_size: int = 5000,
 ) -> int:
@@ -337,8 +351,12 @@ def enter_many(
     json_names = [f.attname for f in asset_fields if isinstance(f, models.JSONField)]
     defaults = {f.attname: f.get_default() for f in asset_fields}
     defaults.update({n: json.dumps(defaults[n]) for n in json_names})
+    text, system_note = notes.columns(note)
     event_columns = ["asset_id", "at", "actor_id", "from_state", "to_state", "location", "note"]
-    event_values = [when, actor.pk if actor else None, "", state.value, location, note]
+    event_values = [when, actor.pk if actor else None, "", state.value, location, text]
+    if system_note is not None:
+        event_columns.append("system_note")
+        event_values.append(json.dumps(system_note))
     with transaction.atomic(using=connection.alias):
         for start in range(0, len(rows), chunk_size):
             chunk = _json_as_text(rows[start : start + chunk_size], json_names)

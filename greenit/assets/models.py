@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core import categories, tags
@@ -142,6 +143,9 @@ class CustodyEvent(AppendOnlyModel):
     to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
     location = models.CharField(_("where"), max_length=100, blank=True)
     note = models.TextField(_("why"), blank=True)
+    # A note the system wrote (assets/notes.py): its English words and parameters, so that
+    # pages show it in the reader's language. Empty for a note a person typed.
+    system_note = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["asset", "at", "pk"]
@@ -151,6 +155,18 @@ class CustodyEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.asset_id}: {self.from_state or '∅'} → {self.to_state}"
+
+    @property
+    def shown_note(self) -> str:
+        """The note in the active language: a system note translated, a typed one as typed."""
+        if not self.system_note:
+            return self.note
+        text = gettext(self.system_note.get("text", ""))
+        params = self.system_note.get("params") or {}
+        try:
+            return text % params if params else text
+        except (KeyError, TypeError, ValueError):  # a translation that lost a parameter
+            return self.note
 
 
 class LabelSheet(LeasedWork, models.Model):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from greenit.accounts import permissions
 from greenit.core import categories
@@ -12,6 +13,7 @@ from greenit.donations.models import Donation
 
 from . import lifecycle
 from .models import Asset, State
+from .notes import SystemNote
 
 # What a person may correct on a device; its state and place change through the lifecycle.
 DETAILS = ("category", "make", "model", "serial", "specs", "weight_kg", "condition")
@@ -81,7 +83,7 @@ def intake_scan(
                 state=State.RECEIVED,
                 actor=actor,
                 location=location,
-                note=_("Scanned in at intake"),
+                note=SystemNote.of(gettext_noop("Scanned in at intake")),
                 donation=donation,
                 category=category,
                 serial=serial,
@@ -114,7 +116,7 @@ def _already_known(asset: Asset, *, actor, location: str) -> IntakeResult:
             State.RECEIVED,
             actor=actor,
             location=location,
-            note=_("Scanned in at intake"),
+            note=SystemNote.of(gettext_noop("Scanned in at intake")),
         )
         return IntakeResult(
             asset=asset,

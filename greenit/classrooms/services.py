@@ -17,12 +17,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from greenit.accounts import permissions
 from greenit.accounts.models import Organisation, User
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
+from greenit.assets.notes import SystemNote
 from greenit.core import tags
 from greenit.core.images import clean_photo
 from greenit.core.mail import send_in_language
@@ -382,7 +383,10 @@ def _allocate(project: ClassroomProject, assets: list[Asset], actor) -> list[All
     A school without photo proof of its last delivery, or overdue on a check, gets none."""
     _check_not_blocked(project)
     lifecycle.transition_many(
-        assets, State.ALLOCATED, actor=actor, note=_("Allocated to %(p)s") % {"p": project}
+        assets,
+        State.ALLOCATED,
+        actor=actor,
+        note=SystemNote.of(gettext_noop("Allocated to %(p)s"), p=project),
     )
     try:
         with transaction.atomic():
@@ -494,7 +498,12 @@ def unallocate(*, allocation: Allocation, actor) -> Allocation:
         if allocation.released_at is not None:
             raise ValidationError(_("This device was already unallocated."))
         _check_open(allocation.project)
-        lifecycle.transition(allocation.asset, State.READY, actor=actor, note=_("Unallocated"))
+        lifecycle.transition(
+            allocation.asset,
+            State.READY,
+            actor=actor,
+            note=SystemNote.of(gettext_noop("Unallocated")),
+        )
         allocation.released_at = timezone.now()
         allocation.released_by = actor
         allocation.save(update_fields=["released_at", "released_by"])
@@ -530,7 +539,9 @@ def deliver(*, project: ClassroomProject, actor, on: date, received_by: str) -> 
                 State.DEPLOYED,
                 actor=actor,
                 location=project.school.name[:100],
-                note=_("Delivered; received by %(name)s") % {"name": received_by.strip()},
+                note=SystemNote.of(
+                    gettext_noop("Delivered; received by %(name)s"), name=received_by.strip()
+                ),
             )
         delivery = Delivery.objects.create(
             project=project, date=on, received_by=received_by.strip(), recorded_by=actor
@@ -786,8 +797,11 @@ def _check_custody(check: InventoryCheck, lines: list[InventoryCheckLine], actor
                 line.asset,
                 target,
                 actor=actor,
-                note=_("Inventory check %(n)s: %(note)s")
-                % {"n": check.pk, "note": line.note or answer.label},
+                note=SystemNote.of(
+                    gettext_noop("Inventory check %(n)s: %(note)s"),
+                    n=check.pk,
+                    note=line.note or answer.label,
+                ),
             )
     for answer in (A.IN_USE, A.BROKEN):
         seen = [line.asset for line in lines if line.answer == answer]
@@ -795,8 +809,11 @@ def _check_custody(check: InventoryCheck, lines: list[InventoryCheckLine], actor
             lifecycle.record_seen(
                 seen,
                 actor=actor,
-                note=_("Inventory check %(n)s: %(answer)s")
-                % {"n": check.pk, "answer": answer.label},
+                note=SystemNote.of(
+                    gettext_noop("Inventory check %(n)s: %(answer)s"),
+                    n=check.pk,
+                    answer=answer.label,
+                ),
             )
 
 

@@ -92,7 +92,9 @@ class BoxReport(models.Model):
     kind = models.CharField(_("report"), max_length=10, choices=Kind.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
     reported_at = models.DateTimeField(_("reported"), default=timezone.now)
-    client_hash = models.CharField(max_length=64, blank=True, editable=False)
+    client_hash = models.CharField(
+        _("keyed hash of the address"), max_length=64, blank=True, editable=False
+    )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     personal_data = PersonalData(

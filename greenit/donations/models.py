@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from greenit.core import categories
 from greenit.core.models import ChineseAddress
@@ -204,7 +205,7 @@ class Pickup(ChineseAddress):
 
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="pickups")
     date = models.DateField(_("date"))
-    window_start = models.TimeField(_("from"))
+    window_start = models.TimeField(pgettext_lazy("time", "from"))
     window_end = models.TimeField(_("until"))
     driver = models.ForeignKey(
         settings.AUTH_USER_MODEL,

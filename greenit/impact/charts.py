@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from greenit.core.templatetags.languages import lang_attr
+
 # Fills with at least 3:1 contrast against white (WCAG 1.4.11 non-text contrast).
 FILLS = ("#1b6e3a", "#8a4b08", "#1f4e8c")
 WIDTH, LABEL_W, VALUE_W, BAR_H, GAP = 640, 200, 70, 14, 10
@@ -64,7 +66,7 @@ def bars(*, chart_id: str, title: str, desc: str, labels: list[str], series: lis
         top = legend_h + GAP + row * row_h
         parts.append(
             f'<text x="{LABEL_W - 8}" y="{top + row_h / 2}" font-size="12" text-anchor="end" '
-            f'dominant-baseline="middle" fill="#1a1a1a">{escape(label)}</text>'
+            f'dominant-baseline="middle" fill="#1a1a1a"{lang_attr(label)}>{escape(label)}</text>'
         )
         for k, s in enumerate(series):
             value = Decimal(str(s.values[row] or 0))

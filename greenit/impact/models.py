@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from greenit.core.append_only import AppendOnlyModel
 from greenit.core.leases import LeasedWork
@@ -69,7 +70,7 @@ class ImpactReport(LeasedWork, models.Model):
         related_name="impact_reports",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    start = models.DateField(_("from"), null=True, blank=True)
+    start = models.DateField(pgettext_lazy("date", "from"), null=True, blank=True)
     end = models.DateField(_("until"), null=True, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.EN

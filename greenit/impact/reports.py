@@ -28,6 +28,7 @@ from greenit.sanitization.models import Certificate
 
 from . import calculations, charts, disclosure, factors
 from .calculations import ImpactFigures, Period, Scope
+from .factor_texts import translated
 from .models import ImpactReport
 
 CSV_COLUMNS = (
@@ -321,12 +322,10 @@ def factor_rows(factor_set) -> list[dict]:
                 "code": code,
                 "label": categories.category_label(code),
                 "weight": table.weight(code),
-                "weight_note": (entry.get("weight_kg") or {}).get("note")
-                or (entry.get("weight_kg") or {}).get("reason", ""),
+                "weight_note": _note(entry.get("weight_kg")),
                 "manufacturing": table.manufacturing(code),
-                "manufacturing_note": (entry.get("manufacturing_kg_co2e") or {}).get("note")
-                or (entry.get("manufacturing_kg_co2e") or {}).get("reason", ""),
-                "material": material.get("name", ""),
+                "manufacturing_note": _note(entry.get("manufacturing_kg_co2e")),
+                "material": translated(material.get("name", "")),
                 "proxy": entry.get("proxy", ""),
                 "saving": table.saving_per_short_ton(code),
             }
@@ -334,11 +333,21 @@ def factor_rows(factor_set) -> list[dict]:
     return rows
 
 
+def _note(figure: dict | None) -> str:
+    """Where a figure comes from, or why there is none, in the page's language."""
+    figure = figure or {}
+    return translated(figure.get("note") or figure.get("reason", ""))
+
+
+def source_texts(factor_set) -> dict[str, str]:
+    return {key: translated(text) for key, text in factor_set.factors.get("sources", {}).items()}
+
+
 def material_rows(factor_set) -> list[dict]:
     return [
         {
             "key": key,
-            "name": m["name"],
+            "name": translated(m["name"]),
             "recycling": factors.value(m.get("recycling")),
             "landfill": factors.value(m.get("landfill")),
             "combustion": factors.value(m.get("combustion")),
@@ -401,7 +410,7 @@ def pdf_context(report: ImpactReport) -> dict:
         "factor_rows": factor_rows(factor_set),
         "materials": material_rows(factor_set),
         "factor_set": factor_set,
-        "sources": factor_set.factors.get("sources", {}),
+        "sources": source_texts(factor_set),
         "generated": timezone.localtime(report.finished_at or timezone.now()),
         "waste": _waste_annex(report),
         "devices_url": settings.SITE_URL + reverse("impact:donor_devices")

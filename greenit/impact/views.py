@@ -99,7 +99,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "factor_set": current,
             "factor_rows": reports.factor_rows(current),
             "materials": reports.material_rows(current),
-            "sources": current.factors.get("sources", {}),
+            "sources": reports.source_texts(current),
             "share": share,
             "share_percent": (share * 100).normalize(),
             "refurbishment": refurbishment,
@@ -116,7 +116,7 @@ def factor_edit(request: HttpRequest) -> HttpResponse:
     keys = [
         (code, f"{categories.category_label(code)} ({code})")
         for code in current.factors["categories"]
-    ] + [(key, f"WARM: {m['name']}") for key, m in current.factors["warm_materials"].items()]
+    ] + [(m["key"], f"WARM: {m['name']}") for m in reports.material_rows(current)]
     form = FactorOverrideForm(request.POST or None, keys=keys)
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):

@@ -34,6 +34,15 @@ FIELDS: tuple[Field, ...] = (
     Field("status", gettext_lazy("Status in the donor's register")),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+# The header names the upload page gives as examples: (English, Chinese) of the first fields.
+EXAMPLE_HEADERS = (
+    ("asset number", "资产编号"),
+    ("serial number", "序列号"),
+    ("brand", "品牌"),
+    ("model", "型号"),
+    ("category", "类别"),
+    ("weight", "重量"),
+)
 LABELS = {f.name: f.label for f in FIELDS}
 # What the uploader may write in an override besides a field name.
 OVERRIDE_KEEP = "keep"

@@ -13,9 +13,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from greenit.assets import lifecycle
 from greenit.assets.models import State
+from greenit.assets.notes import SystemNote
 from greenit.core import files
 from greenit.donations.models import Donation
 
@@ -270,8 +272,10 @@ def run_import(*, asset_import: AssetImport, actor, data: bytes | None = None) -
                     result.new_rows,
                     state=State.EXPECTED,
                     actor=actor,
-                    note=_("On the donor's asset list (%(file)s)")
-                    % {"file": asset_import.original_name},
+                    note=SystemNote.of(
+                        gettext_noop("On the donor's asset list (%(file)s)"),
+                        file=asset_import.original_name,
+                    ),
                 )
                 asset_import.status = Status.DONE
             else:

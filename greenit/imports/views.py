@@ -15,7 +15,7 @@ from greenit.donations.models import Donation
 
 from . import services, tasks
 from .forms import ImportUploadForm, MappingForm
-from .mapping import LABELS
+from .mapping import EXAMPLE_HEADERS, LABELS
 from .models import AssetImport
 
 RECONCILE_SHOWN = 200
@@ -54,7 +54,11 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
             return redirect("imports:detail", pk=asset_import.pk)
-    return render(request, "imports/new.html", {"form": form})
+    return render(
+        request,
+        "imports/new.html",
+        {"form": form, "column_names": EXAMPLE_HEADERS},
+    )
 
 
 def _detail_context(asset_import: AssetImport, mapping_form=None) -> dict:

@@ -11,11 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from greenit.accounts import permissions
 from greenit.accounts.models import Organisation
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
+from greenit.assets.notes import SystemNote
 from greenit.core import categories, files
 
 from .models import BatchLooseWeight, RecyclerLicence, RecyclingBatch, RecyclingBatchItem
@@ -102,7 +104,7 @@ def batch_add_device(*, batch: RecyclingBatch, code: str, actor) -> Asset:
                 asset,
                 State.RECYCLING,
                 actor=actor,
-                note=_("Recycling batch %(number)s") % {"number": batch.number},
+                note=SystemNote.of(gettext_noop("Recycling batch %(number)s"), number=batch.number),
             )
         RecyclingBatchItem.objects.create(batch=batch, asset=asset)
     return asset
@@ -120,7 +122,9 @@ def batch_remove_device(*, batch: RecyclingBatch, asset: Asset, actor) -> None:
             asset,
             State.RECEIVED,
             actor=actor,
-            note=_("Taken out of recycling batch %(number)s") % {"number": batch.number},
+            note=SystemNote.of(
+                gettext_noop("Taken out of recycling batch %(number)s"), number=batch.number
+            ),
         )
 
 
@@ -224,8 +228,11 @@ def batch_close(*, batch: RecyclingBatch, certificate, certificate_number: str, 
                     item.asset,
                     State.RECYCLED,
                     actor=actor,
-                    note=_("Batch %(number)s, certificate %(cert)s")
-                    % {"number": batch.number, "cert": certificate_number.strip()},
+                    note=SystemNote.of(
+                        gettext_noop("Batch %(number)s, certificate %(cert)s"),
+                        number=batch.number,
+                        cert=certificate_number.strip(),
+                    ),
                 )
             except (ValidationError, PermissionDenied) as error:
                 text = " ".join(error.messages) if isinstance(error, ValidationError) else error

@@ -10,7 +10,7 @@ from greenit.core import tags
 from greenit.core.schema_types import Id, enum_of, of, text
 
 from . import services
-from .models import CHECKS, Grade, PartUsed, Refurbishment, SoftwareKit
+from .models import CHECKS, Grade, PartUsed, Refurbishment, SoftwareKit, text_lines
 
 router = Router(tags=["refurbishment"])
 
@@ -18,13 +18,19 @@ router = Router(tags=["refurbishment"])
 class KitOut(Schema):
     id: int
     name: str
+    name_zh: str
     version: str
     contents: list[str]
+    contents_zh: list[str]
     is_active: bool
 
     @staticmethod
     def resolve_contents(obj):
-        return obj.items
+        return text_lines(obj.contents)
+
+    @staticmethod
+    def resolve_contents_zh(obj):
+        return text_lines(obj.contents_zh)
 
 
 class PartIn(Schema):

@@ -97,5 +97,8 @@ PartFormSet = forms.formset_factory(PartForm, formset=LineFormSet, extra=3, max_
 class SoftwareKitForm(forms.ModelForm):
     class Meta:
         model = SoftwareKit
-        fields = ["name", "version", "contents", "is_active"]
-        widgets = {"contents": forms.Textarea(attrs={"rows": 6})}
+        fields = ["name", "name_zh", "version", "contents", "contents_zh", "is_active"]
+        widgets = {
+            "contents": forms.Textarea(attrs={"rows": 6}),
+            "contents_zh": forms.Textarea(attrs={"rows": 6}),
+        }

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from greenit.core.personal import NotPersonal
@@ -19,10 +20,18 @@ class SoftwareKit(models.Model):
     """A software image staff install on refurbished computers (a record staff manage)."""
 
     name = models.CharField(_("name"), max_length=200)
+    # Shown on Chinese pages (and the classroom's public page) when given; the name and
+    # contents above are then the English ones.
+    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
     version = models.CharField(_("version"), max_length=50)
     contents = models.TextField(
         _("contents"),
         help_text=_("One item a line, e.g. Scratch offline, Python + Thonny, NVDA screen reader."),
+    )
+    contents_zh = models.TextField(
+        _("contents in Chinese"),
+        blank=True,
+        help_text=_("The same items, one a line, as Chinese pages show them."),
     )
     is_active = models.BooleanField(
         _("in use"), default=True, help_text=_("Only kits in use can be installed.")
@@ -40,11 +49,24 @@ class SoftwareKit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.version}"
+        return f"{self.shown_name} {self.version}"
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the language of the page, the other one when it has none."""
+        return _in_language(self.name_zh, self.name)
 
     @property
     def items(self) -> list[str]:
-        return [line.strip() for line in self.contents.splitlines() if line.strip()]
+        return text_lines(_in_language(self.contents_zh, self.contents))
+
+
+def text_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _in_language(zh: str, en: str) -> str:
+    return (zh if (get_language() or "").startswith("zh") else en) or en or zh
 
 
 class Check(models.TextChoices):

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from greenit.accounts import permissions
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
+from greenit.assets.notes import SystemNote
 
 from .models import CHECKS, Check, Grade, PartUsed, Refurbishment, SoftwareKit
 
@@ -128,7 +130,9 @@ def refurbishment_record(
                 locked,
                 State.TESTED,
                 actor=actor,
-                note=_("Refurbishment test: grade %(grade)s") % {"grade": grade},
+                note=SystemNote.of(
+                    gettext_noop("Refurbishment test: grade %(grade)s"), grade=grade
+                ),
             )
         if grade == Grade.FAIL:
             failed = ", ".join(record.failed_checks) or notes.strip()
@@ -136,7 +140,9 @@ def refurbishment_record(
                 locked,
                 State.RECYCLING,
                 actor=actor,
-                note=_("Failed the refurbishment test: %(why)s") % {"why": failed or "—"},
+                note=SystemNote.of(
+                    gettext_noop("Failed the refurbishment test: %(why)s"), why=failed or "—"
+                ),
             )
     asset.state, asset.state_changed_at = locked.state, locked.state_changed_at
     return record

@@ -12,6 +12,8 @@ import json
 import unicodedata
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from greenit.core.qr import qr_svg
 
@@ -50,6 +52,7 @@ TECHNIQUES = {
 VERIFICATION = {
     "full": ("Full", "全盘校验"),
     "sampled": ("Sampled", "抽样校验"),
+    "completion": ("Completion confirmed", "已确认完成"),
     "none": ("None", "未校验"),
 }
 RESULTS = {
@@ -61,6 +64,12 @@ RESULTS = {
 
 def _en(table: dict, key: str) -> str:
     return table.get(key, (key, ""))[0]
+
+
+def _shown(table: dict, key: str) -> str:
+    """The name in the language of the page (the verify page shows one language)."""
+    en, zh = table.get(key, (key, ""))
+    return zh if zh and (get_language() or "").startswith("zh") else en
 
 
 def _both(table: dict, key: str) -> str:
@@ -140,6 +149,28 @@ def _validation(record: dict) -> str:
     )
 
 
+def _shown_fields(record: dict, medium: dict) -> dict:
+    """The row's names in the page's language, for the verify page; the IEEE 2883-2022
+    command stays as the standard writes it."""
+    shown = {
+        "type_shown": _shown(MEDIA, medium["media_type"]),
+        "category_shown": _shown(CATEGORIES, record["nist_category"]),
+        "technique_shown": _shown(TECHNIQUES, record["technique"])
+        + (f" {record['passes']}×" if record["passes"] else ""),
+        "pattern": record["pattern"],
+        "command": record.get("ieee2883_technique") or "",
+        "verification_shown": f"{_shown(VERIFICATION, record['verification'])}"
+        f" · {_shown(RESULTS, record['verification_result'])}",
+        "validation_shown": "",
+    }
+    if record.get("validation", "none") != "none":
+        shown["validation_shown"] = _("validation: %(how)s, %(result)s") % {
+            "how": _shown(VERIFICATION, record["validation"]),
+            "result": _shown(RESULTS, record["validation_result"]),
+        }
+    return shown
+
+
 def _sample(sample: dict | None) -> dict | None:
     """The independent verification (R2v3 Appendix B) as the certificate states it."""
     if not sample:
@@ -212,6 +243,7 @@ def context(payload: dict) -> dict:
                 "witness": record["witness"],
                 "result": _en(RESULTS, record["result"]),
                 "failures": record.get("earlier_failures", 0),
+                **_shown_fields(record, medium),
             }
         )
         row = rows[-1]

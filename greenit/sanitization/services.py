@@ -16,11 +16,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import ngettext
 
 from greenit.accounts import permissions
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
+from greenit.assets.notes import SystemNote
 
 from . import revocation, rules, signing
 from .guards import is_sanitized
@@ -204,7 +206,9 @@ def record_sanitization(
                 asset,
                 State.SANITIZED,
                 actor=actor,
-                note=_("Every storage medium sanitized (record %(id)s).") % {"id": record_id},
+                note=SystemNote.of(
+                    gettext_noop("Every storage medium sanitized (record %(id)s)."), id=record_id
+                ),
             )
         except (lifecycle.TransitionRefused, PermissionDenied):
             pass  # the record stands; staff move the device on by hand

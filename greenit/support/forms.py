@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from greenit.classrooms.models import InventoryCheckLine
+from greenit.core.templatetags.languages import lang_span
 from greenit.donations.forms import MultipleFileField
 
 from . import services
@@ -71,7 +73,12 @@ class CheckAnswerForm(forms.Form):
             name = f"line-{line.asset_id}"
             asset = line.asset
             self.fields[f"{name}-answer"] = forms.ChoiceField(
-                label=f"{asset.display_tag} · {asset.category_label} {asset.make} {asset.model}",
+                label=format_html(
+                    "{} · {} {}",
+                    asset.display_tag,
+                    asset.category_label,
+                    lang_span(f"{asset.make} {asset.model}".strip()),
+                ),
                 choices=InventoryCheckLine.Answer.choices,
                 widget=forms.RadioSelect,
                 required=False,

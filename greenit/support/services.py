@@ -5,12 +5,13 @@ transaction; the school contact is e-mailed after the commit."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from greenit.accounts import permissions
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset, State
+from greenit.assets.notes import SystemNote
 from greenit.classrooms import services as classroom_services
 from greenit.classrooms.models import Allocation, InventoryCheck, InventoryCheckLine
 from greenit.core.images import clean_photo
@@ -254,8 +255,17 @@ def _swap(ticket: Ticket, *, actor, code: str, note: str) -> Asset:
             _("%(tag)s is no longer deployed in this classroom: it cannot be swapped.")
             % {"tag": ticket.asset.display_tag}
         )
-    why = _("Swapped under support ticket %(n)s") % {"n": ticket.number}
-    lifecycle.transition(ticket.asset, State.RECEIVED, actor=actor, note=f"{why}. {note}".strip())
+    why = SystemNote.of(gettext_noop("Swapped under support ticket %(n)s"), n=ticket.number)
+    returned = (
+        SystemNote.of(
+            gettext_noop("Swapped under support ticket %(n)s. %(note)s"),
+            n=ticket.number,
+            note=note.strip(),
+        )
+        if note.strip()
+        else why
+    )
+    lifecycle.transition(ticket.asset, State.RECEIVED, actor=actor, note=returned)
     old.released_at = timezone.now()
     old.released_by = actor
     old.save(update_fields=["released_at", "released_by"])

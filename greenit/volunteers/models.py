@@ -305,9 +305,11 @@ class SignUp(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # A guest's name, phone and company as typed, applied to the volunteer's record only when
     # they confirm by the e-mailed link (until then anyone could have typed their address).
-    pending_details = models.JSONField(default=dict, blank=True)
+    pending_details = models.JSONField(
+        _("details waiting for confirmation"), default=dict, blank=True
+    )
     # Keyed hash of the guest's client address: one unconfirmed hold per address and shift.
-    client = models.CharField(max_length=64, blank=True)
+    client = models.CharField(_("keyed hash of the address"), max_length=64, blank=True)
     # A member of a company's team: the place is one of the team's, not the shift's free ones.
     team = models.ForeignKey(
         "Team", null=True, blank=True, on_delete=models.PROTECT, related_name="signups"

@@ -130,3 +130,33 @@ def test_an_upload_cannot_publish_a_photo_by_itself(project, paul, client):
     assert photo.consent is False
     page = client.get(reverse("classrooms:project", args=[project.pk])).content.decode()
     assert "A new photo stays internal until a consent to publish is recorded" in page
+
+
+def test_a_photo_is_described_by_its_caption_in_the_captions_language(project, paul, client):
+    photo = services.photo_add(
+        project=project,
+        actor=paul,
+        caption="开班第一课",
+        upload=SimpleUploadedFile("p.png", _png()),
+    )
+    ClassroomPhoto.objects.filter(pk=photo.pk).update(consent=True)
+    ClassroomProject.objects.filter(pk=project.pk).update(status="opened")
+    public = client.get(
+        reverse("classrooms:public_detail", args=[project.pk]), headers={"accept-language": "en"}
+    ).content.decode()
+    assert 'alt="开班第一课" lang="zh-Hans"' in public
+    client.force_login(paul)
+    staff = client.get(
+        reverse("classrooms:project", args=[project.pk]), headers={"accept-language": "zh-hans"}
+    ).content.decode()
+    assert 'alt="开班第一课" width="240"' in staff  # a Chinese page: no lang of its own
+
+
+def test_a_photo_whose_caption_was_erased_still_says_what_it_shows(project, paul, client):
+    photo = services.photo_add(
+        project=project, actor=paul, caption="刘强", upload=SimpleUploadedFile("p.png", _png())
+    )
+    ClassroomPhoto.objects.filter(pk=photo.pk).update(caption="")  # as an erasure leaves it
+    client.force_login(paul)
+    page = client.get(reverse("classrooms:project", args=[project.pk])).content.decode()
+    assert 'alt="Photo of the classroom"' in page and 'alt=""' not in page

@@ -3,8 +3,11 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from greenit.assets import lifecycle
 from greenit.assets.models import Asset
+from greenit.assets.notes import SystemNote
 from greenit.assets.services import intake_scan
 from greenit.donations.models import Donation
 from greenit.imports import services as import_services
@@ -57,7 +60,7 @@ def device_scanned_in(
         actor=actor,
         at=at,
         location=WAREHOUSE,
-        note="Scanned in at intake",
+        note=SystemNote.of(gettext_noop("Scanned in at intake")),
         donation=donation,
         category=category,
         make=make,

@@ -15,6 +15,13 @@ KIT_CONTENTS = [
     "NVDA screen reader (Chinese voice)",
     "Rime Chinese input (pinyin)",
 ]
+KIT_CONTENTS_ZH = [
+    "Scratch 3 离线版",
+    "Python 3 + Thonny",
+    "LibreOffice",
+    "NVDA 读屏软件（中文语音）",
+    "Rime 中文输入法（拼音）",
+]
 
 
 def kits() -> SoftwareKit:
@@ -22,14 +29,18 @@ def kits() -> SoftwareKit:
     is returned. Reference data: kits are kept in the admin, there is no service."""
     SoftwareKit.objects.create(
         name="Green IT offline education kit",
+        name_zh="绿色 IT 离线教育套件",
         version="2025.2",
         contents="\n".join(KIT_CONTENTS[:3]),
+        contents_zh="\n".join(KIT_CONTENTS_ZH[:3]),
         is_active=False,
     )
     return SoftwareKit.objects.create(
         name="Green IT offline education kit",
+        name_zh="绿色 IT 离线教育套件",
         version="2026.1",
         contents="\n".join(KIT_CONTENTS),
+        contents_zh="\n".join(KIT_CONTENTS_ZH),
     )
 
 

@@ -49,6 +49,12 @@ def test_staff_upload_preview_and_import_on_the_pages(client, lena, donation):
     page = client.get(reverse("imports:detail", args=[asset_import.pk])).content.decode()
     assert "6 rows checked, nothing wrong." in page
     assert 'id="id_col_2"' in page  # one select per column
+    # The first rows scroll sideways: the box takes the focus (keyboard scrolling), named.
+    assert (
+        '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="sample-heading">'
+        in page
+    )
+    assert '<td><span lang="zh-Hans">联想</span></td>' in page  # the file's Chinese, marked
     response = client.post(reverse("imports:run", args=[asset_import.pk]), follow=True)
     assert "6 devices created" in response.content.decode()
     assert Asset.objects.filter(donation=donation, state=State.EXPECTED).count() == 6
@@ -63,6 +69,7 @@ def test_the_preview_lists_every_bad_row_with_its_line_and_fix(client, lena, don
     asset_import = AssetImport.objects.get()
     page = client.get(reverse("imports:detail", args=[asset_import.pk])).content.decode()
     assert "2 problems to fix: nothing was imported" in page
+    assert 'tabindex="0" role="region" aria-labelledby="errors-heading"' in page
     assert "<td>4</td>" in page and "<td>11</td>" in page
     assert "Import the devices" not in page
     response = client.post(reverse("imports:run", args=[asset_import.pk]), follow=True)

@@ -80,6 +80,8 @@ def test_a_donor_contact_may_not_record_or_read_tests(client, bob, alice, saniti
 def test_the_api_lists_software_kits(client, alice, kit):
     kits = client.get("/api/refurbishment/kits", **_auth(alice)).json()
     assert kits[0]["contents"][-1] == "Rime 中文输入"
+    # Both languages, whatever the caller's: the API is not a page.
+    assert kits[0]["name_zh"] == "" and kits[0]["contents_zh"] == []
 
 
 def test_an_unknown_software_kit_is_named_in_the_422(client, alice, sanitized_laptop):

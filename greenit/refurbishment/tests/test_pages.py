@@ -110,6 +110,34 @@ def test_technicians_manage_software_kits(client, alice, paul):
     assert client.get(reverse("refurbishment:kit_edit", args=[kit.pk])).status_code == 403
 
 
+def test_a_kit_shows_in_chinese_on_chinese_pages_when_given(client, alice):
+    client.force_login(alice)
+    client.post(
+        reverse("refurbishment:kit_add"),
+        {
+            "name": "Green IT kit",
+            "name_zh": "绿色电脑套件",
+            "version": "2026.2",
+            "contents": "Scratch offline\nNVDA screen reader",
+            "contents_zh": "离线编程\n读屏软件",
+            "is_active": "on",
+        },
+    )
+    kits = reverse("refurbishment:kits")
+    client.get(kits)  # shows (and so clears) the message "Saved software kit …"
+    chinese = client.get(kits, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "绿色电脑套件 2026.2" in chinese and "<li>读屏软件</li>" in chinese
+    assert "Green IT kit" not in chinese and "screen reader" not in chinese
+    english = client.get(kits, headers={"accept-language": "en"}).content.decode()
+    assert "Green IT kit 2026.2" in english and "NVDA screen reader" in english
+
+
+def test_a_kit_without_chinese_shows_its_english_marked_as_english(client, alice, kit):
+    client.force_login(alice)
+    page = client.get(reverse("refurbishment:kits"), headers={"accept-language": "zh-hans"})
+    assert '<span lang="en">Green IT offline education kit</span>' in page.content.decode()
+
+
 def test_the_checklist_starts_with_nothing_answered(client, alice, sanitized_laptop):
     client.force_login(alice)
     page = client.get(reverse("refurbishment:asset", args=[sanitized_laptop.tag]))

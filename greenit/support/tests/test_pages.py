@@ -179,3 +179,15 @@ def test_a_technician_who_is_also_a_manager_may_swap(client, deployed, sam, alic
     )
     ticket.refresh_from_db()
     assert ticket.replacement == new
+
+
+def test_a_resolved_ticket_says_resolved_and_when_in_chinese(client, deployed, sam, alice):
+    """ "Resolved" is a status and a time: one word in English, two in Chinese."""
+    ticket = services.ticket_file(actor=sam, asset=deployed[0], symptom="屏幕不亮")
+    services.ticket_resolve(ticket=ticket, actor=alice, resolution="advice", answer="重新插电源")
+    client.force_login(alice)
+    page = client.get(
+        reverse("support:ticket", args=[ticket.pk]), headers={"accept-language": "zh-hans"}
+    ).content.decode()
+    assert "<dt>解决时间</dt>" in page and "已解决" in page
+    assert "处理时间" not in page
