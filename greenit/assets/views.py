@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,8 +30,9 @@ def _get_asset_for_user(request: HttpRequest, tag: str) -> Asset:
     )
 
 
-@login_required
-def asset_list(request: HttpRequest) -> HttpResponse:
+def filtered_assets(request: HttpRequest) -> tuple[AssetFilterForm, QuerySet, Donation | None]:
+    """The devices this user may see, as the list's filters in the query string narrow them:
+    the list page and its exports read the same filters."""
     form = AssetFilterForm(request.GET or None)
     assets = Asset.objects.visible_to(request.user)
     donation = None
@@ -47,6 +49,12 @@ def asset_list(request: HttpRequest) -> HttpResponse:
                 Donation.objects.visible_to(request.user), pk=data["donation"]
             )
             assets = assets.filter(donation=donation)
+    return form, assets, donation
+
+
+@login_required
+def asset_list(request: HttpRequest) -> HttpResponse:
+    form, assets, donation = filtered_assets(request)
     page = keyset_page(assets, request.GET, size=settings.PAGE_SIZE)
     if form.is_valid() and form.cleaned_data["q"] and len(page.rows) == 1 and not page.next_query:
         return redirect("assets:detail", tag=page.rows[0].tag)

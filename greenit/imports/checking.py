@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from greenit.assets.models import Asset
-from greenit.core import categories
+from greenit.core import categories, tags
 from greenit.donations.models import Donation
 
 from .mapping import FIELD_NAMES, LABELS, column_name
@@ -79,7 +79,7 @@ def mapping_errors(headers: list[str], fields: list[str]) -> list[dict]:
                 _("Choose the column that says what each device is (laptop, monitor…)."),
             )
         )
-    if "serial" not in chosen and "donor_asset_number" not in chosen:
+    if not chosen.keys() & {"serial", "donor_asset_number", "tag"}:
         errors.append(
             _error(
                 1,
@@ -108,6 +108,13 @@ class Ledger:
             .exclude(donor_asset_number="")
             .values_list("donor_asset_number", "tag", "category")
         }
+        self.known_tag = {
+            tag: (tag, category)
+            for tag, category in Asset.objects.filter(donation=donation).values_list(
+                "tag", "category"
+            )
+        }
+        self.tag_line: dict[str, int] = {}
         self.serial_line: dict[str, int] = {}
         self.number_line: dict[str, int] = {}
         self.category_of: dict[str, str | None] = {}
@@ -190,11 +197,13 @@ def check_weight(raw: str, line: int) -> tuple[Decimal | None, list[dict]]:
 
 
 def check_identity(
-    serial: str, number: str, *, line: int, ledger: Ledger
+    serial: str, number: str, *, tag: str = "", line: int, ledger: Ledger
 ) -> tuple[tuple | None, list[dict]]:
-    """How the device will be recognised: its serial number, else the donor's asset number.
-    Returns the (tag, category) of the device already recorded with it, if any, and what is
-    wrong."""
+    """How the device will be recognised: our asset tag (a list we exported), else its serial
+    number, else the donor's asset number. Returns the (tag, category) of the device already
+    recorded with it, if any, and what is wrong."""
+    if tag:
+        return check_tag(tag, line=line, ledger=ledger)
     if serial:
         return ledger.known_serial.get(serial), check_serial_once(serial, line=line, ledger=ledger)
     if number:
@@ -205,6 +214,36 @@ def check_identity(
             "serial",
             _("The row has neither a serial number nor an asset number."),
             _("Fill in at least one of them, so the device can be recognised at intake."),
+        )
+    ]
+
+
+def check_tag(text: str, *, line: int, ledger: Ledger) -> tuple[tuple | None, list[dict]]:
+    """A tag names a device this donation already has: we give tags, an import never does."""
+    tag = tags.normalise(text)
+    known = ledger.known_tag.get(tag)
+    if known is None:
+        return None, [
+            _error(
+                line,
+                "tag",
+                _("%(tag)s is not the asset tag of a device of this donation.") % {"tag": text},
+                _(
+                    "Empty the cell to add the row as a new device, or import the row into "
+                    "the donation the device belongs to."
+                ),
+            )
+        ]
+    first = ledger.tag_line.setdefault(tag, line)
+    if first == line:
+        return known, []
+    return known, [
+        _error(
+            line,
+            "tag",
+            _("Asset tag %(tag)s appears on lines %(first)s and %(line)s.")
+            % {"tag": text, "first": first, "line": line},
+            _("Keep one of the two rows."),
         )
     ]
 
@@ -270,11 +309,13 @@ def check_row(
     weight, found = check_weight(row.get("weight_kg", ""), line)
     errors += found
     serial, number = row.get("serial", ""), row.get("donor_asset_number", "")
-    known, found = check_identity(serial, number, line=line, ledger=ledger)
+    tag = row.get("tag", "")
+    known, found = check_identity(serial, number, tag=tag, line=line, ledger=ledger)
     errors += found
     if known is not None and code is not None:
-        name = "serial" if serial else "donor_asset_number"
-        errors += check_same_category(known, code, what=serial or number, name=name, line=line)
+        name = "tag" if tag else "serial" if serial else "donor_asset_number"
+        what = tag or serial or number
+        errors += check_same_category(known, code, what=what, name=name, line=line)
     device = {
         "donation_id": donation.pk,
         "category": code,

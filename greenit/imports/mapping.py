@@ -3,8 +3,11 @@ the uploader's overrides, in one place (map_columns) for the pages, the API and 
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +22,8 @@ class Field:
 # Our fields and the header names donors' asset systems give them, in English and Chinese.
 # Not "序号": that is the row number in Chinese spreadsheets, not a serial number.
 FIELDS: tuple[Field, ...] = (
+    # Our own tag, as our exports write it: a row with it is that device of the donation.
+    Field("tag", gettext_lazy("greenit asset tag"), ("greenit tag", "greenit 资产标签")),
     Field(
         "donor_asset_number",
         gettext_lazy("Donor's asset number"),
@@ -73,7 +78,17 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[\W_]+", "", str(text)).casefold()
 
 
-_ALIASES = {normalise_header(alias): f.name for f in FIELDS for alias in (f.name, *f.aliases)}
+@cache
+def _aliases() -> dict[str, str]:
+    """Every header we recognise, to its field: the donors' spellings, and our own labels in
+    every language we speak, so a list we exported reads back in whatever language it was
+    exported in."""
+    aliases = {normalise_header(alias): f.name for f in FIELDS for alias in (f.name, *f.aliases)}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for f in FIELDS:
+                aliases.setdefault(normalise_header(str(f.label)), f.name)
+    return aliases
 
 
 def guess_mapping(headers: list[str]) -> list[str]:
@@ -81,7 +96,7 @@ def guess_mapping(headers: list[str]) -> list[str]:
     taken: set[str] = set()
     fields = []
     for header in headers:
-        name = _ALIASES.get(normalise_header(header), "")
+        name = _aliases().get(normalise_header(header), "")
         if name in taken:
             name = ""
         taken.add(name)
