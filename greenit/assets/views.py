@@ -16,8 +16,15 @@ from greenit.donations.models import Donation
 
 from . import labels as label_sheets
 from . import lifecycle, services, tasks
-from .forms import AssetEditForm, AssetFilterForm, IntakeForm, LabelForm, TransitionForm
-from .models import Asset, LabelSheet
+from .forms import (
+    AssetEditForm,
+    AssetFilterForm,
+    BulkForm,
+    IntakeForm,
+    LabelForm,
+    TransitionForm,
+)
+from .models import Asset, LabelSheet, State
 
 
 def _get_asset_for_user(request: HttpRequest, tag: str) -> Asset:
@@ -58,7 +65,57 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(assets, request.GET, size=settings.PAGE_SIZE)
     if form.is_valid() and form.cleaned_data["q"] and len(page.rows) == 1 and not page.next_query:
         return redirect("assets:detail", tag=page.rows[0].tag)
-    return render(request, "assets/list.html", {"form": form, "page": page, "donation": donation})
+    return _render_list(request, form=form, page=page, donation=donation)
+
+
+def _render_list(request: HttpRequest, *, form, page, donation, bulk=None) -> HttpResponse:
+    """The list; staff get a tick box on each row and the bulk actions under it."""
+    staff = request.user.is_staff_member
+    if staff and bulk is None:
+        bulk = BulkForm(user=request.user)
+    context = {
+        "form": form,
+        "page": page,
+        "donation": donation,
+        "bulk": bulk if staff else None,
+        "ticked": bulk.data.getlist("tag") if staff and bulk.is_bound else [],
+    }
+    return render(request, "assets/list.html", context)
+
+
+@staff_required
+@require_POST
+def asset_bulk(request: HttpRequest) -> HttpResponse:
+    """The ticked devices of the list: their labels, or each moved through the lifecycle
+    (those that may not move are listed with the reason and left as they were). Posted to
+    the list's own query string, so a form with errors shows the same page again."""
+    bulk = BulkForm(request.POST, user=request.user)
+    if not bulk.is_valid():
+        form, assets, donation = filtered_assets(request)
+        page = keyset_page(assets, request.GET, size=settings.PAGE_SIZE)
+        return _render_list(request, form=form, page=page, donation=donation, bulk=bulk)
+    chosen = bulk.cleaned_data["tag"]
+    found = Asset.objects.visible_to(request.user).filter(tag__in=chosen).order_by("pk")
+    if bulk.target is None:
+        pdf = label_sheets.render_pdf(
+            list(found.only("tag", "category", "serial")), layout=bulk.cleaned_data["layout"]
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="labels.pdf"'
+        return response
+    assets = list(found)
+    outcome = lifecycle.transition_each(
+        assets, bulk.target, actor=request.user, note=bulk.cleaned_data["note"]
+    )
+    missing = sorted(set(chosen) - {asset.tag for asset in assets})
+    context = {
+        "outcome": outcome,
+        "target": State(bulk.target),
+        "missing": [tags.display(tag) for tag in missing],
+        "not_moved": len(outcome.refused) + len(missing),
+        "back": request.GET.urlencode(),
+    }
+    return render(request, "assets/bulk_result.html", context)
 
 
 @login_required
