@@ -14,6 +14,12 @@ from .models import Asset, State
 BULK_MAX = 200
 
 
+# The make and model fields suggest the catalogue's names (assets/datalists.html); any other
+# text is taken too, and stored as the catalogue names it.
+MAKE_LIST = {"list": "known-makes", "autocomplete": "off"}
+MODEL_LIST = {"list": "known-models", "autocomplete": "off"}
+
+
 class IntakeForm(forms.Form):
     donation = forms.ModelChoiceField(
         label=_("Donation"),
@@ -27,8 +33,12 @@ class IntakeForm(forms.Form):
         },
     )
     category = forms.ChoiceField(label=_("Category"), choices=categories.choices)
-    make = forms.CharField(label=_("Make"), max_length=100, required=False)
-    model = forms.CharField(label=_("Model"), max_length=100, required=False)
+    make = forms.CharField(
+        label=_("Make"), max_length=100, required=False, widget=forms.TextInput(MAKE_LIST)
+    )
+    model = forms.CharField(
+        label=_("Model"), max_length=100, required=False, widget=forms.TextInput(MODEL_LIST)
+    )
     location = forms.CharField(label=_("Location"), max_length=100, required=False)
     serial = forms.CharField(
         label=_("Serial number"),
@@ -49,7 +59,11 @@ class AssetEditForm(forms.ModelForm):
     class Meta:
         model = Asset
         fields = ["category", "make", "model", "serial", "specs", "weight_kg", "condition"]
-        widgets = {"specs": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "specs": forms.Textarea(attrs={"rows": 3}),
+            "make": forms.TextInput(MAKE_LIST),
+            "model": forms.TextInput(MODEL_LIST),
+        }
 
 
 class TransitionForm(forms.Form):

@@ -14,8 +14,8 @@ from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
+from . import catalogue, lifecycle, services, tasks
 from . import labels as label_sheets
-from . import lifecycle, services, tasks
 from .forms import (
     AssetEditForm,
     AssetFilterForm,
@@ -143,7 +143,12 @@ def asset_edit(request: HttpRequest, tag: str) -> HttpResponse:
             services.asset_update(asset=asset, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Saved %(tag)s.") % {"tag": asset.display_tag})
             return redirect("assets:detail", tag=asset.tag)
-    return render(request, "assets/edit.html", {"asset": asset, "form": form})
+    return render(request, "assets/edit.html", {"asset": asset, "form": form, **_suggestions()})
+
+
+def _suggestions() -> dict:
+    """The catalogue's makes and models, suggested by the make and model fields."""
+    return {"known_makes": catalogue.known_makes(), "known_models": catalogue.known_models()}
 
 
 @staff_required
@@ -208,7 +213,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "result": result, "recent": recent, "donation": donation}
     if request.headers.get("HX-Request"):
         return render(request, "assets/intake_result.html", context)
-    return render(request, "assets/intake.html", context)
+    return render(request, "assets/intake.html", {**context, **_suggestions()})
 
 
 @login_required

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from greenit.assets.catalogue import Catalogue
 from greenit.assets.models import Asset
 from greenit.core import categories, tags
 from greenit.donations.models import Donation
@@ -118,6 +119,7 @@ class Ledger:
         self.serial_line: dict[str, int] = {}
         self.number_line: dict[str, int] = {}
         self.category_of: dict[str, str | None] = {}
+        self.catalogue = Catalogue()
 
 
 def check_lengths(row: dict[str, str], line: int) -> list[dict]:
@@ -316,13 +318,14 @@ def check_row(
         name = "tag" if tag else "serial" if serial else "donor_asset_number"
         what = tag or serial or number
         errors += check_same_category(known, code, what=what, name=name, line=line)
+    make, model = ledger.catalogue.normalise(row.get("make", ""), row.get("model", ""))
     device = {
         "donation_id": donation.pk,
         "category": code,
         "serial": serial,
         "donor_asset_number": number,
-        "make": row.get("make", ""),
-        "model": row.get("model", ""),
+        "make": make,
+        "model": model,
         "specs": row.get("specs", ""),
         "condition": row.get("condition", ""),
         "weight_kg": weight,

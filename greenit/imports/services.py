@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from greenit.assets import lifecycle
+from greenit.assets import catalogue, lifecycle
 from greenit.assets.models import State
 from greenit.core import files
 from greenit.donations.models import Donation
@@ -260,6 +260,7 @@ def run_import(*, asset_import: AssetImport, actor, data: bytes | None = None) -
         asset_import.finished_at = timezone.now()
         with transaction.atomic():
             if result.ok:
+                catalogue.remember({(row["make"], row["model"]) for row in result.new_rows})
                 asset_import.created_count = lifecycle.enter_many(
                     result.new_rows,
                     state=State.EXPECTED,
