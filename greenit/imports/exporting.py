@@ -7,6 +7,7 @@ constant-memory mode to a temporary file, so 100,000 devices are never in memory
 import csv
 import tempfile
 from collections.abc import Iterator
+from itertools import chain
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -100,9 +101,12 @@ def xlsx_file(assets: QuerySet[Asset]) -> tempfile.SpooledTemporaryFile:
         },
     )
     sheet = book.add_worksheet(_("Devices"))
-    sheet.write_row(0, 0, headers())
-    for n, cells in enumerate(rows(assets), start=1):
-        sheet.write_row(n, 0, cells)
+    # Every cell is text (a serial "00123" stays as typed): write_string skips the guessing.
+    write = sheet.write_string
+    for n, cells in enumerate(chain([headers()], rows(assets))):
+        for column, cell in enumerate(cells):
+            if cell:
+                write(n, column, cell)
     book.close()
     out.seek(0)
     return out
