@@ -18,7 +18,7 @@ from greenit.core import categories, tags
 from .mapping import LABELS
 from .reading import FORMULA_STARTS
 
-# The importer's fields, in the order of its mapping; then two columns it leaves alone.
+# The importer's fields (mapping.FIELDS), tag first; then two columns it leaves alone.
 FIELDS = (
     "tag",
     "serial",
