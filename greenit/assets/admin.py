@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Asset, CustodyEvent
+from .models import Asset, CustodyEvent, DeviceModel, Make
 
 
 class CustodyEventInline(admin.TabularInline):
@@ -50,3 +50,18 @@ class CustodyEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Make)
+class MakeAdmin(admin.ModelAdmin):
+    """An administrator may correct a make's name; its key keeps the spellings that match."""
+
+    list_display = ["name", "key"]
+    search_fields = ["name"]
+
+
+@admin.register(DeviceModel)
+class DeviceModelAdmin(admin.ModelAdmin):
+    list_display = ["name", "make", "key"]
+    list_filter = ["make"]
+    search_fields = ["name"]

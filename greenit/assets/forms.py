@@ -3,10 +3,21 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from greenit.core import categories
+from greenit.accounts import permissions
+from greenit.core import categories, tags
 from greenit.donations.models import Donation
 
+from . import lifecycle
 from .models import Asset, State
+
+# A bulk action takes the ticked rows of one page of the list, never more than this.
+BULK_MAX = 200
+
+
+# The make and model fields suggest the catalogue's names (assets/datalists.html); any other
+# text is taken too, and stored as the catalogue names it.
+MAKE_LIST = {"list": "known-makes", "autocomplete": "off"}
+MODEL_LIST = {"list": "known-models", "autocomplete": "off"}
 
 
 class IntakeForm(forms.Form):
@@ -22,8 +33,12 @@ class IntakeForm(forms.Form):
         },
     )
     category = forms.ChoiceField(label=_("Category"), choices=categories.choices)
-    make = forms.CharField(label=_("Make"), max_length=100, required=False)
-    model = forms.CharField(label=_("Model"), max_length=100, required=False)
+    make = forms.CharField(
+        label=_("Make"), max_length=100, required=False, widget=forms.TextInput(MAKE_LIST)
+    )
+    model = forms.CharField(
+        label=_("Model"), max_length=100, required=False, widget=forms.TextInput(MODEL_LIST)
+    )
     location = forms.CharField(label=_("Location"), max_length=100, required=False)
     serial = forms.CharField(
         label=_("Serial number"),
@@ -44,7 +59,11 @@ class AssetEditForm(forms.ModelForm):
     class Meta:
         model = Asset
         fields = ["category", "make", "model", "serial", "specs", "weight_kg", "condition"]
-        widgets = {"specs": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "specs": forms.Textarea(attrs={"rows": 3}),
+            "make": forms.TextInput(MAKE_LIST),
+            "model": forms.TextInput(MODEL_LIST),
+        }
 
 
 class TransitionForm(forms.Form):
@@ -144,3 +163,78 @@ class LabelForm(forms.Form):
             )
         data["start"] = 1 if layout and layout.is_roll else start
         return data
+
+
+class TagsField(forms.MultipleChoiceField):
+    """The ticked devices' tags: any well-formed tag (which ones the user may see is the
+    view's question)."""
+
+    def valid_value(self, value: str) -> bool:
+        return tags.is_valid(value)
+
+
+LABELS = "labels"
+MOVE = "to:"
+
+
+class BulkForm(forms.Form):
+    """An action on the devices ticked in the list: print their labels, or move them through
+    the lifecycle to a state this user's role may move devices to."""
+
+    tag = TagsField(
+        label=_("Devices"),
+        error_messages={
+            "required": _("Tick the box of at least one device in the list."),
+            "invalid_choice": _("“%(value)s” is not an asset tag: reload the list and tick again."),
+        },
+    )
+    action = forms.ChoiceField(
+        label=_("Action"),
+        error_messages={"required": _("Choose what to do with the ticked devices.")},
+    )
+    layout = forms.ChoiceField(
+        label=_("Label sheet (for printing labels)"),
+        choices=LabelForm.base_fields["layout"].choices,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Why"),
+        required=False,
+        max_length=500,
+        help_text=_("For a move: kept in each device's chain of custody."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [
+            ("", _("Choose an action")),
+            (LABELS, _("Print their asset-tag labels")),
+            *(
+                (f"{MOVE}{state}", _("Move them to “%(state)s”") % {"state": state.label})
+                for state in move_targets(user)
+            ),
+        ]
+
+    def clean_tag(self) -> list[str]:
+        chosen = [tags.normalise(tag) for tag in self.cleaned_data["tag"]]
+        if len(chosen) > BULK_MAX:
+            raise forms.ValidationError(
+                _("%(n)s devices are ticked; tick at most %(max)s at once.")
+                % {"n": len(chosen), "max": BULK_MAX}
+            )
+        return chosen
+
+    def clean_layout(self) -> str:
+        return self.cleaned_data["layout"] or LabelForm.base_fields["layout"].initial
+
+    @property
+    def target(self) -> str | None:
+        """The state to move to, or None for printing labels."""
+        action = self.cleaned_data["action"]
+        return action.removeprefix(MOVE) if action.startswith(MOVE) else None
+
+
+def move_targets(user) -> list[State]:
+    """The states this user's role may move some device to, in the lifecycle's order."""
+    allowed = {t.target for t in lifecycle.TRANSITIONS if permissions.may(user, t.action)}
+    return [state for state in State if state in allowed]

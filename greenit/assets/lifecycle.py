@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connections, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -170,32 +170,89 @@ def transition_many(
         locked = [by_pk[asset.pk] for asset in assets]
         moves = {asset.pk: _checked_move(asset, target, actor) for asset in locked}
         _check_guards(locked, moves)
-        when = at or timezone.now()
-        changes = {"state": target, "state_changed_at": when}
-        if location is not None:
-            changes["location"] = location
-        Asset.objects.filter(pk__in=by_pk).update(**changes)
-        for asset in locked:
-            for field, value in changes.items():
-                setattr(asset, field, value)
-        text, system_note = notes.columns(note)
-        events = CustodyEvent.objects.bulk_create(
-            CustodyEvent(
-                asset=asset,
-                at=when,
-                actor=actor,
-                from_state=moves[asset.pk].source,
-                to_state=target,
-                location=asset.location,
-                note=text,
-                system_note=system_note,
-            )
-            for asset in locked
-        )
-    for asset, moved in zip(assets, locked, strict=True):
-        for field in ("state", "state_changed_at", "location"):
-            setattr(asset, field, getattr(moved, field))
+        events = _move(locked, moves, actor=actor, note=note, location=location, at=at)
+    _copy_state(locked, assets)
     return events
+
+
+@dataclass
+class BatchOutcome:
+    moved: list[Asset]
+    refused: dict[Asset, str]  # each device that stayed where it was, and why
+
+
+def transition_each(
+    assets: Sequence[Asset], target: str, *, actor, note: str = "", location: str | None = None
+) -> BatchOutcome:
+    """Staff's bulk move from a list: the same rule, role and guards as transition(), asked of
+    each device with its row locked. Each device that may move, moves; each that may not is
+    named with the reason and nothing changes for it."""
+    target = _lifecycle_state(target)
+    with transaction.atomic():
+        by_pk = Asset.objects.select_for_update().order_by("pk").in_bulk(a.pk for a in assets)
+        locked = [by_pk[asset.pk] for asset in assets if asset.pk in by_pk]
+        moves: dict[int, Transition] = {}
+        refused: dict[int, str] = {}
+        for asset in locked:
+            try:
+                moves[asset.pk] = _checked_move(asset, target, actor)
+            except (TransitionRefused, PermissionDenied) as error:
+                refused[asset.pk] = " ".join(getattr(error, "messages", None) or [str(error)])
+        for t in set(moves.values()):
+            refused |= refusals([a for a in locked if moves.get(a.pk) == t], t)
+        movable = [asset for asset in locked if asset.pk not in refused]
+        _move(movable, moves, actor=actor, note=note, location=location, at=None)
+    _copy_state(locked, assets)
+    return BatchOutcome(
+        moved=[asset for asset in assets if asset.pk in moves and asset.pk not in refused],
+        refused={asset: refused[asset.pk] for asset in assets if asset.pk in refused},
+    )
+
+
+def _move(
+    locked: list[Asset],
+    moves: dict[int, Transition],
+    *,
+    actor,
+    note: str | SystemNote,
+    location: str | None,
+    at: datetime | None,
+) -> list[CustodyEvent]:
+    """Write the checked moves of these locked rows: the state, and one custody event each."""
+    if not locked:
+        return []
+    target = moves[locked[0].pk].target
+    when = at or timezone.now()
+    changes = {"state": target, "state_changed_at": when}
+    if location is not None:
+        changes["location"] = location
+    Asset.objects.filter(pk__in=[asset.pk for asset in locked]).update(**changes)
+    for asset in locked:
+        for field, value in changes.items():
+            setattr(asset, field, value)
+    text, system_note = notes.columns(note)
+    return CustodyEvent.objects.bulk_create(
+        CustodyEvent(
+            asset=asset,
+            at=when,
+            actor=actor,
+            from_state=moves[asset.pk].source,
+            to_state=target,
+            location=asset.location,
+            note=text,
+            system_note=system_note,
+        )
+        for asset in locked
+    )
+
+
+def _copy_state(locked: Sequence[Asset], assets: Sequence[Asset]) -> None:
+    """The caller's objects show what the locked rows now hold."""
+    by_pk = {asset.pk: asset for asset in locked}
+    for asset in assets:
+        if moved := by_pk.get(asset.pk):
+            for field in ("state", "state_changed_at", "location"):
+                setattr(asset, field, getattr(moved, field))
 
 
 def record_seen(assets: Sequence[Asset], *, actor, note: str | SystemNote) -> list[CustodyEvent]:

@@ -211,3 +211,38 @@ class LabelSheet(LeasedWork, models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class Make(models.Model):
+    """A maker in the catalogue (catalogue.py): one name, whatever the spelling, so reports
+    group by it. Grows as devices are recorded."""
+
+    name = models.CharField(_("make"), max_length=100)
+    key = models.CharField(max_length=100, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("make")
+        verbose_name_plural = _("makes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeviceModel(models.Model):
+    """A model of a make in the catalogue, under the first spelling met."""
+
+    make = models.ForeignKey(Make, on_delete=models.CASCADE, related_name="models")
+    name = models.CharField(_("model"), max_length=100)
+    key = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        ordering = ["make__name", "name"]
+        verbose_name = _("device model")
+        verbose_name_plural = _("device models")
+        constraints = [
+            models.UniqueConstraint(fields=["make", "key"], name="device_model_once_per_make")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.make.name} {self.name}"

@@ -11,7 +11,7 @@ from greenit.accounts import permissions
 from greenit.core import categories
 from greenit.donations.models import Donation
 
-from . import lifecycle
+from . import catalogue, lifecycle
 from .models import Asset, State
 from .notes import SystemNote
 
@@ -26,8 +26,13 @@ def asset_update(*, asset: Asset, actor, **details) -> Asset:
         raise TypeError(f"asset_update() does not set {sorted(extra)}")
     for name, value in details.items():
         setattr(asset, name, value)
+    if {"make", "model"} & set(details):
+        asset.make, asset.model = catalogue.normalise(asset.make, asset.model)
+        details = {**details, "make": asset.make, "model": asset.model}
     asset.full_clean()
-    asset.save(update_fields=list(details))
+    with transaction.atomic():
+        asset.save(update_fields=list(details))
+        catalogue.remember([(asset.make, asset.model)])
     return asset
 
 
@@ -77,8 +82,10 @@ def intake_scan(
         existing = Asset.objects.filter(donation=donation, serial=serial).first()
         if existing is not None:
             return _already_known(existing, actor=actor, location=location)
+    make, model = catalogue.normalise(make, model)
     try:
         with transaction.atomic():
+            catalogue.remember([(make, model)])
             asset = lifecycle.enter(
                 state=State.RECEIVED,
                 actor=actor,
@@ -87,8 +94,8 @@ def intake_scan(
                 donation=donation,
                 category=category,
                 serial=serial,
-                make=make.strip(),
-                model=model.strip(),
+                make=make,
+                model=model,
             )
             if donation.status in (Donation.Status.ACCEPTED, Donation.Status.COLLECTED):
                 Donation.objects.filter(pk=donation.pk).update(status=Donation.Status.RECEIVED)

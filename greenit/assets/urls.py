@@ -6,6 +6,7 @@ app_name = "assets"
 urlpatterns = [
     path("", views.asset_list, name="list"),
     path("intake/", views.intake, name="intake"),
+    path("bulk/", views.asset_bulk, name="bulk"),
     path("labels/<int:donation_pk>/", views.labels, name="labels"),
     path("label-sheets/<int:pk>/", views.label_sheet, name="label_sheet"),
     path("label-sheets/<int:pk>/pdf/", views.label_sheet_pdf, name="label_sheet_pdf"),

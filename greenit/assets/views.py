@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,10 +14,17 @@ from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
+from . import catalogue, lifecycle, services, tasks
 from . import labels as label_sheets
-from . import lifecycle, services, tasks
-from .forms import AssetEditForm, AssetFilterForm, IntakeForm, LabelForm, TransitionForm
-from .models import Asset, LabelSheet
+from .forms import (
+    AssetEditForm,
+    AssetFilterForm,
+    BulkForm,
+    IntakeForm,
+    LabelForm,
+    TransitionForm,
+)
+from .models import Asset, LabelSheet, State
 
 
 def _get_asset_for_user(request: HttpRequest, tag: str) -> Asset:
@@ -29,8 +37,9 @@ def _get_asset_for_user(request: HttpRequest, tag: str) -> Asset:
     )
 
 
-@login_required
-def asset_list(request: HttpRequest) -> HttpResponse:
+def filtered_assets(request: HttpRequest) -> tuple[AssetFilterForm, QuerySet, Donation | None]:
+    """The devices this user may see, as the list's filters in the query string narrow them:
+    the list page and its exports read the same filters."""
     form = AssetFilterForm(request.GET or None)
     assets = Asset.objects.visible_to(request.user)
     donation = None
@@ -47,10 +56,66 @@ def asset_list(request: HttpRequest) -> HttpResponse:
                 Donation.objects.visible_to(request.user), pk=data["donation"]
             )
             assets = assets.filter(donation=donation)
+    return form, assets, donation
+
+
+@login_required
+def asset_list(request: HttpRequest) -> HttpResponse:
+    form, assets, donation = filtered_assets(request)
     page = keyset_page(assets, request.GET, size=settings.PAGE_SIZE)
     if form.is_valid() and form.cleaned_data["q"] and len(page.rows) == 1 and not page.next_query:
         return redirect("assets:detail", tag=page.rows[0].tag)
-    return render(request, "assets/list.html", {"form": form, "page": page, "donation": donation})
+    return _render_list(request, form=form, page=page, donation=donation)
+
+
+def _render_list(request: HttpRequest, *, form, page, donation, bulk=None) -> HttpResponse:
+    """The list; staff get a tick box on each row and the bulk actions under it."""
+    staff = request.user.is_staff_member
+    if staff and bulk is None:
+        bulk = BulkForm(user=request.user)
+    context = {
+        "form": form,
+        "page": page,
+        "donation": donation,
+        "bulk": bulk if staff else None,
+        "ticked": bulk.data.getlist("tag") if staff and bulk.is_bound else [],
+    }
+    return render(request, "assets/list.html", context)
+
+
+@staff_required
+@require_POST
+def asset_bulk(request: HttpRequest) -> HttpResponse:
+    """The ticked devices of the list: their labels, or each moved through the lifecycle
+    (those that may not move are listed with the reason and left as they were). Posted to
+    the list's own query string, so a form with errors shows the same page again."""
+    bulk = BulkForm(request.POST, user=request.user)
+    if not bulk.is_valid():
+        form, assets, donation = filtered_assets(request)
+        page = keyset_page(assets, request.GET, size=settings.PAGE_SIZE)
+        return _render_list(request, form=form, page=page, donation=donation, bulk=bulk)
+    chosen = bulk.cleaned_data["tag"]
+    found = Asset.objects.visible_to(request.user).filter(tag__in=chosen).order_by("pk")
+    if bulk.target is None:
+        pdf = label_sheets.render_pdf(
+            list(found.only("tag", "category", "serial")), layout=bulk.cleaned_data["layout"]
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="labels.pdf"'
+        return response
+    assets = list(found)
+    outcome = lifecycle.transition_each(
+        assets, bulk.target, actor=request.user, note=bulk.cleaned_data["note"]
+    )
+    missing = sorted(set(chosen) - {asset.tag for asset in assets})
+    context = {
+        "outcome": outcome,
+        "target": State(bulk.target),
+        "missing": [tags.display(tag) for tag in missing],
+        "not_moved": len(outcome.refused) + len(missing),
+        "back": request.GET.urlencode(),
+    }
+    return render(request, "assets/bulk_result.html", context)
 
 
 @login_required
@@ -78,7 +143,12 @@ def asset_edit(request: HttpRequest, tag: str) -> HttpResponse:
             services.asset_update(asset=asset, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Saved %(tag)s.") % {"tag": asset.display_tag})
             return redirect("assets:detail", tag=asset.tag)
-    return render(request, "assets/edit.html", {"asset": asset, "form": form})
+    return render(request, "assets/edit.html", {"asset": asset, "form": form, **_suggestions()})
+
+
+def _suggestions() -> dict:
+    """The catalogue's makes and models, suggested by the make and model fields."""
+    return {"known_makes": catalogue.known_makes(), "known_models": catalogue.known_models()}
 
 
 @staff_required
@@ -143,7 +213,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "result": result, "recent": recent, "donation": donation}
     if request.headers.get("HX-Request"):
         return render(request, "assets/intake_result.html", context)
-    return render(request, "assets/intake.html", context)
+    return render(request, "assets/intake.html", {**context, **_suggestions()})
 
 
 @login_required

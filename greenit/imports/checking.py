@@ -11,8 +11,9 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from greenit.assets.catalogue import Catalogue
 from greenit.assets.models import Asset
-from greenit.core import categories
+from greenit.core import categories, tags
 from greenit.donations.models import Donation
 
 from . import vocabulary
@@ -88,7 +89,7 @@ def mapping_errors(headers: list[str], fields: list[str]) -> list[dict]:
                 _("Choose the column that says what each device is (laptop, monitor…)."),
             )
         )
-    if "serial" not in chosen and "donor_asset_number" not in chosen:
+    if not chosen.keys() & {"serial", "donor_asset_number", "tag"}:
         errors.append(
             _error(
                 1,
@@ -117,6 +118,13 @@ class Ledger:
             .exclude(donor_asset_number="")
             .values_list("donor_asset_number", "tag", "category")
         }
+        self.known_tag = {
+            tag: (tag, category)
+            for tag, category in Asset.objects.filter(donation=donation).values_list(
+                "tag", "category"
+            )
+        }
+        self.tag_line: dict[str, int] = {}
         self.serial_line: dict[str, int] = {}
         self.number_line: dict[str, int] = {}
         self.category_of: dict[str, str | None] = {}
@@ -125,6 +133,7 @@ class Ledger:
         self.vocabulary = vocabulary.load()
         # serial → (tag, donation reference) of a device another donation already holds
         self.elsewhere: dict[str, tuple[str, str]] = {}
+        self.catalogue = Catalogue()
 
     def look_up_elsewhere(self, serials: set[str]) -> None:
         """Which of these serials other donations already hold: one query for many rows (a
@@ -258,11 +267,13 @@ def check_weight(raw: str, line: int) -> tuple[Decimal | None, list[dict]]:
 
 
 def check_identity(
-    serial: str, number: str, *, line: int, ledger: Ledger
+    serial: str, number: str, *, tag: str = "", line: int, ledger: Ledger
 ) -> tuple[tuple | None, list[dict]]:
-    """How the device will be recognised: its serial number, else the donor's asset number.
-    Returns the (tag, category) of the device already recorded with it, if any, and what is
-    wrong."""
+    """How the device will be recognised: our asset tag (a list we exported), else its serial
+    number, else the donor's asset number. Returns the (tag, category) of the device already
+    recorded with it, if any, and what is wrong."""
+    if tag:
+        return check_tag(tag, line=line, ledger=ledger)
     if serial:
         known = ledger.known_serial.get(serial)
         errors = check_serial_once(serial, line=line, ledger=ledger)
@@ -277,6 +288,36 @@ def check_identity(
             "serial",
             _("The row has neither a serial number nor an asset number."),
             _("Fill in at least one of them, so the device can be recognised at intake."),
+        )
+    ]
+
+
+def check_tag(text: str, *, line: int, ledger: Ledger) -> tuple[tuple | None, list[dict]]:
+    """A tag names a device this donation already has: we give tags, an import never does."""
+    tag = tags.normalise(text)
+    known = ledger.known_tag.get(tag)
+    if known is None:
+        return None, [
+            _error(
+                line,
+                "tag",
+                _("%(tag)s is not the asset tag of a device of this donation.") % {"tag": text},
+                _(
+                    "Empty the cell to add the row as a new device, or import the row into "
+                    "the donation the device belongs to."
+                ),
+            )
+        ]
+    first = ledger.tag_line.setdefault(tag, line)
+    if first == line:
+        return known, []
+    return known, [
+        _error(
+            line,
+            "tag",
+            _("Asset tag %(tag)s appears on lines %(first)s and %(line)s.")
+            % {"tag": text, "first": first, "line": line},
+            _("Keep one of the two rows."),
         )
     ]
 
@@ -383,18 +424,21 @@ def check_row(
     is_blank = ledger.vocabulary.is_blank
     serial, number = row.get("serial", ""), row.get("donor_asset_number", "")
     serial, number = ("" if is_blank(serial) else serial), ("" if is_blank(number) else number)
-    known, found = check_identity(serial, number, line=line, ledger=ledger)
+    tag = row.get("tag", "")
+    known, found = check_identity(serial, number, tag=tag, line=line, ledger=ledger)
     errors += found
     if known is not None and code is not None:
-        name = "serial" if serial else "donor_asset_number"
-        errors += check_same_category(known, code, what=serial or number, name=name, line=line)
+        name = "tag" if tag else "serial" if serial else "donor_asset_number"
+        what = tag or serial or number
+        errors += check_same_category(known, code, what=what, name=name, line=line)
+    make, model = ledger.catalogue.normalise(row.get("make", ""), row.get("model", ""))
     device = {
         "donation_id": donation.pk,
         "category": code,
         "serial": serial,
         "donor_asset_number": number,
-        "make": row.get("make", ""),
-        "model": row.get("model", ""),
+        "make": make,
+        "model": model,
         "specs": row.get("specs", ""),
         "condition": _condition(row, ledger),
         "weight_kg": weight,

@@ -2,8 +2,11 @@
 the uploader's overrides, in one place (map_columns) for the pages, the API and the command."""
 
 from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +24,8 @@ class Field:
 
 # Our fields; the header spellings that name them are in data/vocabulary.json (vocabulary.py).
 FIELDS: tuple[Field, ...] = (
+    # Our own tag, as our exports write it: a row with it is that device of the donation.
+    Field("tag", gettext_lazy("greenit asset tag")),
     Field("donor_asset_number", gettext_lazy("Donor's asset number")),
     Field("serial", gettext_lazy("Serial number")),
     Field("make", gettext_lazy("Make")),
@@ -66,14 +71,29 @@ def check_meaning(kind: str, meaning: str) -> None:
         raise ValidationError({"meaning": _("For a status, write “condition” or “status”.")})
 
 
+@cache
+def _own_headers() -> dict[str, str]:
+    """Our field names and our own labels in every language we speak, so a list we exported
+    reads back in whatever language it was exported in."""
+    own = {vocabulary.normalise(f.name): f.name for f in FIELDS}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for f in FIELDS:
+                own.setdefault(vocabulary.normalise(str(f.label)), f.name)
+    return own
+
+
 def guess_mapping(headers: list[str]) -> list[str]:
     """The field each column most likely holds, each field at most once: a header that names
     a field only weakly (资产名称 for the category) counts only when no column names it
     plainly. Our own field names (donor_asset_number) are headers too. A column that names
     none is kept as a detail (KEEP) or left out (SKIP)."""
     vocab = vocabulary.load()
-    own = {vocabulary.normalise(name): (name, False) for name in FIELD_NAMES}
-    guesses = [own.get(vocabulary.normalise(h)) or vocab.header(h) for h in headers]
+    own = _own_headers()
+    guesses = [
+        (own[key], False) if (key := vocabulary.normalise(h)) in own else vocab.header(h)
+        for h in headers
+    ]
     plain = {name for name, weak in guesses if not weak}
     taken: set[str] = set()
     fields = []

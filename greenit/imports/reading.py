@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 # step holds more of it, and checking still refuses it as too long.
 CELL_MAX_CHARS = 1000
 MAX_COLUMNS = 200
+# A spreadsheet runs a CSV cell starting with one of these as a formula; our exports put an
+# apostrophe before such a cell (exporting.py), and reading takes it off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unescape_formula(cell: str) -> str:
+    """The cell as it was before an export guarded it: "'=1+1" → "=1+1"."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
 
 
 @dataclass
@@ -78,7 +86,7 @@ def _read_csv(data: bytes) -> Table:
         try:
             for n, row in enumerate(reader, start=2):
                 if any(row):
-                    yield n, [cell[:CELL_MAX_CHARS] for cell in row]
+                    yield n, [unescape_formula(cell[:CELL_MAX_CHARS]) for cell in row]
         except csv.Error as error:  # e.g. a cell longer than the csv module reads
             raise ValidationError(
                 _("Line %(line)s of the file could not be read (%(error)s)."),

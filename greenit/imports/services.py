@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from greenit.assets import lifecycle
+from greenit.assets import catalogue, lifecycle
 from greenit.assets.models import State
 from greenit.assets.notes import SystemNote
 from greenit.core import files
@@ -268,6 +268,7 @@ def run_import(*, asset_import: AssetImport, actor, data: bytes | None = None) -
         asset_import.finished_at = timezone.now()
         with transaction.atomic():
             if result.ok:
+                catalogue.remember({(row["make"], row["model"]) for row in result.new_rows})
                 asset_import.created_count = lifecycle.enter_many(
                     result.new_rows,
                     state=State.EXPECTED,

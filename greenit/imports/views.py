@@ -1,19 +1,21 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from greenit.assets.models import Asset, CustodyEvent, State
+from greenit.assets.views import filtered_assets
 from greenit.core import leases
 from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
 
-from . import services, tasks
+from . import exporting, services, tasks
 from .forms import ImportUploadForm, MappingForm
 from .mapping import EXAMPLE_HEADERS, LABELS
 from .models import AssetImport
@@ -74,6 +76,8 @@ def _detail_context(asset_import: AssetImport, mapping_form=None) -> dict:
         "mapped": [LABELS.get(name, "") for name in mapping.get("fields", [])],
         "errors": asset_import.errors,
         "labels": LABELS,
+        # An import never changes a device it already has: each row is new or unchanged.
+        "would_create": asset_import.total_rows - asset_import.unchanged_count,
     }
 
 
@@ -152,4 +156,32 @@ def reconcile(request: HttpRequest, donation_pk: int) -> HttpResponse:
         request,
         "imports/reconcile.html",
         {"donation": donation, "counts": counts, "shown": shown, "limit": RECONCILE_SHOWN},
+    )
+
+
+def _export_name(donation: Donation | None, extension: str) -> str:
+    day = timezone.localdate().strftime("%Y%m%d")
+    return f"devices-{donation.reference if donation else 'all'}-{day}.{extension}"
+
+
+@login_required
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The device list as filtered, in the importer's format, streamed line by line."""
+    _form, assets, donation = filtered_assets(request)
+    response = StreamingHttpResponse(
+        exporting.csv_lines(assets), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(donation, "csv")}"'
+    return response
+
+
+@login_required
+def export_xlsx(request: HttpRequest) -> FileResponse:
+    """The device list as filtered, in the importer's format, as an XLSX workbook."""
+    _form, assets, donation = filtered_assets(request)
+    return FileResponse(
+        exporting.xlsx_file(assets),
+        as_attachment=True,
+        filename=_export_name(donation, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -11,7 +11,10 @@
    data-add-row="prefix"         "Add another": a copy of the formset's empty row (its
                                  <template id="prefix-empty-row">) goes after the last row
    data-nav-group                a menu group (<details>): one open at a time; Escape or a
-                                 click elsewhere closes it */
+                                 click elsewhere closes it
+   data-select-all="name"        a tick box (hidden until this file shows it) that ticks or
+                                 clears every box called name in its form; it shows itself
+                                 ticked, clear or part-ticked as those boxes are */
 (function () {
   "use strict";
 
@@ -79,9 +82,39 @@
     }
   });
 
+  function boxesOf(all) {
+    return all.form.querySelectorAll("input[type=checkbox][name='" + all.dataset.selectAll + "']");
+  }
+
+  function showSelectAll(all) {
+    const boxes = Array.from(boxesOf(all));
+    const ticked = boxes.filter(function (box) { return box.checked; }).length;
+    all.checked = boxes.length > 0 && ticked === boxes.length;
+    all.indeterminate = ticked > 0 && ticked < boxes.length;
+  }
+
+  document.addEventListener("change", function (event) {
+    const all = event.target.closest("[data-select-all]");
+    if (all) {
+      for (const box of boxesOf(all)) {
+        box.checked = all.checked;
+      }
+      return;
+    }
+    const form = event.target.form;
+    const other = form && form.querySelector("[data-select-all='" + event.target.name + "']");
+    if (other) {
+      showSelectAll(other);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     for (const button of document.querySelectorAll("[data-add-row]")) {
       button.hidden = false;
+    }
+    for (const all of document.querySelectorAll("[data-select-all]")) {
+      all.hidden = false;
+      showSelectAll(all);
     }
     const summary = document.querySelector("[data-error-summary]");
     if (summary) {

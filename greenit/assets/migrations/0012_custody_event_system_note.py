@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     # append-only triggers of custody events stay.
 
     dependencies = [
-        ('assets', '0010_label_sheet_start'),
+        ('assets', '0011_asset_register_details'),
     ]
 
     operations = [
