@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from greenit.core import categories, tags
 from greenit.core.append_only import AppendOnlyModel
 from greenit.core.leases import LeasedWork
+from greenit.core.personal import NotPersonal
 from greenit.core.querysets import VisibleToQuerySet
 
 
@@ -220,6 +221,8 @@ class Make(models.Model):
     name = models.CharField(_("make"), max_length=100)
     key = models.CharField(max_length=100, unique=True, editable=False)
 
+    personal_data = NotPersonal(_("the name of a manufacturer"))
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("make")
@@ -235,6 +238,8 @@ class DeviceModel(models.Model):
     make = models.ForeignKey(Make, on_delete=models.CASCADE, related_name="models")
     name = models.CharField(_("model"), max_length=100)
     key = models.CharField(max_length=100, editable=False)
+
+    personal_data = NotPersonal(_("the name of a device model"))
 
     class Meta:
         ordering = ["make__name", "name"]

@@ -42,8 +42,9 @@ def test_anyone_sends_a_message_and_gets_a_copy_in_their_language(
     assert response.url == reverse("contact:thanks")
     enquiry = Enquiry.objects.get()
     assert (enquiry.topic, enquiry.status, enquiry.language) == ("volunteer", "new", "zh-hans")
-    (mail,) = mailoutbox
-    assert mail.to == ["zhou.ting@example.com"]
+    mail, consents = mailoutbox  # the copy, then the consent with its withdrawal link
+    assert mail.to == consents.to == ["zhou.ting@example.com"]
+    assert "撤回" in consents.subject
     assert enquiry.reference in mail.subject
     assert "我们已收到" in mail.subject
     assert enquiry.reference in mail.body
@@ -70,9 +71,9 @@ def test_the_senders_copy_carries_none_of_their_text_to_the_address_they_typed(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("contact:contact"), data)
     enquiry = Enquiry.objects.get()
-    (mail,) = mailoutbox
-    assert mail.to == ["victim@example.com"]
-    sent = mail.subject + mail.body + "".join(str(a) for a in mail.alternatives)
+    mail, consents = mailoutbox  # the copy, then the consent with its withdrawal link
+    assert mail.to == consents.to == ["victim@example.com"]
+    sent = "".join(m.subject + m.body + "".join(str(a) for a in m.alternatives) for m in mailoutbox)
     for value in (enquiry.message, enquiry.name, enquiry.organisation_name, enquiry.phone):
         if value:
             assert value not in sent
@@ -88,7 +89,8 @@ def test_the_managers_hear_of_every_new_enquiry_when_named(
         client.post(reverse("contact:contact"), _message())
     assert sorted(m.to[0] for m in mailoutbox) == [
         "office@greenit.example",
-        "zhou.ting@example.com",
+        "zhou.ting@example.com",  # the copy
+        "zhou.ting@example.com",  # the consent with its withdrawal link
     ]
 
 
