@@ -151,6 +151,14 @@ def serve(file: FieldFile) -> HttpResponse:
     return response
 
 
+def attachment(handle, *, filename: str, kind: Kind) -> HttpResponse:
+    """A file we made just now (an export), streamed as a download of its type, never shown
+    as a page."""
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=kind.mime)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _signed_url(file: FieldFile, kind: Kind | None) -> str:
     """The storage's signed address, asking it to answer with our type and disposition."""
     parameters = {

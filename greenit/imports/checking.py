@@ -18,7 +18,7 @@ from greenit.donations.models import Donation
 
 from . import vocabulary
 from .mapping import FIELD_NAMES, LABELS, column_name
-from .vocabulary import KEEP, SKIP
+from .models import KEEP, SKIP
 
 PROGRESS_EVERY = 5000
 MAX_LENGTH = {

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from greenit.donations.models import Donation
 
 from .mapping import FIELDS, column_name
+from .models import KEEP, SKIP
 from .reading import check_size
-from .vocabulary import KEEP, SKIP
 
 
 class ImportUploadForm(forms.Form):

@@ -5,15 +5,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from greenit.core import categories
-
+from . import models as import_models
 from . import vocabulary
-from .vocabulary import KEEP, SKIP
+from .models import KEEP, SKIP
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,10 @@ FIELDS: tuple[Field, ...] = (
     Field("status", gettext_lazy("Status in the donor's register")),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+# The model checks administrators' spellings against its own copy of the names (it cannot
+# import this module, which reads it): the two must not drift.
+if FIELD_NAMES != import_models.FIELD_NAMES:
+    raise ImproperlyConfigured("imports.models.FIELD_NAMES differs from mapping.FIELDS")
 # The header names the upload page gives as examples: (English, Chinese) of the first fields.
 EXAMPLE_HEADERS = (
     ("asset number", "资产编号"),
@@ -51,24 +54,6 @@ EXAMPLE_HEADERS = (
 LABELS = {f.name: f.label for f in FIELDS}
 # What the uploader may write in an override besides a field name.
 OVERRIDE_KEEP = "keep"
-
-
-def check_meaning(kind: str, meaning: str) -> None:
-    """Refuse an administrator's vocabulary entry whose meaning is not one for its kind."""
-    from .models import VocabularyEntry
-
-    Kind = VocabularyEntry.Kind
-    if kind == Kind.HEADER and meaning not in (*FIELD_NAMES, KEEP, SKIP):
-        allowed = ", ".join(FIELD_NAMES)
-        message = _("For a header, write one of: %(names)s, nothing (keep as a detail) or “-”.")
-        raise ValidationError({"meaning": message % {"names": allowed}})
-    if kind == Kind.CATEGORY and meaning not in categories.all_categories():
-        message = _("For a category, write one of the category codes: %(codes)s.")
-        raise ValidationError(
-            {"meaning": message % {"codes": ", ".join(categories.all_categories())}}
-        )
-    if kind == Kind.STATUS and meaning not in ("condition", "status"):
-        raise ValidationError({"meaning": _("For a status, write “condition” or “status”.")})
 
 
 @cache

@@ -1,11 +1,31 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from greenit.core import categories
 from greenit.core.leases import LeasedWork
 from greenit.core.personal import NotPersonal
 from greenit.core.querysets import VisibleToQuerySet
+
+# What an import's column may go to: one of our fields (mapping.FIELDS labels them, in this
+# order), kept with the device as a detail, or left out.
+FIELD_NAMES = (
+    "tag",
+    "donor_asset_number",
+    "serial",
+    "make",
+    "model",
+    "category",
+    "weight_kg",
+    "specs",
+    "condition",
+    "status",
+)
+KEEP = ""  # a column kept with the device as a detail
+SKIP = "-"  # a column left out
 
 
 class AssetImportQuerySet(VisibleToQuerySet):
@@ -123,6 +143,18 @@ class VocabularyEntry(models.Model):
         return f"{self.alias} → {self.meaning or '…'}"
 
     def clean(self) -> None:
-        from .mapping import check_meaning  # mapping.py reads this model
-
-        check_meaning(self.kind, self.meaning)
+        """Refuse a meaning that is not one for the entry's kind."""
+        Kind = VocabularyEntry.Kind
+        if self.kind == Kind.HEADER and self.meaning not in (*FIELD_NAMES, KEEP, SKIP):
+            message = gettext(
+                "For a header, write one of: %(names)s, nothing (keep as a detail) or “-”."
+            )
+            raise ValidationError({"meaning": message % {"names": ", ".join(FIELD_NAMES)}})
+        if self.kind == Kind.CATEGORY and self.meaning not in categories.all_categories():
+            message = gettext("For a category, write one of the category codes: %(codes)s.")
+            codes = ", ".join(categories.all_categories())
+            raise ValidationError({"meaning": message % {"codes": codes}})
+        if self.kind == Kind.STATUS and self.meaning not in ("condition", "status"):
+            raise ValidationError(
+                {"meaning": gettext("For a status, write “condition” or “status”.")}
+            )

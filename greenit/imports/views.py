@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from greenit.assets.models import Asset, CustodyEvent, State
 from greenit.assets.views import filtered_assets
-from greenit.core import leases
+from greenit.core import files, leases
 from greenit.core.forms import refusals_as_messages, refusals_on
 from greenit.core.pagination import keyset_page
 from greenit.donations.models import Donation
@@ -176,12 +176,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @login_required
-def export_xlsx(request: HttpRequest) -> FileResponse:
+def export_xlsx(request: HttpRequest) -> HttpResponse:
     """The device list as filtered, in the importer's format, as an XLSX workbook."""
     _form, assets, donation = filtered_assets(request)
-    return FileResponse(
-        exporting.xlsx_file(assets),
-        as_attachment=True,
-        filename=_export_name(donation, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return files.attachment(
+        exporting.xlsx_file(assets), filename=_export_name(donation, "xlsx"), kind=files.XLSX
     )

@@ -11,11 +11,9 @@ from pathlib import Path
 
 from greenit.core import categories
 
-from .models import VocabularyEntry
+from .models import KEEP, VocabularyEntry
 
 DATA_FILE = Path(__file__).parent / "data" / "vocabulary.json"
-KEEP = ""  # a column kept with the device as a detail
-SKIP = "-"  # a column left out
 CONDITION = "condition"  # a status value that describes the device's condition
 # A cell of a register often holds a class code and its name: "2010105 便携式计算机".
 _PARTS = re.compile(r"[\s()（）\[\]【】/|,，;；:：]+")

@@ -31,6 +31,10 @@ NEVER_ONE = {
     "%(done)s of %(total)s labels laid out",
     "%(done)s of %(total)s rows checked",
     "Your employees volunteered %(h)s hours.",  # hours with decimals: "1.5 hours"
+    "Its employees volunteered %(h)s hours.",  # the same, in the sponsor's report
+    "%(n)s devices are ticked; tick at most %(max)s at once.",  # n > max (200)
+    "The “%(column)s” column is longer than %(n)s characters.",  # n is the 500 limit
+    "Asset tag %(tag)s appears on lines %(first)s and %(line)s.",  # two line numbers
     "Each list shows its first %(limit)s devices.",
     "%(n)s of %(total)s media (%(p)s %%) read back by a person other than the wiper: passed.",
     "Sample of %(n)s of %(total)s media (%(p)s %%), drawn %(when)s",

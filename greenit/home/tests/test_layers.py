@@ -29,6 +29,10 @@ DIRECT_WRITES = {
     "RecyclingBatch": "the earlier batch of the devices the demo walked to recycled months back "
     "(the service closes a batch now, from devices still in recycling)",
     "RecyclingBatchItem": "the devices of that earlier batch",
+    "Allocation": "the devices of the two classrooms opened months back, which the demo walked "
+    "to deployed (the service allocates ready devices now)",
+    "Delivery": "those classrooms' deliveries, months back",
+    "OpeningEvent": "those classrooms' openings, months back",
 }
 
 

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from greenit.assets.models import Asset
 from greenit.imports import services, vocabulary
-from greenit.imports.models import AssetImport, VocabularyEntry
+from greenit.imports.models import KEEP, SKIP, AssetImport, VocabularyEntry  # noqa: E402
 
 from .helpers import csv_bytes
 
@@ -26,7 +26,6 @@ REGISTERS = [
     "cn-fixed-asset-register-gbk.csv",
     "cn-fixed-asset-register.xlsx",
 ]
-KEEP, SKIP = vocabulary.KEEP, vocabulary.SKIP
 
 
 @pytest.fixture(autouse=True)
