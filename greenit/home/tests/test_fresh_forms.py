@@ -14,7 +14,7 @@ from django.core.management import call_command
 from .test_accessibility import ROLES
 from .test_query_budget import _client, _crawl
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pages]
 
 ERRORS = (
     ("an error summary", re.compile(r"data-error-summary")),

@@ -27,7 +27,11 @@ from greenit.accounts.models import User
 from .test_accessibility import ROLES
 from .test_query_budget import _crawl
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("page_languages")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("page_languages"),
+    pytest.mark.pages,
+]
 
 # Words a Chinese text leaves in Latin letters: units and currency codes, standards and file
 # formats, and brands and products (devices, software, tools and sources the pages name).
