@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from greenit.assets.catalogue import Catalogue
 from greenit.assets.models import Asset
 from greenit.core import categories, tags
+from greenit.core.storable import unstorable_reason
 from greenit.donations.models import Donation
 
 from . import vocabulary
@@ -159,6 +160,25 @@ class Ledger:
         )
         for serial, tag, reference in named:
             self.elsewhere.setdefault(serial, (tag, reference))
+
+
+def unstorable_cells(cells: list[str], headers: list[str], line: int) -> list[dict]:
+    """A cell no database can keep (a NUL byte, a lone surrogate), in any column, kept ones
+    included: named by its column, never quoted, before anything compares or stores it."""
+    errors = []
+    for i, cell in enumerate(cells):
+        reason = unstorable_reason(cell)
+        if reason:
+            column = headers[i] if i < len(headers) and headers[i] else column_name(i)
+            errors.append(
+                _error(
+                    line,
+                    "",
+                    _("The “%(column)s” cell cannot be stored.") % {"column": column},
+                    reason,
+                )
+            )
+    return errors
 
 
 def check_details(details: dict[str, str], line: int) -> list[dict]:
@@ -471,7 +491,10 @@ def _serials(chunk: list[tuple[int, list[str]]], index: int | None, ledger: Ledg
     if index is None:
         return set()
     cells = (cells[index].strip() for _line, cells in chunk if index < len(cells))
-    return {s for s in cells if s and not ledger.vocabulary.is_blank(s)}
+    # An unstorable serial (a NUL byte) is refused on its row; PostgreSQL cannot even compare it.
+    return {
+        s for s in cells if s and not ledger.vocabulary.is_blank(s) and not unstorable_reason(s)
+    }
 
 
 def check_rows(
@@ -499,9 +522,11 @@ def check_rows(
             width = len(cells)
             row = {name: (cells[i].strip() if i < width else "") for name, i in columns}
             details = {h: cells[i].strip() for h, i in kept if i < width and cells[i].strip()}
-            device, known, errors = check_row(
-                row, line=line, ledger=ledger, donation=donation, details=details
-            )
+            errors = unstorable_cells(cells, headers, line)
+            if not errors:
+                device, known, errors = check_row(
+                    row, line=line, ledger=ledger, donation=donation, details=details
+                )
             if errors:
                 room = max(0, MAX_ERRORS - len(result.errors))
                 result.errors += errors[:room]

@@ -12,6 +12,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from greenit.core.storable import unstorable_reason
+
+from .mapping import column_name
+
 # Longer than any field we keep (checking.MAX_LENGTH): a longer cell is cut here, so that no
 # step holds more of it, and checking still refuses it as too long.
 CELL_MAX_CHARS = 1000
@@ -104,6 +108,14 @@ def _check_headers(headers: list[str]) -> list[str]:
             params={"n": len(headers), "max": MAX_COLUMNS},
             code="columns",
         )
+    for i, header in enumerate(headers):
+        reason = unstorable_reason(header)
+        if reason:
+            raise ValidationError(
+                _("Line 1, column %(column)s: %(reason)s"),
+                params={"column": column_name(i), "reason": reason},
+                code="unstorable",
+            )
     return headers
 
 

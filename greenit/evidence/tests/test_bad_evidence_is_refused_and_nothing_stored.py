@@ -58,6 +58,11 @@ CASES = {
         "data.dmidecode",
         "missing",
     ),
+    "a NUL byte in a serial (PostgreSQL cannot store it)": (
+        lambda: _changed(WB_11, lambda d: d["device"].update(serialNumber="AB\x00C")),
+        "device.serialNumber",
+        "NUL",
+    ),
     "nested too deeply": (lambda: b"[" * 200_000 + b"]" * 200_000, "body", "nested"),
     "peracotta without serials": (lambda: b'[{"type": "cpu", "brand": "Intel"}]', "body", "serial"),
 }

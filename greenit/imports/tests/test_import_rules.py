@@ -202,3 +202,28 @@ def test_a_big_file_runs_as_a_background_task(donation, lena, settings):
     asset_import.refresh_from_db()
     assert asset_import.status == AssetImport.Status.DONE
     assert (asset_import.created_count, asset_import.rows_done) == (30, 30)
+
+
+@pytest.mark.parametrize("column", [0, 1, 2, 3, 4, 5, 6])
+def test_a_nul_byte_in_any_cell_is_named_on_its_line_and_nothing_is_written(donation, lena, column):
+    """A NUL byte (which PostgreSQL cannot store or even compare) in any column, a kept one
+    included, names its line and field; the file changes nothing."""
+    headers = [*ENGLISH, "Remarks"]
+    rows = [[*row, "fine"] for row in english_rows(3)]
+    rows[1][column] = "AB\x00C"
+    asset_import = _import(donation, csv_bytes(headers, rows), lena)
+    assert asset_import.status == AssetImport.Status.FAILED
+    assert Asset.objects.count() == 0
+    assert [e["line"] for e in asset_import.errors] == [3]
+    assert "NUL" in asset_import.errors[0]["message"] + asset_import.errors[0]["fix"]
+
+
+def test_a_nul_byte_in_a_header_refuses_the_file_naming_the_column(donation, lena):
+    from django.core.exceptions import ValidationError
+
+    headers = [*ENGLISH[:2], "Manu\x00facturer", *ENGLISH[3:]]
+    with pytest.raises(ValidationError) as refused:
+        _import(donation, csv_bytes(headers, english_rows(2)), lena)
+    assert "column C" in refused.value.messages[0]
+    assert "NUL" in refused.value.messages[0]
+    assert Asset.objects.count() == 0
