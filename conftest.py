@@ -17,6 +17,23 @@ from greenit.donations import services as donation_services
 pytest_plugins = ["greenit.core.tests.browser"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests marked xdist_group build costly data once, in one worker. pytest 9.2 keeps a
+    node's id where pytest-xdist 3.8 does not set it, so the groups were silently ignored and
+    each worker built the data again: refuse that pair rather than run slowly."""
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    import xdist
+
+    xdist_version = tuple(int(part) for part in xdist.__version__.split(".")[:2])
+    if pytest.version_tuple[:2] >= (9, 2) and xdist_version <= (3, 8):
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__} and pytest-xdist {xdist.__version__} do not group "
+            "tests (--dist loadgroup): install the versions pyproject.toml names "
+            "(.venv/bin/pip install -e '.[dev]')"
+        )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_may_empty_append_only_tables():
     """Django's flush between transactional tests empties every table, the append-only ones
