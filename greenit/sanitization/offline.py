@@ -98,6 +98,33 @@ def _only_zeros_after_the_signature(embedded) -> bool:
     return not any(raw[end:])
 
 
+def _nothing_unsigned_changed(embedded, signing_cert, chain) -> bool:
+    """Parts of a signature that no digest covers, which a validator reads leniently, so that
+    a changed byte there still validates (each found by changing every byte of a real
+    signature in turn):
+
+    - the certificates it carries: a validator takes the signer's from among them and the
+      authority from its own trust list, ignoring a changed copy of either; each one carried
+      must be, byte for byte, the validated signer's certificate or one of the chain's;
+    - the version numbers and the list of digest algorithms, which the signer's own entry
+      repeats: they must be the ones our signer writes;
+    - the tag of the signed attributes, which are digested re-tagged as a SET."""
+    signed_data = embedded.signed_data
+    known = {signing_cert.dump(), *(cert.dump() for cert in chain)}
+    if not all(choice.chosen.dump() in known for choice in signed_data["certificates"]):
+        return False
+    if len(signed_data["signer_infos"]) != 1:
+        return False
+    signer_info = signed_data["signer_infos"][0]
+    digest = signer_info["digest_algorithm"].dump()  # covered: a change fails the signature
+    return (
+        signed_data["version"].native == "v1"
+        and signer_info["version"].native == "v1"
+        and signed_data["digest_algorithms"].dump() == bytes([0x31, len(digest)]) + digest
+        and signer_info["signed_attrs"].dump()[:1] == b"\xa0"
+    )
+
+
 def check_file_signature(data: bytes, trust_chain_pem: bytes | None = None) -> tuple[str, str]:
     """(message, signer) when the PDF's signature holds over the whole, unchanged file and
     leads to our certificate authority; ValueError with the reason otherwise."""
@@ -116,7 +143,9 @@ def check_file_signature(data: bytes, trust_chain_pem: bytes | None = None) -> t
     except Exception as error:  # noqa: BLE001 -- a forged signature may break the parser anywhere
         raise ValueError(_("The PDF's signature cannot be read: %(e)s") % {"e": error}) from error
     signer = status.signing_cert.subject.human_friendly
-    if not (status.intact and status.valid):
+    if not (status.intact and status.valid) or not _nothing_unsigned_changed(
+        embedded, status.signing_cert, roots
+    ):
         raise ValueError(_("The PDF's signature does not hold: the file was changed."))
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE or not status.docmdp_ok:
         raise ValueError(
