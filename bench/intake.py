@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
 PG_NAME = "greenit_bench"
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
-FORMAT = 3  # bump whenever the generated data changes shape: older builds are then rebuilt
+FORMAT = 4  # bump whenever the generated data changes shape: older builds are then rebuilt
 SEED = 20260202
 TARGETS_MS = {"intake": 20.0, "list": 50.0}  # p95, on PostgreSQL
 BENCH_USERNAME = "bench-technician-1"
@@ -529,7 +529,7 @@ class Generator:
 
     ASSET_COLUMNS = (
         "id, tag, donation_id, category, make, model, serial, specs, weight_kg, condition, "
-        "location, state, state_changed_at, created_at, donor_asset_number"
+        "location, state, state_changed_at, created_at, donor_asset_number, register_details"
     )
     EVENT_COLUMNS = "id, asset_id, at, actor_id, from_state, to_state, location, note"
 
@@ -691,6 +691,7 @@ class Generator:
                         self.timestamp(times[-1]),
                         self.timestamp(times[0]),
                         "",
+                        "{}",  # no register columns kept
                     )
                 )
             yield assets, events
@@ -761,7 +762,7 @@ def load_sqlite(gen: Generator) -> None:
     ).fetchall()
     for name, _sql in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    asset_sql = f"INSERT INTO assets_asset ({gen.ASSET_COLUMNS}) VALUES ({', '.join(['?'] * 15)})"
+    asset_sql = f"INSERT INTO assets_asset ({gen.ASSET_COLUMNS}) VALUES ({', '.join(['?'] * 16)})"
     event_sql = (
         f"INSERT INTO assets_custodyevent ({gen.EVENT_COLUMNS}) VALUES ({', '.join(['?'] * 8)})"
     )
