@@ -79,18 +79,23 @@ class Catalogue:
     def __init__(self) -> None:
         self._makes: dict[str, str] = {}
         self._models: dict[tuple[str, str], str] = {}
+        # Keys found in the database, so remember() need not write them again.
+        self._recorded: set[str | tuple[str, str]] = set()
 
     def make(self, text: str) -> str:
         text = _tidy(text)
         key = make_key(text)
         if not key:
             return text
-        if key not in self._makes:
-            self._makes[key] = (
-                known_spellings().get(key)
-                or Make.objects.filter(key=key).values_list("name", flat=True).first()
-                or _without_company_words(text)
-            )
+        if key in self._makes:
+            return self._makes[key]
+        if known := known_spellings().get(key):
+            self._makes[key] = known
+            return known
+        recorded = Make.objects.filter(key=key).values_list("name", flat=True).first()
+        if recorded is not None:
+            self._recorded.add(key)
+        self._makes[key] = recorded or _without_company_words(text)
         return self._makes[key]
 
     def model(self, make: str, text: str) -> str:
@@ -100,17 +105,29 @@ class Catalogue:
         if not key[0] or not key[1]:
             return text
         if key not in self._models:
-            self._models[key] = (
+            recorded = (
                 DeviceModel.objects.filter(make__key=key[0], key=key[1])
                 .values_list("name", flat=True)
                 .first()
-                or text
             )
+            if recorded is not None:
+                self._recorded.add(key)
+            self._models[key] = recorded or text
         return self._models[key]
 
     def normalise(self, make: str, model: str) -> tuple[str, str]:
         make = self.make(make)
         return make, self.model(make, model)
+
+    def unrecorded(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The (make, model) pairs this catalogue's lookups did not find in the database:
+        what remember() has to write. A scan of a model met before writes nothing."""
+        return [
+            (make, model)
+            for make, model in pairs
+            if (make_key(make), model_key(model)) not in self._recorded
+            and (model_key(model) or make_key(make) not in self._recorded)
+        ]
 
 
 def _without_make(make: str, model: str) -> str:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from greenit.accounts import permissions
 from greenit.core import categories, tags
+from greenit.core.forms import QuickSelect
 from greenit.donations.models import Donation
 
 from . import lifecycle
@@ -75,10 +76,13 @@ class TransitionForm(forms.Form):
 class AssetFilterForm(forms.Form):
     q = forms.CharField(label=_("Tag or serial"), required=False)
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("Any state")), *State.choices]
+        label=_("State"),
+        required=False,
+        choices=[("", _("Any state")), *State.choices],
+        widget=QuickSelect,
     )
     category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("Any category"))]
+        label=_("Category"), required=False, choices=[("", _("Any category"))], widget=QuickSelect
     )
     donation = forms.IntegerField(
         label=_("Donation number"), required=False, min_value=1, widget=forms.HiddenInput
@@ -190,12 +194,14 @@ class BulkForm(forms.Form):
     )
     action = forms.ChoiceField(
         label=_("Action"),
+        widget=QuickSelect,
         error_messages={"required": _("Choose what to do with the ticked devices.")},
     )
     layout = forms.ChoiceField(
         label=_("Label sheet (for printing labels)"),
         choices=LabelForm.base_fields["layout"].choices,
         required=False,
+        widget=QuickSelect,
     )
     note = forms.CharField(
         label=_("Why"),

@@ -45,6 +45,21 @@ def test_an_unknown_make_and_model_join_under_the_first_spelling_met():
     assert DeviceModel.objects.get().name == "GB Edu-14"
 
 
+def test_what_the_database_already_has_is_not_written_again():
+    names = catalogue.Catalogue()
+    new = [names.normalise("Greenbook Ltd.", "GB Edu-14"), names.normalise("Dell", "")]
+    assert names.unrecorded(new) == new
+    catalogue.remember(new)
+    again = catalogue.Catalogue()
+    pairs = [again.normalise("GREENBOOK", "gb edu 14"), again.normalise("Greenbook", "")]
+    assert again.unrecorded(pairs) == []
+    # A known make without a model was never looked up, so it is written (to no effect).
+    assert again.unrecorded([again.normalise("DELL", "")]) == [("Dell", "")]
+    assert again.unrecorded([again.normalise("Greenbook", "GB Edu-15")]) == [
+        ("Greenbook", "GB Edu-15")
+    ]
+
+
 def test_a_model_loses_its_makes_name():
     assert catalogue.normalise("DELL", "Dell Latitude 5490") == ("Dell", "Latitude 5490")
 
