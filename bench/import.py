@@ -183,6 +183,18 @@ def _schema_floor(connection, donation_id: int, expected: int) -> float:
     return seconds
 
 
+def _profiler():
+    """With BENCH_PROFILE=path set, the import runs under cProfile and its statistics are
+    written there (the timing is then not comparable)."""
+    if not os.environ.get("BENCH_PROFILE"):
+        return None
+    import cProfile
+
+    profile = cProfile.Profile()
+    profile.enable()
+    return profile
+
+
 def child(args) -> None:
     _fresh_database(os.environ["DATABASE_URL"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "greenit.settings")
@@ -218,11 +230,15 @@ def child(args) -> None:
     data = CSV_PATH.read_bytes()
     bare = statistics.median(_bare_load(connection, data) for _ in range(3))
 
+    profile = _profiler()
     started = time.perf_counter()
     asset_import, _ = services.import_file(
         donation=donation, data=data, filename=CSV_PATH.name, actor=actor
     )
     seconds = time.perf_counter() - started
+    if profile:
+        profile.disable()
+        profile.dump_stats(os.environ["BENCH_PROFILE"])
     assert asset_import.status == "done", asset_import.errors[:5]
     assert asset_import.created_count == args.rows
     assert Asset.objects.filter(donation=donation, state=State.EXPECTED).count() == args.rows

@@ -81,6 +81,7 @@ class Catalogue:
         self._models: dict[tuple[str, str], str] = {}
         # Keys found in the database, so remember() need not write them again.
         self._recorded: set[str | tuple[str, str]] = set()
+        self._typed: dict[tuple[str, str], tuple[str, str]] = {}
 
     def make(self, text: str) -> str:
         text = _tidy(text)
@@ -116,8 +117,12 @@ class Catalogue:
         return self._models[key]
 
     def normalise(self, make: str, model: str) -> tuple[str, str]:
-        make = self.make(make)
-        return make, self.model(make, model)
+        # A register repeats a few spellings thousands of times: each is worked out once.
+        typed = (make, model)
+        if typed not in self._typed:
+            make = self.make(make)
+            self._typed[typed] = (make, self.model(make, model))
+        return self._typed[typed]
 
     def unrecorded(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """The (make, model) pairs this catalogue's lookups did not find in the database:

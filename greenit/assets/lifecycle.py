@@ -9,7 +9,7 @@ what must be true first. Pages, the API, imports and the wipe agent all call tra
 """
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -384,7 +384,7 @@ def enter_many(
     location: str = "",
     note: str | SystemNote = "",
     at: datetime | None = None,
-    chunk_size: int = 5000,
+    chunk_size: int = 200000,
 ) -> int:
     """The bulk form of enter(), for imports: the same checks (entry state only, every
     category accepted), then every asset with a fresh unique tag and its first custody event,
@@ -405,34 +405,33 @@ def enter_many(
         "created_at": when,
         "location": location,
     }
+    # PostgreSQL's binary COPY takes JSON as Python values; SQLite's insert takes it as text.
+    as_text = connection.vendor != "postgresql"
     json_names = [f.attname for f in asset_fields if isinstance(f, models.JSONField)]
     defaults = {f.attname: f.get_default() for f in asset_fields}
-    defaults.update({n: json.dumps(defaults[n]) for n in json_names})
+    if as_text:
+        defaults.update({n: json.dumps(defaults[n]) for n in json_names})
+    # Every row starts from the defaults and the fixed values; only its own fields change.
+    base = [None, *(fixed.get(f.attname, defaults[f.attname]) for f in asset_fields)]
+    position = {f.attname: i for i, f in enumerate(asset_fields, start=1)}
     text, system_note = notes.columns(note)
     event_columns = ["asset_id", "at", "actor_id", "from_state", "to_state", "location", "note"]
     event_values = [when, actor.pk if actor else None, "", state.value, location, text]
     if system_note is not None:
         event_columns.append("system_note")
-        event_values.append(json.dumps(system_note))
+        event_values.append(json.dumps(system_note) if as_text else system_note)
     with transaction.atomic(using=connection.alias):
         for start in range(0, len(rows), chunk_size):
-            chunk = _json_as_text(rows[start : start + chunk_size], json_names)
+            chunk = rows[start : start + chunk_size]
+            if as_text:
+                chunk = _json_as_text(chunk, json_names)
             ids = _next_ids(connection, Asset, len(chunk))
             free_tags = _free_tags(connection, len(chunk))
-            assets = [
-                (
-                    pk,
-                    *(
-                        tag
-                        if f.attname == "tag"
-                        else fixed[f.attname]
-                        if f.attname in fixed
-                        else row.get(f.attname, defaults[f.attname])
-                        for f in asset_fields
-                    ),
-                )
+            # Built as the COPY sends them, while the server stores the rows sent before.
+            assets = (
+                _asset_values(base, position, pk, tag, row)
                 for pk, tag, row in zip(ids, free_tags, chunk, strict=True)
-            ]
+            )
             _insert(
                 connection,
                 Asset._meta.db_table,
@@ -443,9 +442,18 @@ def enter_many(
                 connection,
                 CustodyEvent._meta.db_table,
                 event_columns,
-                [(pk, *event_values) for pk in ids],
+                ((pk, *event_values) for pk in ids),
             )
     return len(rows)
+
+
+def _asset_values(base: list, position: dict[str, int], pk: int, tag: str, row: Mapping) -> tuple:
+    values = base.copy()
+    values[0] = pk
+    for name, value in row.items():
+        values[position[name]] = value
+    values[position["tag"]] = tag
+    return tuple(values)
 
 
 def _json_as_text(rows: Sequence[Mapping], names: list[str]) -> list[Mapping]:
@@ -481,33 +489,55 @@ def _used_tags(connection, candidates: set[str]) -> set[str]:
     return set(Asset.objects.filter(tag__in=candidates).values_list("tag", flat=True))
 
 
-def _next_ids(connection, model, count: int) -> list[int]:
+def _next_ids(connection, model, count: int) -> Sequence[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
+            # Taken in one statement, the values are nearly always one unbroken run: then one
+            # row says so (a list of 100,000 took longer than the rest of the ids' work).
+            drawn = (
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id"
+                " FROM generate_series(1, %s) ORDER BY 1"
             )
+            cursor.execute(f"SELECT MIN(id), MAX(id) FROM ({drawn}) AS drawn", [table, count])  # noqa: S608
+            low, high = cursor.fetchone()
+            if high - low + 1 == count:
+                return range(low, high + 1)
+            # Another session drew some in between: draw again, as a list.
+            cursor.execute(drawn, [table, count])
             return [row[0] for row in cursor.fetchall()]
         # SQLite: the transaction holds the write lock, so no one else takes these ids.
         cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608
         top = cursor.fetchone()[0]
         cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
         top = max(top, cursor.fetchone()[0])
-    return list(range(top + 1, top + 1 + count))
+    return range(top + 1, top + 1 + count)
 
 
-def _insert(connection, table: str, columns: list[str], rows: list[tuple]) -> None:
+def _insert(connection, table: str, columns: list[str], rows: Iterable[tuple]) -> None:
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+            # Binary: the server reads each value as it is stored, without parsing text (a
+            # third of the COPY's time went on parsing timestamps, numbers and JSON).
+            types = _column_types(cursor, table, columns)
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _column_types(cursor, table: str, columns: list[str]) -> list[int]:
+    """The type of each column, as binary COPY needs it (PostgreSQL)."""
+    cursor.execute(
+        "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+        [table],
+    )
+    types = dict(cursor.fetchall())
+    return [types[column] for column in columns]
 
 
 def transition_table() -> str:

@@ -135,6 +135,9 @@ class Ledger:
         # serial → (tag, donation reference) of a device another donation already holds
         self.elsewhere: dict[str, tuple[str, str]] = {}
         self.catalogue = Catalogue()
+        # What a cell's text means, worked out once per distinct text (registers repeat).
+        self.weight_of: dict[str, Decimal] = {}
+        self.condition_status: dict[str, bool] = {}
 
     def look_up_elsewhere(self, serials: set[str]) -> None:
         """Which of these serials other donations already hold: one query for many rows (a
@@ -143,12 +146,15 @@ class Ledger:
         if not serials:
             return
         table, quote = Asset._meta.db_table, connection.ops.quote_name
-        marks = ", ".join(["%s"] * len(serials))
+        if connection.vendor == "postgresql":  # one array: nothing to parse per value
+            among, params = "= ANY(%s)", [list(serials)]
+        else:
+            among, params = f"IN ({', '.join(['%s'] * len(serials))})", list(serials)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id FROM {quote(table)} WHERE serial IN ({marks})"  # noqa: S608
+                f"SELECT id FROM {quote(table)} WHERE serial {among}"  # noqa: S608
                 f" AND donation_id <> %s",
-                [*serials, self.donation.pk],
+                [*params, self.donation.pk],
             )
             elsewhere = [pk for (pk,) in cursor.fetchall()]
         if not elsewhere:
@@ -183,6 +189,8 @@ def unstorable_cells(cells: list[str], headers: list[str], line: int) -> list[di
 
 def check_details(details: dict[str, str], line: int) -> list[dict]:
     """A kept column's cell is a note: a longer one is refused rather than cut."""
+    if not details:
+        return []
     return [
         _error(
             line,
@@ -196,7 +204,12 @@ def check_details(details: dict[str, str], line: int) -> list[dict]:
     ]
 
 
+SHORTEST_LIMIT = min(MAX_LENGTH.values())
+
+
 def check_lengths(row: dict[str, str], line: int) -> list[dict]:
+    if max(map(len, row.values()), default=0) <= SHORTEST_LIMIT:
+        return []  # the common case, found without looking at each limit
     return [
         _error(
             line,
@@ -420,9 +433,11 @@ def _condition(row: dict[str, str], ledger: Ledger) -> str:
     """The condition column, else the register's status where that status describes the
     device's condition (Broken, 损坏), never where it says in use, idle or retired."""
     status = row.get("status", "")
-    if row.get("condition") or not ledger.vocabulary.means_condition(status):
+    if row.get("condition") or not status:
         return row.get("condition", "")
-    return status
+    if status not in ledger.condition_status:
+        ledger.condition_status[status] = ledger.vocabulary.means_condition(status)
+    return status if ledger.condition_status[status] else ""
 
 
 def check_row(
@@ -439,8 +454,13 @@ def check_row(
     errors = check_lengths(row, line) + check_details(details, line)
     code, found = check_category(row.get("category", ""), line=line, ledger=ledger)
     errors += found
-    weight, found = check_weight(row.get("weight_kg", ""), line)
-    errors += found
+    raw_weight = row.get("weight_kg", "")
+    weight = ledger.weight_of.get(raw_weight)
+    if weight is None:
+        weight, found = check_weight(raw_weight, line)
+        errors += found
+        if weight is not None and not found:
+            ledger.weight_of[raw_weight] = weight
     is_blank = ledger.vocabulary.is_blank
     serial, number = row.get("serial", ""), row.get("donor_asset_number", "")
     serial, number = ("" if is_blank(serial) else serial), ("" if is_blank(number) else number)
@@ -522,7 +542,9 @@ def check_rows(
             width = len(cells)
             row = {name: (cells[i].strip() if i < width else "") for name, i in columns}
             details = {h: cells[i].strip() for h, i in kept if i < width and cells[i].strip()}
-            errors = unstorable_cells(cells, headers, line)
+            # One look at the whole row first: nearly every row has nothing unstorable.
+            unstorable = unstorable_reason("\t".join(cells)) is not None
+            errors = unstorable_cells(cells, headers, line) if unstorable else []
             if not errors:
                 device, known, errors = check_row(
                     row, line=line, ledger=ledger, donation=donation, details=details

@@ -90,7 +90,16 @@ def _read_csv(data: bytes) -> Table:
         try:
             for n, row in enumerate(reader, start=2):
                 if any(row):
-                    yield n, [unescape_formula(cell[:CELL_MAX_CHARS]) for cell in row]
+                    yield (
+                        n,
+                        [
+                            # Most cells are short and unguarded: kept as they are, no call.
+                            cell
+                            if len(cell) <= CELL_MAX_CHARS and cell[:1] != "'"
+                            else unescape_formula(cell[:CELL_MAX_CHARS])
+                            for cell in row
+                        ],
+                    )
         except csv.Error as error:  # e.g. a cell longer than the csv module reads
             raise ValidationError(
                 _("Line %(line)s of the file could not be read (%(error)s)."),
