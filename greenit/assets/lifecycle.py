@@ -419,7 +419,7 @@ def enter_many(
     event_values = [when, actor.pk if actor else None, "", state.value, location, text]
     if system_note is not None:
         event_columns.append("system_note")
-        event_values.append(json.dumps(system_note) if as_text else system_note)
+        event_values.append(json.dumps(system_note))  # text: both databases read it as JSON
     with transaction.atomic(using=connection.alias):
         for start in range(0, len(rows), chunk_size):
             chunk = rows[start : start + chunk_size]
@@ -438,12 +438,7 @@ def enter_many(
                 ["id", *(f.column for f in asset_fields)],
                 assets,
             )
-            _insert(
-                connection,
-                CustodyEvent._meta.db_table,
-                event_columns,
-                ((pk, *event_values) for pk in ids),
-            )
+            _insert_alike(connection, CustodyEvent._meta.db_table, event_columns, ids, event_values)
     return len(rows)
 
 
@@ -530,10 +525,33 @@ def _insert(connection, table: str, columns: list[str], rows: Iterable[tuple]) -
         cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def _column_types(cursor, table: str, columns: list[str]) -> list[int]:
-    """The type of each column, as binary COPY needs it (PostgreSQL)."""
+def _insert_alike(
+    connection, table: str, columns: list[str], ids: Sequence[int], values: list
+) -> None:
+    """Rows that differ only in their first column, one per id (the custody events of new
+    devices): on PostgreSQL one statement that the server expands, nothing sent per row."""
+    if connection.vendor != "postgresql":
+        _insert(connection, table, columns, ((pk, *values) for pk in ids))
+        return
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        types = _column_types(cursor, table, columns, "format_type(atttypid, atttypmod)")
+        if isinstance(ids, range):
+            source, id_params = "generate_series(%s::bigint, %s::bigint)", [ids[0], ids[-1]]
+        else:
+            source, id_params = "unnest(%s::bigint[])", [list(ids)]
+        casts = ", ".join(f"%s::{kind}" for kind in types[1:])
+        cursor.execute(
+            f"INSERT INTO {table} ({quoted}) SELECT id, {casts} FROM {source} AS id",  # noqa: S608
+            [*values, *id_params],
+        )
+
+
+def _column_types(cursor, table: str, columns: list[str], kind: str = "atttypid") -> list:
+    """The type of each column (its oid, as binary COPY needs it, or its SQL name)."""
     cursor.execute(
-        "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+        f"SELECT attname, {kind} FROM pg_attribute"  # noqa: S608 (our constants only)
+        " WHERE attrelid = %s::regclass AND attnum > 0",
         [table],
     )
     types = dict(cursor.fetchall())
