@@ -477,7 +477,7 @@ def _used_tags(connection, candidates: set[str]) -> set[str]:
         # One array parameter instead of thousands: parsed and planned in no time.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT tag FROM {Asset._meta.db_table} WHERE tag = ANY(%s)",  # noqa: S608
+                f"SELECT tag FROM {Asset._meta.db_table} WHERE tag = ANY(%s::varchar[])",  # noqa: S608
                 [list(candidates)],
             )
             return {row[0] for row in cursor.fetchall()}

@@ -35,7 +35,7 @@ MAX_ERRORS = 1000
 # A kept column's cell (purchase date, cost, department…) is a note, not a document.
 MAX_DETAIL = 500
 # Rows read before asking, in one query, which of their serials other donations hold.
-LOOKUP_EVERY = 2000
+LOOKUP_EVERY = 20000
 
 
 @dataclass
@@ -147,7 +147,7 @@ class Ledger:
             return
         table, quote = Asset._meta.db_table, connection.ops.quote_name
         if connection.vendor == "postgresql":  # one array: nothing to parse per value
-            among, params = "= ANY(%s)", [list(serials)]
+            among, params = "= ANY(%s::varchar[])", [list(serials)]
         else:
             among, params = f"IN ({', '.join(['%s'] * len(serials))})", list(serials)
         with connection.cursor() as cursor:
@@ -189,7 +189,7 @@ def unstorable_cells(cells: list[str], headers: list[str], line: int) -> list[di
 
 def check_details(details: dict[str, str], line: int) -> list[dict]:
     """A kept column's cell is a note: a longer one is refused rather than cut."""
-    if not details:
+    if not details or max(map(len, details.values())) <= MAX_DETAIL:
         return []
     return [
         _error(
@@ -517,6 +517,24 @@ def _serials(chunk: list[tuple[int, list[str]]], index: int | None, ledger: Ledg
     }
 
 
+def _picker(
+    columns: list[tuple[str, int]], kept: list[tuple[str, int]]
+) -> Callable[[list[str]], tuple[dict[str, str], dict[str, str]]]:
+    """A function giving a row's cells as (our fields, kept columns by header), stripped;
+    a short row's missing cells are empty. Built once: it runs for every row."""
+    names, places = [name for name, _i in columns], [i for _name, i in columns]
+    width = max([*places, *(i for _h, i in kept)], default=-1) + 1
+
+    def pick(cells: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        row = dict(zip(names, [cells[i].strip() for i in places], strict=True))
+        details = {h: cells[i].strip() for h, i in kept if cells[i].strip()}
+        return row, details
+
+    return pick
+
+
 def check_rows(
     table_rows: Iterable[tuple[int, list[str]]],
     *,
@@ -530,6 +548,7 @@ def check_rows(
     columns = [(name, i) for i, name in enumerate(fields) if name not in (KEEP, SKIP)]
     kept = kept_columns(headers, fields)
     serial_index = fields.index("serial") if "serial" in fields else None
+    pick = _picker(columns, kept)
     ledger = Ledger(donation)
     more = 0
     line = 1
@@ -539,9 +558,7 @@ def check_rows(
             result.total += 1
             if on_progress and result.total % PROGRESS_EVERY == 0:
                 on_progress(result.total)
-            width = len(cells)
-            row = {name: (cells[i].strip() if i < width else "") for name, i in columns}
-            details = {h: cells[i].strip() for h, i in kept if i < width and cells[i].strip()}
+            row, details = pick(cells)
             # One look at the whole row first: nearly every row has nothing unstorable.
             unstorable = unstorable_reason("\t".join(cells)) is not None
             errors = unstorable_cells(cells, headers, line) if unstorable else []
