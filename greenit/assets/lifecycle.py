@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from itertools import islice
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connections, models, transaction
@@ -377,69 +378,95 @@ ENTER_MANY_FIELDS = frozenset(
 
 
 def enter_many(
-    rows: Sequence[Mapping],
+    rows: Iterable[Mapping],
     *,
     state: str,
     actor,
     location: str = "",
     note: str | SystemNote = "",
     at: datetime | None = None,
-    chunk_size: int = 200000,
+    chunk_size: int = 20_000,
 ) -> int:
     """The bulk form of enter(), for imports: the same checks (entry state only, every
     category accepted), then every asset with a fresh unique tag and its first custody event,
     written with COPY on PostgreSQL and executemany elsewhere. Returns the number of assets.
-    Call inside a transaction: a failure leaves nothing behind."""
+    `rows` may be a stream (an import's checker hands rows over as it checks them): they are
+    taken a chunk at a time. Call inside a transaction: a failure leaves nothing behind."""
     state = _entry_state(state)
+    connection = connections[Asset.objects.db]
+    plan = _EntryPlan.make(connection, state, actor, location, note, at)
+    count = 0
+    with transaction.atomic(using=connection.alias):
+        rows = iter(rows)
+        while chunk := list(islice(rows, chunk_size)):
+            _validate_rows(chunk)
+            count += len(chunk)
+            if plan.as_text:
+                chunk = _json_as_text(chunk, plan.json_names)
+            ids = _next_ids(connection, Asset, len(chunk))
+            free_tags = _free_tags(connection, len(chunk))
+            # Built as the COPY sends them, while the server stores the rows sent before.
+            assets = (
+                _asset_values(plan.base, plan.position, pk, tag, row)
+                for pk, tag, row in zip(ids, free_tags, chunk, strict=True)
+            )
+            _insert(connection, Asset._meta.db_table, plan.asset_columns, assets)
+            _insert_alike(
+                connection, CustodyEvent._meta.db_table, plan.event_columns, ids, plan.event_values
+            )
+    return count
+
+
+def _validate_rows(rows: list[Mapping]) -> None:
     for category in {row.get("category", "") for row in rows}:
         categories.validate_accepted(category)
     for row in rows:
         if extra := set(row) - ENTER_MANY_FIELDS:
             raise TypeError(f"enter_many() does not set {sorted(extra)}")
-    connection = connections[Asset.objects.db]
-    when = connection.ops.adapt_datetimefield_value(at or timezone.now())
-    asset_fields = [f for f in Asset._meta.concrete_fields if not f.primary_key]
-    fixed = {
-        "state": state.value,
-        "state_changed_at": when,
-        "created_at": when,
-        "location": location,
-    }
-    # PostgreSQL's binary COPY takes JSON as Python values; SQLite's insert takes it as text.
-    as_text = connection.vendor != "postgresql"
-    json_names = [f.attname for f in asset_fields if isinstance(f, models.JSONField)]
-    defaults = {f.attname: f.get_default() for f in asset_fields}
-    if as_text:
-        defaults.update({n: json.dumps(defaults[n]) for n in json_names})
-    # Every row starts from the defaults and the fixed values; only its own fields change.
-    base = [None, *(fixed.get(f.attname, defaults[f.attname]) for f in asset_fields)]
-    position = {f.attname: i for i, f in enumerate(asset_fields, start=1)}
-    text, system_note = notes.columns(note)
-    event_columns = ["asset_id", "at", "actor_id", "from_state", "to_state", "location", "note"]
-    event_values = [when, actor.pk if actor else None, "", state.value, location, text]
-    if system_note is not None:
-        event_columns.append("system_note")
-        event_values.append(json.dumps(system_note))  # text: both databases read it as JSON
-    with transaction.atomic(using=connection.alias):
-        for start in range(0, len(rows), chunk_size):
-            chunk = rows[start : start + chunk_size]
-            if as_text:
-                chunk = _json_as_text(chunk, json_names)
-            ids = _next_ids(connection, Asset, len(chunk))
-            free_tags = _free_tags(connection, len(chunk))
-            # Built as the COPY sends them, while the server stores the rows sent before.
-            assets = (
-                _asset_values(base, position, pk, tag, row)
-                for pk, tag, row in zip(ids, free_tags, chunk, strict=True)
-            )
-            _insert(
-                connection,
-                Asset._meta.db_table,
-                ["id", *(f.column for f in asset_fields)],
-                assets,
-            )
-            _insert_alike(connection, CustodyEvent._meta.db_table, event_columns, ids, event_values)
-    return len(rows)
+
+
+@dataclass(frozen=True)
+class _EntryPlan:
+    """What every row of one enter_many() shares: the defaults and fixed values an asset row
+    starts from, and its custody event's values."""
+
+    as_text: bool  # SQLite's insert takes JSON as text; PostgreSQL's binary COPY as values
+    json_names: list[str]
+    base: list
+    position: dict[str, int]
+    asset_columns: list[str]
+    event_columns: list[str]
+    event_values: list
+
+    @classmethod
+    def make(cls, connection, state: State, actor, location, note, at) -> "_EntryPlan":
+        when = connection.ops.adapt_datetimefield_value(at or timezone.now())
+        fields = [f for f in Asset._meta.concrete_fields if not f.primary_key]
+        fixed = {"state": state.value, "state_changed_at": when, "created_at": when}
+        fixed["location"] = location
+        as_text = connection.vendor != "postgresql"
+        json_names = [f.attname for f in fields if isinstance(f, models.JSONField)]
+        defaults = {f.attname: f.get_default() for f in fields}
+        if as_text:
+            defaults.update({n: json.dumps(defaults[n]) for n in json_names})
+        text, system_note = notes.columns(note)
+        event_columns = ["asset_id", "at", "actor_id", "from_state", "to_state", "location"]
+        event_values = [when, actor.pk if actor else None, "", state.value, location]
+        event_columns.append("note")
+        event_values.append(text)
+        if system_note is not None:
+            event_columns.append("system_note")
+            event_values.append(json.dumps(system_note))  # text: both databases read it as JSON
+        return cls(
+            as_text=as_text,
+            json_names=json_names,
+            # Every row starts from these; only its own fields change.
+            base=[None, *(fixed.get(f.attname, defaults[f.attname]) for f in fields)],
+            position={f.attname: i for i, f in enumerate(fields, start=1)},
+            asset_columns=["id", *(f.column for f in fields)],
+            event_columns=event_columns,
+            event_values=event_values,
+        )
 
 
 def _asset_values(base: list, position: dict[str, int], pk: int, tag: str, row: Mapping) -> tuple:
