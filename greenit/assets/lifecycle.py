@@ -442,18 +442,20 @@ class _EntryPlan:
     def make(cls, connection, state: State, actor, location, note, at) -> "_EntryPlan":
         when = connection.ops.adapt_datetimefield_value(at or timezone.now())
         fields = [f for f in Asset._meta.concrete_fields if not f.primary_key]
-        fixed = {"state": state.value, "state_changed_at": when, "created_at": when}
-        fixed["location"] = location
+        fixed = {
+            "state": state.value,
+            "state_changed_at": when,
+            "created_at": when,
+            "location": location,
+        }
         as_text = connection.vendor != "postgresql"
         json_names = [f.attname for f in fields if isinstance(f, models.JSONField)]
         defaults = {f.attname: f.get_default() for f in fields}
         if as_text:
             defaults.update({n: json.dumps(defaults[n]) for n in json_names})
         text, system_note = notes.columns(note)
-        event_columns = ["asset_id", "at", "actor_id", "from_state", "to_state", "location"]
-        event_values = [when, actor.pk if actor else None, "", state.value, location]
-        event_columns.append("note")
-        event_values.append(text)
+        event_columns = ["asset_id", "at", "actor_id", "from_state", "to_state", "location", "note"]
+        event_values = [when, actor.pk if actor else None, "", state.value, location, text]
         if system_note is not None:
             event_columns.append("system_note")
             event_values.append(json.dumps(system_note))  # text: both databases read it as JSON
@@ -518,8 +520,7 @@ def _next_ids(connection, model, count: int) -> Sequence[int]:
             # Taken in one statement, the values are nearly always one unbroken run: then one
             # row says so (a list of 100,000 took longer than the rest of the ids' work).
             drawn = (
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id"
-                " FROM generate_series(1, %s) ORDER BY 1"
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s)"
             )
             cursor.execute(f"SELECT MIN(id), MAX(id) FROM ({drawn}) AS drawn", [table, count])  # noqa: S608
             low, high = cursor.fetchone()
