@@ -542,8 +542,11 @@ def check_rows(
     fields: list[str],
     donation: Donation,
     on_progress: Callable[[int], None] | None = None,
+    hand_over: Callable[[list[dict]], None] | None = None,
 ) -> CheckResult:
-    """Check every row; collect what to create (when nothing is wrong) and every error."""
+    """Check every row; collect what to create (when nothing is wrong) and every error.
+    With `hand_over`, what to create is handed over a chunk at a time while no row has been
+    wrong, instead of collected (the caller throws it away if a later row is wrong)."""
     result = CheckResult()
     columns = [(name, i) for i, name in enumerate(fields) if name not in (KEEP, SKIP)]
     kept = kept_columns(headers, fields)
@@ -554,6 +557,7 @@ def check_rows(
     line = 1
     for chunk in _chunks(table_rows, LOOKUP_EVERY):
         ledger.look_up_elsewhere(_serials(chunk, serial_index, ledger))
+        new_rows = []
         for line, cells in chunk:
             result.total += 1
             if on_progress and result.total % PROGRESS_EVERY == 0:
@@ -573,7 +577,11 @@ def check_rows(
             elif known is not None:
                 result.unchanged += 1  # the same device, already recorded: nothing to do
             elif not result.errors:
-                result.new_rows.append(device)
+                new_rows.append(device)
+        if hand_over is None:
+            result.new_rows += new_rows
+        elif not result.errors:
+            hand_over(new_rows)
     if more:
         result.errors.append(
             _error(

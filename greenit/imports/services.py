@@ -5,6 +5,7 @@ mapping.py (columns → fields) and checking.py (rows → devices and errors). t
 big import off the request."""
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from greenit.assets.notes import SystemNote
 from greenit.core import files
 from greenit.donations.models import Donation
 
+from . import writing
 from .checking import CheckResult, check_rows, mapping_errors
 from .mapping import map_columns
 from .models import AssetImport
@@ -153,7 +155,9 @@ def _file_bytes(asset_import: AssetImport) -> bytes:
         return f.read()
 
 
-def check(asset_import: AssetImport, *, data: bytes | None = None, on_progress=None):
+def check(
+    asset_import: AssetImport, *, data: bytes | None = None, on_progress=None, hand_over=None
+):
     headers, fields = asset_import.mapping["headers"], asset_import.mapping["fields"]
     if errors := mapping_errors(headers, fields):
         return CheckResult(errors=errors)
@@ -164,6 +168,7 @@ def check(asset_import: AssetImport, *, data: bytes | None = None, on_progress=N
         fields=fields,
         donation=asset_import.donation,
         on_progress=on_progress,
+        hand_over=hand_over,
     )
 
 
@@ -179,7 +184,7 @@ def _already_imported(asset_import: AssetImport) -> AssetImport | None:
     )
 
 
-def _check_again(asset_import: AssetImport, *, data: bytes | None) -> CheckResult:
+def _check_again(asset_import: AssetImport, *, data: bytes | None, hand_over=None) -> CheckResult:
     """Every row checked again, with progress saved as it goes; the same file with the same
     mapping as an earlier import is all unchanged without reading it."""
     earlier = _already_imported(asset_import)
@@ -189,7 +194,7 @@ def _check_again(asset_import: AssetImport, *, data: bytes | None) -> CheckResul
     def progress(n: int) -> None:
         AssetImport.objects.filter(pk=asset_import.pk).update(rows_done=n)
 
-    return check(asset_import, data=data, on_progress=progress)
+    return check(asset_import, data=data, on_progress=progress, hand_over=hand_over)
 
 
 def import_dry_run(
@@ -255,37 +260,69 @@ def run_import(*, asset_import: AssetImport, actor, data: bytes | None = None) -
     import lists every bad row. The same file again, or rows already recorded, change
     nothing."""
     check_donation(asset_import.donation, actor)
-    Status = AssetImport.Status
-    if asset_import.status == Status.DONE:
+    if asset_import.status == AssetImport.Status.DONE:
         raise ValidationError(_("This import has already run."))
-    AssetImport.objects.filter(pk=asset_import.pk).update(status=Status.RUNNING, rows_done=0)
+    AssetImport.objects.filter(pk=asset_import.pk).update(
+        status=AssetImport.Status.RUNNING, rows_done=0
+    )
     try:
-        result = _check_again(asset_import, data=data)
-        asset_import.total_rows = result.total
-        asset_import.rows_done = result.total
-        asset_import.unchanged_count = result.unchanged
-        asset_import.errors = result.errors
-        asset_import.finished_at = timezone.now()
-        with transaction.atomic():
-            if result.ok:
-                catalogue.remember({(row["make"], row["model"]) for row in result.new_rows})
-                asset_import.created_count = lifecycle.enter_many(
-                    result.new_rows,
-                    state=State.EXPECTED,
-                    actor=actor,
-                    note=SystemNote.of(
-                        gettext_noop("On the donor's asset list (%(file)s)"),
-                        file=asset_import.original_name,
-                    ),
-                )
-                asset_import.status = Status.DONE
-            else:
-                asset_import.status = Status.FAILED
-            asset_import.save()
+        if writing.may_write_alongside():
+            _check_and_write_alongside(asset_import, actor, data)
+        else:
+            result = _check_again(asset_import, data=data)
+            with transaction.atomic():
+                created = _create_devices(asset_import, actor, result.new_rows) if result.ok else 0
+                _record(asset_import, result, created)
     except BaseException:
-        AssetImport.objects.filter(pk=asset_import.pk).update(status=Status.FAILED)
+        AssetImport.objects.filter(pk=asset_import.pk).update(status=AssetImport.Status.FAILED)
         raise
     return asset_import
+
+
+def _check_and_write_alongside(asset_import: AssetImport, actor, data: bytes | None) -> None:
+    """run_import() with the devices stored as their rows pass the check (writing.py)."""
+    writer = writing.Writer(lambda rows: _create_devices(asset_import, actor, rows))
+    writer.start()
+    try:
+        result = _check_again(asset_import, data=data, hand_over=writer.hand_over)
+    except BaseException:
+        writer.abandon()
+        raise
+    if result.ok:
+        writer.finish(lambda created: _record(asset_import, result, created))
+    else:
+        writer.finish(None)
+        _record(asset_import, result, 0)
+
+
+def _create_devices(asset_import: AssetImport, actor, rows: Iterable[dict]) -> int:
+    makes_and_models = set()
+
+    def noted(rows: Iterable[dict]) -> Iterator[dict]:
+        for row in rows:
+            makes_and_models.add((row["make"], row["model"]))
+            yield row
+
+    created = lifecycle.enter_many(
+        noted(rows),
+        state=State.EXPECTED,
+        actor=actor,
+        note=SystemNote.of(
+            gettext_noop("On the donor's asset list (%(file)s)"), file=asset_import.original_name
+        ),
+    )
+    catalogue.remember(makes_and_models)
+    return created
+
+
+def _record(asset_import: AssetImport, result: CheckResult, created: int) -> None:
+    asset_import.total_rows = asset_import.rows_done = result.total
+    asset_import.unchanged_count = result.unchanged
+    asset_import.errors = result.errors
+    asset_import.finished_at = timezone.now()
+    asset_import.created_count = created
+    asset_import.status = AssetImport.Status.DONE if result.ok else AssetImport.Status.FAILED
+    asset_import.save()
 
 
 def import_file(
