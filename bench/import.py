@@ -10,7 +10,7 @@ migrates it, and measures in the same run:
 
   * import: greenit.imports.services.import_file() — the service behind the page, the API
     and `greenit import-assets`: store the file, match the headers, check every row, create
-    every device as expected with its custody event in one transaction; run three times,
+    every device as expected with its custody event in one transaction; run five times,
     each into a new donation with its own serials, the median is shown;
   * re-import: the same file again (must create nothing);
   * bare: the same rows read from the same file with the csv module and loaded into a table
@@ -18,9 +18,11 @@ migrates it, and measures in the same run:
     transaction — the floor any import of this file has to pay;
   * schema floor (PostgreSQL only): the asset and custody-event rows the import wrote,
     copied out beforehand and COPYed back into twin tables with the same columns, indexes
-    and deferred foreign keys, committed — what the database alone charges for this schema,
+    and deferred foreign keys, holding the rows the real tables held before the import
+    (earlier runs'), committed — what the database alone charges for this schema,
     with no Python at all, measured after each import run (median shown). import ÷ schema
-    floor is the share that is ours to cut;
+    floor is the share that is ours to cut: each run against the floor measured right after
+    it, the median of those ratios;
   * preview: the upload page's request through django.test.Client (file posted, preview page
     followed to), median of three.
 
@@ -51,7 +53,7 @@ SEED = 20261125
 TARGET_SECONDS = 20.0
 TARGET_RATIO = 5.0
 TARGET_FLOOR_RATIO = 1.5  # issue 20
-IMPORT_RUNS = 3
+IMPORT_RUNS = 5
 TARGET_PREVIEW_SECONDS = 2.0  # issue 20: the upload's preview page of a 100,000-row file
 
 HEADERS = ["序号", "资产编号", "序列号", "品牌", "型号", "类别", "重量(kg)", "配置", "使用状况"]
@@ -163,6 +165,18 @@ def _schema_floor(connection, donation_id: int, expected: int) -> float:
         cursor.execute("DROP TABLE IF EXISTS bench_twin_event, bench_twin_asset")
         cursor.execute("CREATE TABLE bench_twin_asset (LIKE assets_asset INCLUDING ALL)")
         cursor.execute("CREATE TABLE bench_twin_event (LIKE assets_custodyevent INCLUDING ALL)")
+        # The twins hold what the real tables held before the import (earlier runs' rows):
+        # a row added to a big index costs more than one added to an empty one.
+        cursor.execute(
+            "INSERT INTO bench_twin_asset SELECT * FROM assets_asset"  # noqa: S608
+            f" WHERE donation_id <> {donation_id}"
+        )
+        cursor.execute(
+            "INSERT INTO bench_twin_event SELECT * FROM assets_custodyevent WHERE asset_id IN"  # noqa: S608
+            f" (SELECT id FROM assets_asset WHERE donation_id <> {donation_id})"
+        )
+        cursor.execute("SELECT COUNT(*) FROM bench_twin_asset")
+        before = cursor.fetchone()[0]
         for sql in (
             "ALTER TABLE bench_twin_asset ADD FOREIGN KEY (donation_id)"
             " REFERENCES donations_donation (id) DEFERRABLE INITIALLY DEFERRED",
@@ -186,7 +200,7 @@ def _schema_floor(connection, donation_id: int, expected: int) -> float:
             "SELECT (SELECT COUNT(*) FROM bench_twin_asset),"
             " (SELECT COUNT(*) FROM bench_twin_event)"
         )
-        assert cursor.fetchone() == (expected, expected)
+        assert cursor.fetchone() == (before + expected, before + expected)
         cursor.execute("DROP TABLE bench_twin_event, bench_twin_asset")
     return seconds
 
@@ -305,6 +319,9 @@ def child(args) -> None:
     print(f"import/floor s by run: {runs}", flush=True)
     seconds = statistics.median(imports)
     floor = statistics.median(floors) if floors else None
+    # Each run against its own floor (measured right after it, in the same mood), the median
+    # of those: a slow spell during one run does not land on the ratio of another.
+    per_run = statistics.median(a / b for a, b in zip(imports, floors)) if floors else None
     Path(args.json).write_text(
         json.dumps(
             {
@@ -313,6 +330,7 @@ def child(args) -> None:
                 "bare": bare,
                 "reimport": reimport,
                 "floor": floor,
+                "floor_ratio": per_run,
                 "preview": preview,
             }
         )
@@ -353,7 +371,7 @@ def main() -> None:
             f"{name:10} {r['import']:9.2f} {args.rows / r['import']:9,.0f} {r['bare']:7.2f} "
             f"{args.rows / r['bare']:12,.0f} {ratio:5.1f}× {r['reimport']:12.2f}"
             + (
-                f" {r['floor']:8.2f} {r['import'] / r['floor']:7.1f}×"
+                f" {r['floor']:8.2f} {r['floor_ratio']:7.2f}×"
                 if r["floor"]
                 else f" {'–':>8} {'–':>8}"
             )
@@ -361,7 +379,7 @@ def main() -> None:
         )
         if name == "postgres":
             failed |= r["import"] > TARGET_SECONDS
-            failed |= r["import"] / r["floor"] > TARGET_FLOOR_RATIO
+            failed |= r["floor_ratio"] > TARGET_FLOOR_RATIO
         failed |= ratio > TARGET_RATIO or r["preview"] > TARGET_PREVIEW_SECONDS
     print(
         f"targets: PostgreSQL import < {TARGET_SECONDS:.0f} s and ≤ {TARGET_FLOOR_RATIO}× the"

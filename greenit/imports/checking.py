@@ -204,7 +204,7 @@ def check_details(details: dict[str, str], line: int) -> list[dict]:
     ]
 
 
-SHORTEST_LIMIT = min(MAX_LENGTH.values())
+SHORTEST_LIMIT = min(*MAX_LENGTH.values(), MAX_DETAIL)
 
 
 def check_lengths(row: dict[str, str], line: int) -> list[dict]:
@@ -447,11 +447,13 @@ def check_row(
     ledger: Ledger,
     donation: Donation,
     details: dict[str, str] | None = None,
+    short: bool = False,
 ) -> tuple[dict | None, tuple | None, list[dict]]:
     """One row: the device to create, the device already recorded (if any), what is wrong.
-    `details` are the kept columns' cells, by header."""
+    `details` are the kept columns' cells, by header; `short`: the whole row is no longer
+    than the shortest length limit, so no cell of it needs measuring."""
     details = details or {}
-    errors = check_lengths(row, line) + check_details(details, line)
+    errors = [] if short else check_lengths(row, line) + check_details(details, line)
     code, found = check_category(row.get("category", ""), line=line, ledger=ledger)
     errors += found
     raw_weight = row.get("weight_kg", "")
@@ -535,6 +537,16 @@ def _picker(
     return pick
 
 
+def _pass_on(new_rows: list[dict], result: CheckResult, hand_over) -> list[dict]:
+    """The new devices checked so far, handed over (while no row was wrong) or kept; returns
+    the list to collect the next ones in."""
+    if hand_over is None:
+        result.new_rows += new_rows
+    elif not result.errors and new_rows:
+        hand_over(new_rows)
+    return []
+
+
 def check_rows(
     table_rows: Iterable[tuple[int, list[str]]],
     *,
@@ -555,20 +567,29 @@ def check_rows(
     ledger = Ledger(donation)
     more = 0
     line = 1
+    new_rows: list[dict] = []
     for chunk in _chunks(table_rows, LOOKUP_EVERY):
         ledger.look_up_elsewhere(_serials(chunk, serial_index, ledger))
-        new_rows = []
         for line, cells in chunk:
             result.total += 1
-            if on_progress and result.total % PROGRESS_EVERY == 0:
-                on_progress(result.total)
+            if result.total % PROGRESS_EVERY == 0:
+                if on_progress:
+                    on_progress(result.total)
+                new_rows = _pass_on(new_rows, result, hand_over)
             row, details = pick(cells)
-            # One look at the whole row first: nearly every row has nothing unstorable.
-            unstorable = unstorable_reason("\t".join(cells)) is not None
+            # One look at the whole row first: nearly every row has nothing unstorable, and
+            # a row shorter than the shortest limit has no field too long.
+            whole = "\t".join(cells)
+            unstorable = unstorable_reason(whole) is not None
             errors = unstorable_cells(cells, headers, line) if unstorable else []
             if not errors:
                 device, known, errors = check_row(
-                    row, line=line, ledger=ledger, donation=donation, details=details
+                    row,
+                    line=line,
+                    ledger=ledger,
+                    donation=donation,
+                    details=details,
+                    short=len(whole) <= SHORTEST_LIMIT,
                 )
             if errors:
                 room = max(0, MAX_ERRORS - len(result.errors))
@@ -578,10 +599,7 @@ def check_rows(
                 result.unchanged += 1  # the same device, already recorded: nothing to do
             elif not result.errors:
                 new_rows.append(device)
-        if hand_over is None:
-            result.new_rows += new_rows
-        elif not result.errors:
-            hand_over(new_rows)
+    _pass_on(new_rows, result, hand_over)
     if more:
         result.errors.append(
             _error(

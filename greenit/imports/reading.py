@@ -89,17 +89,21 @@ def _read_csv(data: bytes) -> Table:
     def cells() -> Iterator[tuple[int, list[str]]]:
         try:
             for n, row in enumerate(reader, start=2):
-                if any(row):
-                    yield (
-                        n,
-                        [
-                            # Most cells are short and unguarded: kept as they are, no call.
-                            cell
-                            if len(cell) <= CELL_MAX_CHARS and cell[:1] != "'"
-                            else unescape_formula(cell[:CELL_MAX_CHARS])
-                            for cell in row
-                        ],
-                    )
+                whole = "".join(row)
+                if not whole:
+                    continue  # a blank line
+                if len(whole) <= CELL_MAX_CHARS and "'" not in whole:
+                    yield n, row  # the common row: no cell too long, none guarded
+                    continue
+                yield (
+                    n,
+                    [
+                        cell
+                        if len(cell) <= CELL_MAX_CHARS and cell[:1] != "'"
+                        else unescape_formula(cell[:CELL_MAX_CHARS])
+                        for cell in row
+                    ],
+                )
         except csv.Error as error:  # e.g. a cell longer than the csv module reads
             raise ValidationError(
                 _("Line %(line)s of the file could not be read (%(error)s)."),

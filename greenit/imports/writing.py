@@ -40,8 +40,9 @@ class Writer(threading.Thread):
         super().__init__(name="import-writer", daemon=True)
         self._create = create
         self._language = translation.get_language()
-        # Two chunks in hand at most: the checker never runs far ahead of the database.
-        self._chunks: queue.Queue = queue.Queue(maxsize=2)
+        # The checker may run ahead of the database (and leave the processor to the writer
+        # sooner), but not without bound: 20 hand-overs (of 5,000 rows at most) in hand.
+        self._chunks: queue.Queue = queue.Queue(maxsize=20)
         self._end: _End | None = None
         self._error: BaseException | None = None
 

@@ -28,6 +28,18 @@ def test_every_new_tag_is_valid_and_uses_only_the_alphabet():
         assert tags.is_valid(tag), tag
 
 
+def test_tags_drawn_in_bulk_have_the_check_character_that_check_character_gives(monkeypatch):
+    # Every byte value in every position, so each table entry is used.
+    raw = bytes(range(256)) * tags.BODY_LENGTH + bytes(random.Random(3).randbytes(7000))
+    monkeypatch.setattr(tags.secrets, "token_bytes", lambda n: raw[:n])
+    drawn = tags.new_tags(len(raw) // tags.BODY_LENGTH)
+    assert len(drawn) == len(raw) // tags.BODY_LENGTH
+    for tag in drawn:
+        assert len(tag) == tags.BODY_LENGTH + 1 and set(tag) <= set(tags.ALPHABET)
+        assert tag[-1] == tags.check_character(tag[:-1]), tag
+    assert len({tag[0] for tag in drawn}) == 32  # every character appears
+
+
 def test_the_alphabet_has_no_characters_that_read_as_others():
     assert len(tags.ALPHABET) == 32
     assert len(set(tags.ALPHABET)) == 32
