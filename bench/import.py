@@ -321,7 +321,9 @@ def child(args) -> None:
     floor = statistics.median(floors) if floors else None
     # Each run against its own floor (measured right after it, in the same mood), the median
     # of those: a slow spell during one run does not land on the ratio of another.
-    per_run = statistics.median(a / b for a, b in zip(imports, floors)) if floors else None
+    per_run = (
+        statistics.median(a / b for a, b in zip(imports, floors, strict=True)) if floors else None
+    )
     Path(args.json).write_text(
         json.dumps(
             {

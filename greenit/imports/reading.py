@@ -77,10 +77,13 @@ def _decode(data: bytes) -> str:
 def _read_csv(data: bytes) -> Table:
     text = _decode(data)
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        delimiter = ","
+    # Only the delimiter is guessed: the sniffer takes the apostrophes of guarded formulas
+    # ('=1+1, as our exports and spreadsheet programs write them) for quote marks, and every
+    # spreadsheet program and asset system quotes with ".
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     headers = next(reader, None)
     if not headers or not any(h.strip() for h in headers):
         raise ValidationError(_("The file is empty: line 1 must name the columns."), code="empty")
