@@ -5,6 +5,7 @@ and no thread or connection left behind."""
 
 import functools
 import threading
+import time
 
 import pytest
 from django.db import IntegrityError, connection
@@ -18,7 +19,7 @@ from .helpers import ENGLISH, csv_bytes, english_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROWS = 23  # checked 5 at a time and stored 5 at a time: five hand-overs, five writes
+ROWS = 23  # checked, handed over and stored 5 at a time: five hand-overs, five writes
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +28,7 @@ def _small_chunks(settings, tmp_path, monkeypatch):
         pytest.skip("writing alongside the check: PostgreSQL only")
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(checking, "LOOKUP_EVERY", 5)
+    monkeypatch.setattr(checking, "PROGRESS_EVERY", 5)  # handed over as often
     monkeypatch.setattr(
         lifecycle, "enter_many", functools.partial(lifecycle.enter_many, chunk_size=5)
     )
@@ -45,6 +47,29 @@ def writes(monkeypatch):
 
     monkeypatch.setattr(lifecycle, "_insert", spy)
     return seen
+
+
+def _wait_for(writes: list[str]) -> None:
+    """The checker waits until the writer has stored a chunk (it would otherwise often have
+    checked all 23 rows before the writer's thread got going)."""
+    deadline = time.monotonic() + 10
+    while not writes and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _checker_waits_at(row_number: int, writes: list[str], monkeypatch, *, then=None) -> None:
+    check_row = checking.check_row
+    seen = []
+
+    def waiting(row, **kwargs):
+        seen.append(row)
+        if len(seen) == row_number:
+            _wait_for(writes)
+            if then:
+                then()
+        return check_row(row, **kwargs)
+
+    monkeypatch.setattr(checking, "check_row", waiting)
 
 
 def _upload(donation, actor, rows):
@@ -77,10 +102,11 @@ def test_rows_are_stored_by_the_writer_and_committed_with_the_import(donation, l
     assert threading.active_count() == threads
 
 
-def test_a_bad_last_row_rolls_back_what_the_writer_had_stored(donation, lena, writes):
+def test_a_bad_last_row_rolls_back_what_the_writer_had_stored(donation, lena, writes, monkeypatch):
     rows = english_rows(ROWS)
     rows[-1][-1] = "heavy"  # the weight of the very last row
     asset_import = _upload(donation, lena, rows)
+    _checker_waits_at(ROWS, writes, monkeypatch)
 
     services.run_import(asset_import=asset_import, actor=lena)
 
@@ -118,18 +144,13 @@ def test_a_failing_write_is_raised_to_the_caller_and_leaves_nothing(
 
 
 def test_a_failing_check_abandons_the_writer(donation, lena, monkeypatch, writes):
-    check_row = checking.check_row
-    seen = []
-
-    def fails_at_row_18(row, **kwargs):
-        seen.append(row)
-        if len(seen) == 18:
-            raise RuntimeError("the checker broke")
-        return check_row(row, **kwargs)
-
     threads = threading.active_count()
     asset_import = _upload(donation, lena, english_rows(ROWS))
-    monkeypatch.setattr(checking, "check_row", fails_at_row_18)
+
+    def fail():
+        raise RuntimeError("the checker broke")
+
+    _checker_waits_at(18, writes, monkeypatch, then=fail)
 
     with pytest.raises(RuntimeError, match="checker broke"):
         services.run_import(asset_import=asset_import, actor=lena)
