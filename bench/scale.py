@@ -242,9 +242,18 @@ def round_(args, workers: int, data: dict) -> dict:
         guests = [Client(port, f"127.0.1.{10 + k}") for k in range(args.clients)]
         for client in staff:
             client.login()
-        for client in staff[:2]:  # warm the workers' caches and connections
-            for path in ("/", "/assets/?state=ready"):
+
+        # Warm every worker's connections and caches: all clients at once, so that each
+        # worker gets some of them (one after the other, they met one or two workers).
+        def warm_up(client) -> None:
+            for path in ("/", "/assets/?state=ready", LIST_URLS[1]):
                 client.request("GET", path)
+
+        warmers = [threading.Thread(target=warm_up, args=(c,)) for c in staff]
+        for thread in warmers:
+            thread.start()
+        for thread in warmers:
+            thread.join()
         deadline = time.monotonic() + args.max_seconds
 
         def work(k: int) -> None:

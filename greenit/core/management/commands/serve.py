@@ -10,6 +10,7 @@ import os
 import shutil
 import sys
 import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -31,9 +32,37 @@ def _gunicorn_application(options: dict):
         def load(self):
             from django.core.wsgi import get_wsgi_application
 
-            return get_wsgi_application()
+            application = get_wsgi_application()
+            warm()
+            return application
 
     return Server()
+
+
+def warm() -> None:
+    """Do once in the master, before it forks its workers (preload_app), what each worker
+    would otherwise do on its first requests: import every view (the URL patterns), read both
+    languages' catalogues and compile our templates into the cached loader. Every worker,
+    including one started later to replace a recycled one, starts warm; with four workers on
+    two cores the cold starts cost a tenth of a measured round."""
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().reverse_dict  # noqa: B018 (populating it imports every URLconf and view)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            translation.gettext("Home")
+    for engine in engines.all():
+        for folder in engine.template_dirs:
+            folder = Path(folder)
+            if not folder.is_relative_to(settings.BASE_DIR):
+                continue  # Django's admin and the libraries': rarely or never served
+            for path in folder.rglob("*.html"):
+                try:
+                    engine.get_template(path.relative_to(folder).as_posix())
+                except (TemplateDoesNotExist, TemplateSyntaxError):
+                    continue  # a page that fails says so when it is asked for, as before
 
 
 def _child_exit(server, worker) -> None:
