@@ -123,12 +123,17 @@ def _precheck(asset_import: AssetImport, *, data: bytes) -> None:
                 rows, headers=headers, fields=fields, donation=asset_import.donation
             )
     asset_import.mapping = {**asset_import.mapping, "checked": checked}
-    asset_import.total_rows = asset_import.rows_done = result.total
-    asset_import.unchanged_count = result.unchanged
-    asset_import.errors = result.errors
+    _note_counts(asset_import, result)
     asset_import.save(
         update_fields=["mapping", "total_rows", "rows_done", "unchanged_count", "errors"]
     )
+
+
+def _note_counts(asset_import: AssetImport, result: CheckResult) -> None:
+    """What a check of the rows found, on the import (its page shows it)."""
+    asset_import.total_rows = asset_import.rows_done = result.total
+    asset_import.unchanged_count = result.unchanged
+    asset_import.errors = result.errors
 
 
 def _inline_rows() -> int:
@@ -237,9 +242,7 @@ def import_check(*, asset_import: AssetImport, actor) -> AssetImport:
         "checked": True,
         "would_create": len(result.new_rows),
     }
-    asset_import.total_rows = asset_import.rows_done = result.total
-    asset_import.unchanged_count = result.unchanged
-    asset_import.errors = result.errors
+    _note_counts(asset_import, result)
     asset_import.finished_at = timezone.now()
     asset_import.save(
         update_fields=[
@@ -316,9 +319,7 @@ def _create_devices(asset_import: AssetImport, actor, rows: Iterable[dict]) -> i
 
 
 def _record(asset_import: AssetImport, result: CheckResult, created: int) -> None:
-    asset_import.total_rows = asset_import.rows_done = result.total
-    asset_import.unchanged_count = result.unchanged
-    asset_import.errors = result.errors
+    _note_counts(asset_import, result)
     asset_import.finished_at = timezone.now()
     asset_import.created_count = created
     asset_import.status = AssetImport.Status.DONE if result.ok else AssetImport.Status.FAILED
